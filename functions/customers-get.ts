@@ -1,0 +1,17 @@
+import { requirePermission } from "../shared/auth/principal.ts";
+import { notFound } from "../shared/errors.ts";
+import { readCustomer } from "../shared/ledger/append.ts";
+import { runtimeDeps } from "../shared/runtime.ts";
+import { customerView } from "../shared/views.ts";
+import { parse, staffHandler } from "./http/api.ts";
+
+import { CustomerPath } from "./http/params.ts";
+
+/** GET /v1/customers/{customerId}: profile and balance. */
+export const handler = staffHandler(async (request, principal) => {
+  requirePermission(principal, "customers:read");
+  const { customerId } = parse(CustomerPath, request.event.pathParameters, "path");
+  const customer = await readCustomer(runtimeDeps().db, principal.merchantId, customerId);
+  if (!customer) throw notFound("Customer");
+  return { status: 200, body: { customer: customerView(customer) } };
+});

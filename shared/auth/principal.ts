@@ -1,0 +1,55 @@
+import type { Db } from "../db/client.ts";
+import { forbidden, unauthorized } from "../errors.ts";
+import { getStaff } from "../merchants/directory.ts";
+import type { Role } from "../model.ts";
+import { DEFAULT_ROLE_PERMISSIONS, type Permission } from "./permissions.ts";
+
+/** The staff member behind a request, as the table says now (not as the token said when it was issued). */
+export interface Principal {
+  merchantId: string;
+  staffId: string;
+  role: Role;
+  locationIds: string[] | "*";
+  permissions: ReadonlySet<Permission>;
+}
+
+/** Claims as the JWT authorizer hands them to the handler: every value a string. */
+export type Claims = Record<string, string | number | boolean | string[] | undefined>;
+
+export const CLAIM_MERCHANT = "merchant_id";
+export const CLAIM_STAFF = "staff_id";
+
+/**
+ * The token proves who is calling; the staff record decides what they may do. Reading it on every
+ * request is what makes a deactivation or a role change take effect at once.
+ */
+export async function resolvePrincipal(db: Db, claims: Claims | undefined): Promise<Principal> {
+  const merchantId = claims?.[CLAIM_MERCHANT];
+  const staffId = claims?.[CLAIM_STAFF];
+  if (typeof merchantId !== "string" || typeof staffId !== "string" || !merchantId || !staffId) {
+    throw unauthorized();
+  }
+  const staff = await getStaff(db, merchantId, staffId);
+  if (!staff?.active) throw unauthorized();
+  return {
+    merchantId,
+    staffId,
+    role: staff.role,
+    locationIds: staff.locationIds,
+    permissions: new Set(DEFAULT_ROLE_PERMISSIONS[staff.role]),
+  };
+}
+
+export function requirePermission(principal: Principal, permission: Permission): void {
+  if (!principal.permissions.has(permission)) {
+    throw forbidden(`Your role does not allow this (${permission}).`);
+  }
+}
+
+export function canUseLocation(principal: Principal, locationId: string): boolean {
+  return principal.locationIds === "*" || principal.locationIds.includes(locationId);
+}
+
+export function requireLocation(principal: Principal, locationId: string): void {
+  if (!canUseLocation(principal, locationId)) throw forbidden("You may not act at this location.");
+}

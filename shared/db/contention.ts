@@ -1,0 +1,40 @@
+import { TransactionCanceledException } from "@aws-sdk/client-dynamodb";
+
+/** Reasons DynamoDB gives for cancelling a transaction, one per item in the order they were sent. */
+export function cancellationCodes(error: unknown): (string | undefined)[] | undefined {
+  if (
+    error instanceof TransactionCanceledException ||
+    (error as { name?: string })?.name === "TransactionCanceledException"
+  ) {
+    return ((error as TransactionCanceledException).CancellationReasons ?? []).map((r) => r.Code);
+  }
+  return undefined;
+}
+
+/** Contention that a fresh read and another try can get past. */
+export function isRetryableCancellation(codes: (string | undefined)[]): boolean {
+  return codes.some(
+    (c) => c === "TransactionConflict" || c === "ThrottlingError" || c === "ProvisionedThroughputExceeded",
+  );
+}
+
+export interface Backoff {
+  maxAttempts: number;
+  baseMs: number;
+  capMs: number;
+  sleep: (ms: number) => Promise<void>;
+  random: () => number;
+}
+
+export const defaultBackoff: Backoff = {
+  maxAttempts: 10,
+  baseMs: 8,
+  capMs: 250,
+  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+  random: Math.random,
+};
+
+/** "Full jitter": callers that collided once spread out instead of colliding again in lockstep. */
+export function backoffDelay(backoff: Backoff, attempt: number): number {
+  return Math.floor(backoff.random() * Math.min(backoff.capMs, backoff.baseMs * 2 ** attempt));
+}

@@ -1,0 +1,33 @@
+/**
+ * The one description of the table. The CDK stack (infra/stack) and the local stack (infra/local)
+ * both build their table from it, so the two can never drift apart.
+ */
+
+export interface IndexDefinition {
+  name: string;
+  partitionKey: string;
+  sortKey: string;
+}
+
+export const TABLE = {
+  partitionKey: "pk",
+  sortKey: "sk",
+  /** Items with this epoch-seconds attribute are removed by DynamoDB TTL (idempotency records). */
+  ttlAttribute: "ttl",
+  streamView: "NEW_AND_OLD_IMAGES",
+  indexes: [
+    // Activity of a merchant, newest first, spread over ACTIVITY_SHARDS partitions.
+    { name: "gsi1", partitionKey: "gsi1pk", sortKey: "gsi1sk" },
+    // Activity of one location, newest first.
+    { name: "gsi2", partitionKey: "gsi2pk", sortKey: "gsi2sk" },
+    // Activity of one staff member, newest first.
+    { name: "gsi3", partitionKey: "gsi3pk", sortKey: "gsi3sk" },
+  ] satisfies IndexDefinition[],
+} as const;
+
+export type IndexName = (typeof TABLE.indexes)[number]["name"];
+
+/** Every key attribute, all strings. */
+export function keyAttributes(): string[] {
+  return [TABLE.partitionKey, TABLE.sortKey, ...TABLE.indexes.flatMap((i) => [i.partitionKey, i.sortKey])];
+}

@@ -1,0 +1,77 @@
+import { createHash } from "node:crypto";
+import canonicalize from "canonicalize";
+import type { LedgerEntry } from "../model.ts";
+
+/** The previous hash of a customer's first entry. */
+export const GENESIS_HASH = "0".repeat(64);
+
+/** Attributes that only place an item in the table; they are not part of what an entry says. */
+const STORAGE_ATTRIBUTES = new Set([
+  "pk",
+  "sk",
+  "gsi1pk",
+  "gsi1sk",
+  "gsi2pk",
+  "gsi2sk",
+  "gsi3pk",
+  "gsi3sk",
+  "ttl",
+  "hash",
+]);
+
+/**
+ * SHA-256 over the RFC 8785 (JCS) canonical JSON of everything the entry says except its own hash,
+ * so anyone holding the entries can recompute it with an off-the-shelf JCS library.
+ */
+export function hashEntry(entry: Record<string, unknown>): string {
+  const content: Record<string, unknown> = {};
+  for (const [name, value] of Object.entries(entry)) {
+    if (!STORAGE_ATTRIBUTES.has(name) && value !== undefined) content[name] = value;
+  }
+  const canonical = canonicalize(content);
+  if (canonical === undefined) throw new Error("entry cannot be canonicalised");
+  return createHash("sha256").update(canonical).digest("hex");
+}
+
+/** An entry as read from the table, storage attributes included (they are ignored by the hash). */
+export type StoredEntry = LedgerEntry & Record<string, unknown>;
+
+export interface ChainHead {
+  seq: number;
+  headHash: string;
+  balance: number;
+}
+
+export type ChainVerdict =
+  | { valid: true; entries: number; head: string }
+  | { valid: false; entries: number; firstInvalidEntryId: string | null; reason: string };
+
+/**
+ * Checks entries (oldest first) link up, each hash matches its content, balances add up,
+ * and the chain ends where the customer's profile says it does (so a deleted tail is caught too).
+ */
+export function verifyChain(entries: readonly StoredEntry[], head: ChainHead): ChainVerdict {
+  let prevHash = GENESIS_HASH;
+  let balance = 0;
+  const fail = (entry: StoredEntry | undefined, reason: string): ChainVerdict => ({
+    valid: false,
+    entries: entries.length,
+    firstInvalidEntryId: entry?.id ?? null,
+    reason,
+  });
+  for (const [index, entry] of entries.entries()) {
+    if (entry.seq !== index + 1) return fail(entry, "an entry is missing or out of order");
+    if (entry.prevHash !== prevHash) return fail(entry, "the entry does not link to the one before it");
+    if (hashEntry(entry) !== entry.hash) return fail(entry, "the entry's content does not match its hash");
+    if (!Number.isSafeInteger(entry.points) || balance + entry.points !== entry.balanceAfter) {
+      return fail(entry, "the balance after the entry does not add up");
+    }
+    prevHash = entry.hash;
+    balance = entry.balanceAfter;
+  }
+  if (entries.length !== head.seq || prevHash !== head.headHash) {
+    return fail(entries.at(-1), "the chain does not end at the customer's recorded head");
+  }
+  if (balance !== head.balance) return fail(entries.at(-1), "the balance does not match the ledger");
+  return { valid: true, entries: entries.length, head: prevHash };
+}

@@ -1,0 +1,85 @@
+import { QueryCommand } from "@aws-sdk/lib-dynamodb";
+import type { Db } from "../db/client.ts";
+import { customerPk, ENTRY_PREFIX, entrySk, SEQ_DIGITS } from "../db/keys.ts";
+import { notFound } from "../errors.ts";
+import type { LedgerEntry } from "../model.ts";
+import { decodeCursor, encodeCursor } from "../pagination.ts";
+import { readCustomer } from "./append.ts";
+import { type ChainVerdict, type StoredEntry, verifyChain } from "./hash-chain.ts";
+
+export interface EntryPage {
+  entries: LedgerEntry[];
+  nextCursor: string | null;
+}
+
+const isSeqCursor = (value: unknown): value is { before: number } =>
+  typeof value === "object" &&
+  value !== null &&
+  Number.isSafeInteger((value as { before: unknown }).before) &&
+  (value as { before: number }).before > 0 &&
+  String((value as { before: number }).before).length <= SEQ_DIGITS;
+
+/** A customer's entries, newest first. */
+export async function listEntries(
+  db: Db,
+  merchantId: string,
+  customerId: string,
+  page: { limit: number; cursor?: string },
+): Promise<EntryPage> {
+  const before = page.cursor ? decodeCursor(page.cursor, isSeqCursor).before : undefined;
+  const customer = await readCustomer(db, merchantId, customerId);
+  if (!customer) throw notFound("Customer");
+  const { Items = [] } = await db.client.send(
+    new QueryCommand({
+      TableName: db.table,
+      KeyConditionExpression:
+        before === undefined
+          ? "pk = :pk AND begins_with(sk, :prefix)"
+          : "pk = :pk AND sk BETWEEN :prefix AND :before",
+      ExpressionAttributeValues: {
+        ":pk": customerPk(merchantId, customerId),
+        ":prefix": ENTRY_PREFIX,
+        ...(before === undefined ? {} : { ":before": entrySk(before - 1) }),
+      },
+      ScanIndexForward: false,
+      Limit: page.limit,
+    }),
+  );
+  const entries = Items as LedgerEntry[];
+  const last = entries.at(-1);
+  const nextCursor =
+    last && last.seq > 1 && entries.length === page.limit ? encodeCursor({ before: last.seq }) : null;
+  return { entries, nextCursor };
+}
+
+/** Every entry of a customer, oldest first, storage attributes included. */
+export async function readWholeLedger(
+  db: Db,
+  merchantId: string,
+  customerId: string,
+): Promise<StoredEntry[]> {
+  const entries: StoredEntry[] = [];
+  let startKey: Record<string, unknown> | undefined;
+  do {
+    const result = await db.client.send(
+      new QueryCommand({
+        TableName: db.table,
+        KeyConditionExpression: "pk = :pk AND begins_with(sk, :prefix)",
+        ExpressionAttributeValues: { ":pk": customerPk(merchantId, customerId), ":prefix": ENTRY_PREFIX },
+        ConsistentRead: true,
+        ExclusiveStartKey: startKey,
+      }),
+    );
+    entries.push(...((result.Items ?? []) as StoredEntry[]));
+    startKey = result.LastEvaluatedKey;
+  } while (startKey);
+  return entries;
+}
+
+export async function verifyLedger(db: Db, merchantId: string, customerId: string): Promise<ChainVerdict> {
+  const customer = await readCustomer(db, merchantId, customerId);
+  if (!customer) throw notFound("Customer");
+  // The profile is read first: entries appended after it are newer than the head it names, and left out.
+  const entries = (await readWholeLedger(db, merchantId, customerId)).filter((e) => e.seq <= customer.seq);
+  return verifyChain(entries, customer);
+}

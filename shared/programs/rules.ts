@@ -1,0 +1,106 @@
+import { ValidationError } from "../errors.ts";
+import { currencyMinorUnits, formatDecimal, formatRatio, parseDecimal, pow10, type Ratio } from "../money.ts";
+
+export type Rounding = "down" | "nearest" | "up";
+
+/** Points for money spent: `points` for every `per` of `currency`, rounded as the merchant chose. */
+export interface PurchaseRule {
+  kind: "purchase";
+  currency: string;
+  points: number;
+  per: string;
+  rounding: Rounding;
+}
+
+/** Points for showing up; a minimum interval stops a double scan at the till from counting twice. */
+export interface VisitRule {
+  kind: "visit";
+  pointsPerVisit: number;
+  minMinutesBetweenVisits: number;
+}
+
+export type EarnRule = PurchaseRule | VisitRule;
+
+export interface PurchaseInput {
+  amount: string;
+  currency: string;
+}
+
+export interface EarnComputation {
+  points: number;
+  /** The exact result before rounding, e.g. "23.4"; absent for visits. */
+  raw?: string;
+  explanation: string;
+}
+
+const pointsWord = (n: number | bigint) => (n === 1 || n === 1n ? "point" : "points");
+
+function roundRatio(ratio: Ratio, rounding: Rounding): bigint {
+  const { numerator: n, denominator: d } = ratio;
+  const floor = n / d;
+  const remainder = n % d;
+  if (remainder === 0n) return floor;
+  switch (rounding) {
+    case "down":
+      return floor;
+    case "up":
+      return floor + 1n;
+    case "nearest":
+      return remainder * 2n >= d ? floor + 1n : floor;
+  }
+}
+
+const roundingWords: Record<Rounding, string> = {
+  down: "rounded down",
+  up: "rounded up",
+  nearest: "rounded to the nearest point",
+};
+
+/** Validates a purchase against the rule and returns the points it earns, with the arithmetic spelled out. */
+export function computePurchasePoints(rule: PurchaseRule, input: PurchaseInput): EarnComputation {
+  const problems: { field: string; reason: string }[] = [];
+  const minor = currencyMinorUnits(rule.currency) ?? 2;
+  if (input.currency !== rule.currency) {
+    problems.push({ field: "currency", reason: `this program earns in ${rule.currency}` });
+  }
+  const amount = parseDecimal(input.amount);
+  if (!amount) {
+    problems.push({ field: "amount", reason: "must be a positive decimal number such as 23.40" });
+  } else if (amount.units === 0n) {
+    problems.push({ field: "amount", reason: "must be greater than zero" });
+  } else if (amount.scale > minor) {
+    problems.push({ field: "amount", reason: `${rule.currency} has at most ${minor} decimals` });
+  }
+  if (problems.length > 0 || !amount) throw new ValidationError(problems);
+
+  const per = parseDecimal(rule.per);
+  if (!per || per.units === 0n) throw new Error(`Program rule has an invalid 'per' amount: ${rule.per}`);
+  // amount × points ÷ per, with both decimals brought to integers: (a/10^sa) × p ÷ (q/10^sq).
+  const ratio: Ratio = {
+    numerator: amount.units * BigInt(rule.points) * pow10(per.scale),
+    denominator: per.units * pow10(amount.scale),
+  };
+  const points = roundRatio(ratio, rule.rounding);
+  const raw = formatRatio(ratio);
+  const shownAmount = formatDecimal({ units: amount.units * pow10(minor - amount.scale), scale: minor });
+  const rounded = raw === points.toString() ? "" : `, ${roundingWords[rule.rounding]}`;
+  const explanation = `${shownAmount} ${rule.currency} × ${rule.points} ${pointsWord(rule.points)} per ${rule.per} ${rule.currency} = ${raw}${rounded} → ${points} ${pointsWord(points)}`;
+  return { points: Number(points), raw, explanation };
+}
+
+export function computeVisitPoints(rule: VisitRule): EarnComputation {
+  const n = rule.pointsPerVisit;
+  return { points: n, explanation: `1 visit × ${n} ${pointsWord(n)} per visit → ${n} ${pointsWord(n)}` };
+}
+
+/** One line a customer can read, e.g. for the pass's back: "1 point per 1.00 EUR spent, rounded down". */
+export function describeRule(rule: EarnRule): string {
+  if (rule.kind === "visit") {
+    const gap =
+      rule.minMinutesBetweenVisits > 0
+        ? ` (at most one visit every ${rule.minMinutesBetweenVisits} minutes)`
+        : "";
+    return `${rule.pointsPerVisit} ${pointsWord(rule.pointsPerVisit)} per visit${gap}`;
+  }
+  return `${rule.points} ${pointsWord(rule.points)} per ${rule.per} ${rule.currency} spent, ${roundingWords[rule.rounding]}`;
+}

@@ -1,0 +1,15 @@
+import { type Clock, systemClock } from "./clock.ts";
+import { type Db, dbFromEnv } from "./db/client.ts";
+
+export interface RuntimeDeps {
+  db: Db;
+  clock: Clock;
+}
+
+let deps: RuntimeDeps | undefined;
+
+/** Built once per container, on first use, from the environment Lambda or the local stack provides. */
+export function runtimeDeps(): RuntimeDeps {
+  deps ??= { db: dbFromEnv(), clock: systemClock };
+  return deps;
+}

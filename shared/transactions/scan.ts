@@ -1,0 +1,35 @@
+import type { Db } from "../db/client.ts";
+import { notFound, ValidationError } from "../errors.ts";
+import { readCustomer } from "../ledger/append.ts";
+import { findCustomerIdByBarcode, getLocation, getProgram } from "../merchants/directory.ts";
+import type { Program } from "../model.ts";
+import { describeRule } from "../programs/rules.ts";
+
+export function programView(program: Program) {
+  return {
+    id: program.id,
+    name: program.name,
+    version: program.version,
+    rule: program.rule,
+    description: describeRule(program.rule),
+  };
+}
+
+/** The customer behind a scanned barcode, with the program that will apply at this location. */
+export async function scanCustomer(db: Db, merchantId: string, barcode: string, locationId: string) {
+  const location = await getLocation(db, merchantId, locationId);
+  if (!location) throw ValidationError.field("query.locationId", "no such location");
+  const [customerId, program] = await Promise.all([
+    findCustomerIdByBarcode(db, merchantId, barcode),
+    getProgram(db, merchantId, location.programId),
+  ]);
+  const customer = customerId ? await readCustomer(db, merchantId, customerId) : undefined;
+  if (!customer) throw notFound("Customer");
+  if (!program) throw new Error(`location ${location.id} points to a missing program`);
+  return {
+    customer: { id: customer.id, name: customer.name },
+    balance: customer.balance,
+    location: { id: location.id, name: location.name },
+    program: programView(program),
+  };
+}

@@ -1,0 +1,39 @@
+import type { Customer, LedgerEntry } from "./model.ts";
+
+/** What clients see of stored records: explicit fields only, never storage keys or secrets like the pass token. */
+
+export function customerView(customer: Customer) {
+  return {
+    id: customer.id,
+    name: customer.name,
+    phone: customer.phone ?? null,
+    email: customer.email ?? null,
+    locale: customer.locale,
+    balance: customer.balance,
+    barcode: customer.barcode,
+    createdAt: customer.createdAt,
+    updatedAt: customer.updatedAt,
+  };
+}
+
+export function entryView(entry: LedgerEntry) {
+  return {
+    id: entry.id,
+    customerId: entry.customerId,
+    seq: entry.seq,
+    type: entry.type,
+    points: entry.points,
+    balanceAfter: entry.balanceAfter,
+    locationId: entry.locationId ?? null,
+    staffId: entry.staffId ?? null,
+    programId: entry.programId ?? null,
+    programVersion: entry.programVersion ?? null,
+    inputs: entry.inputs,
+    explanation: entry.explanation,
+    createdAt: entry.createdAt,
+    prevHash: entry.prevHash,
+    hash: entry.hash,
+  };
+}
+
+export type EntryView = ReturnType<typeof entryView>;

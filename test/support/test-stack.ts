@@ -1,0 +1,108 @@
+import { randomUUID } from "node:crypto";
+import { inject } from "vitest";
+import { createTable } from "../../infra/local/create-table.ts";
+import { createLocalAuthorizer, type LocalAuthorizer } from "../../infra/local/jwt-authorizer.ts";
+import { DEMO, seedDemo } from "../../infra/local/seed.ts";
+import { type LocalStack, startLocalStack } from "../../infra/local/stack.ts";
+import { systemClock } from "../../shared/clock.ts";
+import type { Db } from "../../shared/db/client.ts";
+import { createDb } from "../../shared/db/client.ts";
+import { createMerchant, createStaff } from "../../shared/merchants/setup.ts";
+
+/** A table of its own in the shared DynamoDB Local, so test files never see each other's data. */
+export async function testDb(): Promise<Db> {
+  const endpoint = inject("dynamoEndpoint");
+  const table = `test-${randomUUID()}`;
+  await createTable(endpoint, table);
+  return createDb({ table, endpoint });
+}
+
+export interface TestStack extends LocalStack {
+  authorizer: LocalAuthorizer;
+  /** Bearer token of a demo staff member ("alice", "bob") or of the other merchant's owner ("mallory"). */
+  token(who: "alice" | "bob" | "mallory"): Promise<string>;
+  call(method: string, path: string, options?: CallOptions): Promise<CallResult>;
+}
+
+export interface CallOptions {
+  token?: string;
+  body?: unknown;
+  headers?: Record<string, string>;
+}
+
+export interface CallResult {
+  status: number;
+  headers: Headers;
+  // biome-ignore lint/suspicious/noExplicitAny: tests read response JSON by path; a wrong path fails the assertion.
+  body: any;
+}
+
+export const OTHER_MERCHANT = { merchantId: "other", staffId: "staff_mallory" };
+
+/** The whole local stack on a free port with the demo merchant seeded, plus a second merchant for isolation tests. */
+export async function startTestStack(): Promise<TestStack> {
+  const authorizer = await createLocalAuthorizer();
+  const stack = await startLocalStack({
+    dynamoEndpoint: inject("dynamoEndpoint"),
+    tableName: `e2e-${randomUUID()}`,
+    authorizer,
+    port: 0,
+  });
+  await seedDemo({ db: stack.db, clock: systemClock });
+  const now = new Date().toISOString();
+  await createMerchant(stack.db, {
+    id: OTHER_MERCHANT.merchantId,
+    name: "Other",
+    country: "FR",
+    currency: "EUR",
+    createdAt: now,
+  });
+  await createStaff(stack.db, {
+    merchantId: OTHER_MERCHANT.merchantId,
+    id: OTHER_MERCHANT.staffId,
+    name: "Mallory",
+    role: "owner",
+    locationIds: "*",
+    active: true,
+    createdAt: now,
+  });
+  const token = (who: "alice" | "bob" | "mallory") => {
+    if (who === "mallory") {
+      return authorizer.issue({
+        merchantId: OTHER_MERCHANT.merchantId,
+        staffId: OTHER_MERCHANT.staffId,
+        role: "owner",
+        locations: "*",
+      });
+    }
+    const member = DEMO.staff[who];
+    return authorizer.issue({
+      merchantId: DEMO.merchantId,
+      staffId: member.id,
+      role: member.role,
+      locations: member.locationIds === "*" ? "*" : [...member.locationIds],
+    });
+  };
+  const call = async (method: string, path: string, options: CallOptions = {}): Promise<CallResult> => {
+    const response = await fetch(stack.baseUrl + path, {
+      method,
+      headers: {
+        ...(options.token ? { authorization: `Bearer ${options.token}` } : {}),
+        ...(options.body !== undefined ? { "content-type": "application/json" } : {}),
+        ...options.headers,
+      },
+      ...(options.body !== undefined
+        ? { body: typeof options.body === "string" ? options.body : JSON.stringify(options.body) }
+        : {}),
+    });
+    const text = await response.text();
+    let body: unknown = text;
+    try {
+      body = text ? JSON.parse(text) : undefined;
+    } catch {
+      // not JSON: leave the text
+    }
+    return { status: response.status, headers: response.headers, body };
+  };
+  return { ...stack, authorizer, token, call };
+}
