@@ -63,7 +63,19 @@ export interface Customer {
   updatedAt: string;
 }
 
-export type EntryType = "purchase" | "visit";
+/**
+ * purchase, visit: earned at a till. manual: issued or deducted by hand. redemption: spent on a reward.
+ * refund: points given back when a redemption is cancelled. reversal: points taken back after a purchase
+ * return. expiry: points that expired.
+ */
+export type EntryType = "purchase" | "visit" | "manual" | "redemption" | "refund" | "reversal" | "expiry";
+
+/** Entries never change; a correction is a new entry pointing at what it corrects. */
+export interface EntryRefs {
+  entryId?: string;
+  redemptionId?: string;
+  claimId?: string;
+}
 
 export interface LedgerEntry {
   id: string;
@@ -85,6 +97,12 @@ export interface LedgerEntry {
   /** Exact value before rounding. */
   raw?: string;
   explanation: string;
+  /** Why a person changed the balance by hand, from a fixed list, and their free-text note. */
+  reason?: string;
+  note?: string;
+  /** When what the entry records happened, if not when it was written (e.g. a visit credited later). */
+  occurredAt?: string;
+  refs?: EntryRefs;
   createdAt: string;
   prevHash: string;
   hash: string;

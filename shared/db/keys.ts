@@ -42,3 +42,6 @@ export const staffActivityPk = (merchantId: string, staffId: string) =>
   `MERCHANT#${merchantId}#STAFF#${staffId}#ACTIVITY`;
 /** Sorts by time, then by entry id so that rows written in the same millisecond keep a stable order. */
 export const activitySk = (createdAt: string, entryId: string) => `${createdAt}#${entryId}`;
+
+export const entryByIdPk = (merchantId: string, entryId: string) => `MERCHANT#${merchantId}#ENTRY#${entryId}`;
+export const entryByIdSk = () => "#ENTRY";

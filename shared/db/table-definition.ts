@@ -7,6 +7,8 @@ export interface IndexDefinition {
   name: string;
   partitionKey: string;
   sortKey: string;
+  /** ALL copies whole items; KEYS_ONLY, for a pointer index, costs one small write. */
+  projection: "ALL" | "KEYS_ONLY";
 }
 
 export const TABLE = {
@@ -17,11 +19,13 @@ export const TABLE = {
   streamView: "NEW_AND_OLD_IMAGES",
   indexes: [
     // Activity of a merchant, newest first, spread over ACTIVITY_SHARDS partitions.
-    { name: "gsi1", partitionKey: "gsi1pk", sortKey: "gsi1sk" },
+    { name: "gsi1", partitionKey: "gsi1pk", sortKey: "gsi1sk", projection: "ALL" },
     // Activity of one location, newest first.
-    { name: "gsi2", partitionKey: "gsi2pk", sortKey: "gsi2sk" },
+    { name: "gsi2", partitionKey: "gsi2pk", sortKey: "gsi2sk", projection: "ALL" },
     // Activity of one staff member, newest first.
-    { name: "gsi3", partitionKey: "gsi3pk", sortKey: "gsi3sk" },
+    { name: "gsi3", partitionKey: "gsi3pk", sortKey: "gsi3sk", projection: "ALL" },
+    // A ledger entry by its id (e.g. the purchase a return reverses): points at the entry's key.
+    { name: "gsi4", partitionKey: "gsi4pk", sortKey: "gsi4sk", projection: "KEYS_ONLY" },
   ] satisfies IndexDefinition[],
 } as const;
 

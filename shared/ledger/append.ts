@@ -14,6 +14,8 @@ import {
   activityShard,
   activitySk,
   customerPk,
+  entryByIdPk,
+  entryByIdSk,
   entrySk,
   locationActivityPk,
   profileSk,
@@ -56,7 +58,11 @@ export interface AppendRequest<R> {
   merchantId: string;
   customerId: string;
   idempotency: Idempotency;
-  plan: (customer: Customer, now: Date) => EntryPlan<R>;
+  /**
+   * Decides the entry from the customer as read, and may read more (e.g. a redemption's status).
+   * It runs again on every retry, so it always decides from fresh state.
+   */
+  plan: (customer: Customer, now: Date) => EntryPlan<R> | Promise<EntryPlan<R>>;
 }
 
 export interface AppendResult<R> {
@@ -83,7 +89,7 @@ export async function appendEntry<R>(deps: AppendDeps, request: AppendRequest<R>
     const customer = await readCustomer(db, request.merchantId, request.customerId);
     if (!customer) throw notFound("Customer");
     const now = deps.clock();
-    const plan = request.plan(customer, now);
+    const plan = await request.plan(customer, now);
     const entry = buildEntry(customer, plan, now);
     if (entry.balanceAfter < 0) {
       throw conflict("The balance is too low for this change.", { balance: customer.balance });
@@ -112,7 +118,9 @@ export async function appendEntry<R>(deps: AppendDeps, request: AppendRequest<R>
       if (!codes) throw error;
       // The key was claimed meanwhile by the same request: the next round replays its response.
       if (codes[0] === "ConditionalCheckFailed") continue;
-      if (codes[2] === "ConditionalCheckFailed" || isRetryableCancellation(codes)) {
+      // The chain moved, or an extra item's condition failed (its state changed): plan again from fresh reads.
+      const stateMoved = codes.slice(2).includes("ConditionalCheckFailed");
+      if (stateMoved || isRetryableCancellation(codes)) {
         await backoff.sleep(backoffDelay(backoff, attempt));
         continue;
       }
@@ -164,6 +172,8 @@ function entryItem(entry: LedgerEntry): Record<string, unknown> {
       ? { gsi2pk: locationActivityPk(entry.merchantId, entry.locationId), gsi2sk: sk }
       : {}),
     ...(entry.staffId ? { gsi3pk: staffActivityPk(entry.merchantId, entry.staffId), gsi3sk: sk } : {}),
+    gsi4pk: entryByIdPk(entry.merchantId, entry.id),
+    gsi4sk: entryByIdSk(),
   };
 }
 

@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
 import canonicalize from "canonicalize";
+import { keyAttributes, TABLE } from "../db/table-definition.ts";
 import type { LedgerEntry } from "../model.ts";
 
 /** The previous hash of a customer's first entry. */

@@ -1,6 +1,6 @@
-import { QueryCommand } from "@aws-sdk/lib-dynamodb";
+import { GetCommand, QueryCommand } from "@aws-sdk/lib-dynamodb";
 import type { Db } from "../db/client.ts";
-import { customerPk, ENTRY_PREFIX, entrySk, SEQ_DIGITS } from "../db/keys.ts";
+import { customerPk, ENTRY_PREFIX, entryByIdPk, entrySk, SEQ_DIGITS } from "../db/keys.ts";
 import { notFound } from "../errors.ts";
 import type { LedgerEntry } from "../model.ts";
 import { decodeCursor, encodeCursor } from "../pagination.ts";
@@ -82,4 +82,26 @@ export async function verifyLedger(db: Db, merchantId: string, customerId: strin
   // The profile is read first: entries appended after it are newer than the head it names, and left out.
   const entries = (await readWholeLedger(db, merchantId, customerId)).filter((e) => e.seq <= customer.seq);
   return verifyChain(entries, customer);
+}
+
+/**
+ * An entry by its id, within one merchant. The id index is eventually consistent (milliseconds);
+ * the entry itself is then read consistently.
+ */
+export async function findEntryById(db: Db, merchantId: string, entryId: string): Promise<StoredEntry | undefined> {
+  const { Items = [] } = await db.client.send(
+    new QueryCommand({
+      TableName: db.table,
+      IndexName: "gsi4",
+      KeyConditionExpression: "gsi4pk = :pk",
+      ExpressionAttributeValues: { ":pk": entryByIdPk(merchantId, entryId) },
+      Limit: 1,
+    }),
+  );
+  const key = Items[0];
+  if (!key) return undefined;
+  const { Item } = await db.client.send(
+    new GetCommand({ TableName: db.table, Key: { pk: key.pk, sk: key.sk }, ConsistentRead: true }),
+  );
+  return Item as StoredEntry | undefined;
 }
