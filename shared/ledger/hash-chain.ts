@@ -7,18 +7,7 @@ import type { LedgerEntry } from "../model.ts";
 export const GENESIS_HASH = "0".repeat(64);
 
 /** Attributes that only place an item in the table; they are not part of what an entry says. */
-const STORAGE_ATTRIBUTES = new Set([
-  "pk",
-  "sk",
-  "gsi1pk",
-  "gsi1sk",
-  "gsi2pk",
-  "gsi2sk",
-  "gsi3pk",
-  "gsi3sk",
-  "ttl",
-  "hash",
-]);
+const STORAGE_ATTRIBUTES = new Set([...keyAttributes(), TABLE.ttlAttribute, "hash"]);
 
 /**
  * SHA-256 over the RFC 8785 (JCS) canonical JSON of everything the entry says except its own hash,

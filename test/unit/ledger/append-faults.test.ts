@@ -7,7 +7,7 @@ import { createDb } from "../../../shared/db/client.ts";
 import { UnavailableError } from "../../../shared/errors.ts";
 import { idempotencyFrom } from "../../../shared/idempotency.ts";
 import { appendEntry } from "../../../shared/ledger/append.ts";
-import { GENESIS_HASH } from "../../../shared/ledger/hash-chain.ts";
+import { GENESIS_HASH, hashEntry } from "../../../shared/ledger/hash-chain.ts";
 import type { Customer } from "../../../shared/model.ts";
 
 // DynamoDB Local never reports transaction conflicts, so the contention paths are proven here with injected faults.
