@@ -1,3 +1,4 @@
+import type { Permission } from "./auth/permissions.ts";
 import type { EarnRule } from "./programs/rules.ts";
 
 /** The shapes stored in the table and returned by the domain, without their storage keys. */
@@ -8,6 +9,8 @@ export interface Merchant {
   /** ISO 3166-1 alpha-2; the default region for phone numbers. */
   country: string;
   currency: string;
+  /** The merchant's own choice of permissions per role; roles not listed keep the defaults. */
+  rolePermissions?: Partial<Record<Role, Permission[]>>;
   createdAt: string;
 }
 

@@ -23,3 +23,15 @@ export const DEFAULT_ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
   manager: [...SCANNER, "customers:write", "points:adjust", "redemptions:refund", "activity:read"],
   staff: SCANNER,
 };
+
+/**
+ * A role's permissions at one merchant. Owners always hold every permission, so a merchant can never
+ * lock itself out of its own settings.
+ */
+export function permissionsFor(
+  role: Role,
+  overrides?: Partial<Record<Role, Permission[]>>,
+): readonly Permission[] {
+  if (role === "owner") return PERMISSIONS;
+  return overrides?.[role] ?? DEFAULT_ROLE_PERMISSIONS[role];
+}

@@ -1,8 +1,8 @@
 import type { Db } from "../db/client.ts";
 import { forbidden, unauthorized } from "../errors.ts";
-import { getStaff } from "../merchants/directory.ts";
+import { getMerchant, getStaff } from "../merchants/directory.ts";
 import type { Role } from "../model.ts";
-import { DEFAULT_ROLE_PERMISSIONS, type Permission } from "./permissions.ts";
+import { type Permission, permissionsFor } from "./permissions.ts";
 
 /** The staff member behind a request, as the table says now (not as the token said when it was issued). */
 export interface Principal {
@@ -29,14 +29,17 @@ export async function resolvePrincipal(db: Db, claims: Claims | undefined): Prom
   if (typeof merchantId !== "string" || typeof staffId !== "string" || !merchantId || !staffId) {
     throw unauthorized();
   }
-  const staff = await getStaff(db, merchantId, staffId);
-  if (!staff?.active) throw unauthorized();
+  const [staff, merchant] = await Promise.all([
+    getStaff(db, merchantId, staffId),
+    getMerchant(db, merchantId),
+  ]);
+  if (!staff?.active || !merchant) throw unauthorized();
   return {
     merchantId,
     staffId,
     role: staff.role,
     locationIds: staff.locationIds,
-    permissions: new Set(DEFAULT_ROLE_PERMISSIONS[staff.role]),
+    permissions: new Set(permissionsFor(staff.role, merchant.rolePermissions)),
   };
 }
 

@@ -1,4 +1,5 @@
 import { TransactionCanceledException } from "@aws-sdk/client-dynamodb";
+import type { BackoffPolicy } from "../backoff.ts";
 
 /** Reasons DynamoDB gives for cancelling a transaction, one per item in the order they were sent. */
 export function cancellationCodes(error: unknown): (string | undefined)[] | undefined {
@@ -18,23 +19,18 @@ export function isRetryableCancellation(codes: (string | undefined)[]): boolean 
   );
 }
 
-export interface Backoff {
+export interface Backoff extends BackoffPolicy {
   maxAttempts: number;
-  baseMs: number;
-  capMs: number;
   sleep: (ms: number) => Promise<void>;
   random: () => number;
 }
 
+/** Writers that collided on one customer spread out instead of colliding again in lockstep. */
 export const defaultBackoff: Backoff = {
   maxAttempts: 10,
   baseMs: 8,
   capMs: 250,
+  jitter: "full",
   sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
   random: Math.random,
 };
-
-/** "Full jitter": callers that collided once spread out instead of colliding again in lockstep. */
-export function backoffDelay(backoff: Backoff, attempt: number): number {
-  return Math.floor(backoff.random() * Math.min(backoff.capMs, backoff.baseMs * 2 ** attempt));
-}

@@ -1,10 +1,10 @@
 import type { TransactWriteCommandInput } from "@aws-sdk/lib-dynamodb";
 import { GetCommand, TransactWriteCommand } from "@aws-sdk/lib-dynamodb";
+import { backoffDelayMs } from "../backoff.ts";
 import type { Clock } from "../clock.ts";
 import type { Db } from "../db/client.ts";
 import {
   type Backoff,
-  backoffDelay,
   cancellationCodes,
   defaultBackoff,
   isRetryableCancellation,
@@ -121,7 +121,7 @@ export async function appendEntry<R>(deps: AppendDeps, request: AppendRequest<R>
       // The chain moved, or an extra item's condition failed (its state changed): plan again from fresh reads.
       const stateMoved = codes.slice(2).includes("ConditionalCheckFailed");
       if (stateMoved || isRetryableCancellation(codes)) {
-        await backoff.sleep(backoffDelay(backoff, attempt));
+        await backoff.sleep(backoffDelayMs(backoff, attempt + 1, backoff.random));
         continue;
       }
       throw error;

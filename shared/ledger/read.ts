@@ -88,7 +88,11 @@ export async function verifyLedger(db: Db, merchantId: string, customerId: strin
  * An entry by its id, within one merchant. The id index is eventually consistent (milliseconds);
  * the entry itself is then read consistently.
  */
-export async function findEntryById(db: Db, merchantId: string, entryId: string): Promise<StoredEntry | undefined> {
+export async function findEntryById(
+  db: Db,
+  merchantId: string,
+  entryId: string,
+): Promise<StoredEntry | undefined> {
   const { Items = [] } = await db.client.send(
     new QueryCommand({
       TableName: db.table,

@@ -1,0 +1,71 @@
+import type { PassLocale } from "./pass-view.ts";
+
+/** Sentences take already formatted numbers and dates, so word order stays per language. */
+export interface PassLabels {
+  /** Intl locale used to format numbers and dates. */
+  intlLocale: string;
+  balance: string;
+  /** Wallet replaces %@ with the new balance in the lock-screen notification. */
+  balanceChanged: string;
+  member: string;
+  nextReward: string;
+  rewardProgress: (points: string, cost: string, unit: string, reward: string) => string;
+  rewardAvailable: (reward: string) => string;
+  expiringPoints: string;
+  pointsExpire: (points: string, unit: string, date: string, single: boolean) => string;
+  pointUnit: (single: boolean) => string;
+  entry: (signedPoints: string, unit: string, explanation: string) => string;
+  howPointsWork: string;
+  phone: string;
+  email: string;
+  website: string;
+  portal: string;
+  portalLink: string;
+  updatedAt: string;
+}
+
+export const passLabels: Record<PassLocale, PassLabels> = {
+  en: {
+    // en-GB writes "31 Dec", the day-first order the product copy uses.
+    intlLocale: "en-GB",
+    balance: "Points",
+    balanceChanged: "You now have %@ points",
+    member: "Member",
+    nextReward: "Next reward",
+    rewardProgress: (points, cost, unit, reward) => `${points} / ${cost} ${unit} to ${reward}`,
+    rewardAvailable: (reward) => `Reward available: ${reward}`,
+    expiringPoints: "Expiring points",
+    pointsExpire: (points, unit, date, single) =>
+      `${points} ${unit} ${single ? "expires" : "expire"} ${date}`,
+    pointUnit: (single) => (single ? "pt" : "pts"),
+    entry: (signedPoints, unit, explanation) => `${signedPoints} ${unit} · ${explanation}`,
+    howPointsWork: "How points work",
+    phone: "Phone",
+    email: "Email",
+    website: "Website",
+    portal: "Your account",
+    portalLink: "Open my account",
+    updatedAt: "Last updated",
+  },
+  fr: {
+    intlLocale: "fr-FR",
+    balance: "Points",
+    balanceChanged: "Vous avez maintenant %@ points",
+    member: "Membre",
+    nextReward: "Prochaine récompense",
+    rewardProgress: (points, cost, unit, reward) => `${points} / ${cost} ${unit} pour ${reward}`,
+    rewardAvailable: (reward) => `Récompense disponible : ${reward}`,
+    expiringPoints: "Points qui expirent",
+    pointsExpire: (points, unit, date, single) =>
+      `${points} ${unit} ${single ? "expire" : "expirent"} le ${date}`,
+    pointUnit: (single) => (single ? "pt" : "pts"),
+    entry: (signedPoints, unit, explanation) => `${signedPoints} ${unit} · ${explanation}`,
+    howPointsWork: "Comment fonctionnent les points",
+    phone: "Téléphone",
+    email: "E-mail",
+    website: "Site web",
+    portal: "Votre compte",
+    portalLink: "Ouvrir mon compte",
+    updatedAt: "Dernière mise à jour",
+  },
+};

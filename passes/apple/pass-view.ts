@@ -1,0 +1,31 @@
+export type PassLocale = "fr" | "en";
+
+/** Everything a member's Apple pass shows, already resolved by the caller. */
+export interface ApplePassView {
+  serialNumber: string;
+  /** At least 16 characters; it cannot change once the pass is issued. */
+  authenticationToken: string;
+  /** QR message, shown again as its alternative text. */
+  barcode: string;
+  locale: PassLocale;
+  /** The merchant's name. */
+  organizationName: string;
+  description: string;
+  /** Each as "rgb(r,g,b)", the only colour syntax Wallet documents. */
+  colors: { background: string; foreground: string; label: string };
+  /** The merchant's logo; the template's when absent. */
+  logoPng?: Buffer;
+  memberName: string;
+  /** Integer points. */
+  balance: number;
+  nextReward?: { name: string; cost: number };
+  /** `date` is an ISO date. */
+  nextExpiry?: { points: number; date: string };
+  /** The five most recent are shown. */
+  recentEntries: Array<{ createdAt: string; points: number; explanation: string }>;
+  howPointsAreComputed: string;
+  contact?: { phone?: string; email?: string; website?: string };
+  portalUrl?: string;
+  /** ISO time of the pass's real last change. */
+  updatedAt: string;
+}
