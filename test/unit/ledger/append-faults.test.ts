@@ -43,7 +43,9 @@ const backoff = {
   maxAttempts: 4,
   baseMs: 10,
   capMs: 100,
-  sleep: async (ms: number) => void sleeps.push(ms),
+  jitter: "full" as const,
+  sleep: async
+ (ms: number) => void sleeps.push(ms),
   random: () => 0.5,
 };
 const deps = { db, clock: () => new Date("2026-03-01T10:00:00Z"), backoff };
