@@ -44,8 +44,7 @@ const backoff = {
   baseMs: 10,
   capMs: 100,
   jitter: "full" as const,
-  sleep: async
- (ms: number) => void sleeps.push(ms),
+  sleep: async (ms: number) => void sleeps.push(ms),
   random: () => 0.5,
 };
 const deps = { db, clock: () => new Date("2026-03-01T10:00:00Z"), backoff };
