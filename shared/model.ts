@@ -20,6 +20,7 @@ export interface Location {
   name: string;
   programId: string;
   createdAt: string;
+  updatedAt?: string;
 }
 
 export interface Program {
@@ -30,6 +31,8 @@ export interface Program {
   version: number;
   rule: EarnRule;
   updatedAt: string;
+  /** The staff member who saved this version; absent on seeded programs. */
+  updatedBy?: string;
 }
 
 export type Role = "owner" | "manager" | "staff";
@@ -41,8 +44,11 @@ export interface Staff {
   role: Role;
   /** Locations this person may act at; "*" for all of the merchant's locations. */
   locationIds: string[] | "*";
+  /** Lower-cased; on AWS the Cognito sign-in name. */
+  email?: string;
   active: boolean;
   createdAt: string;
+  updatedAt?: string;
 }
 
 export interface Customer {
@@ -52,6 +58,8 @@ export interface Customer {
   phone?: string;
   email?: string;
   locale: "fr" | "en";
+  /** Consent to marketing email; service notifications do not depend on it. */
+  marketingConsent: boolean;
   barcode: string;
   passSerial: string;
   passToken: string;
@@ -99,6 +107,11 @@ export interface LedgerEntry {
   rule?: EarnRule;
   /** Exact value before rounding. */
   raw?: string;
+  /**
+   * Points a reversal should have taken back but could not, because the balance no longer covered them:
+   * the balance stops at zero and the rest is recorded here, never collected later.
+   */
+  shortfall?: number;
   explanation: string;
   /** Why a person changed the balance by hand, from a fixed list, and their free-text note. */
   reason?: string;
@@ -109,4 +122,71 @@ export interface LedgerEntry {
   createdAt: string;
   prevHash: string;
   hash: string;
+}
+
+/** What a reward gives; a redemption keeps a copy, so its history survives changes to the catalogue. */
+export type RewardDiscount =
+  | { kind: "fixed_amount"; amount: string; currency: string }
+  | { kind: "percentage"; percent: number }
+  | { kind: "free_product"; product: string };
+
+/** Where a reward's coupons live: in our table, or in an external commerce platform (COUPON_ISSUER_URL). */
+export type CouponIssuerKind = "internal" | "external";
+
+export interface Reward {
+  merchantId: string;
+  id: string;
+  programId: string;
+  name: string;
+  /** Points a customer spends on it; a positive integer. */
+  points: number;
+  discount: RewardDiscount;
+  issuer: CouponIssuerKind;
+  /** Archived rewards cannot be redeemed any more; redemptions already made keep pointing at them. */
+  status: "active" | "archived";
+  createdAt: string;
+  updatedAt: string;
+  archivedAt?: string;
+}
+
+/** The coupon as we know it: issued (usable), used, or revoked by a refund. */
+export type RedemptionStatus = "issued" | "used" | "revoked";
+
+export type RefundOutcome =
+  | "revoked_and_refunded"
+  | "refunded_not_revoked"
+  | "refunded_after_use"
+  | "refunded_usage_unknown";
+
+export interface Redemption {
+  merchantId: string;
+  id: string;
+  customerId: string;
+  rewardId: string;
+  programId: string;
+  /** The reward as it stood when it was redeemed. */
+  reward: { name: string; discount: RewardDiscount };
+  points: number;
+  code: string;
+  issuer: CouponIssuerKind;
+  /** "untracked": the issuer cannot tell us whether the code was used or revoke it. */
+  tracking: "tracked" | "untracked";
+  status: RedemptionStatus;
+  locationId: string;
+  staffId: string;
+  /** The ledger entry that took the points, by its place in the customer's chain. */
+  entrySeq: number;
+  createdAt: string;
+  usedAt?: string;
+  usedLocationId?: string;
+  usedBy?: string;
+  revokedAt?: string;
+  /** Set once, by the refund that gave the points back. */
+  refund?: {
+    at: string;
+    outcome: RefundOutcome;
+    staffId: string;
+    entrySeq: number;
+    note?: string;
+  };
 }

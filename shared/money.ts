@@ -22,10 +22,14 @@ export function parseDecimal(text: string): Decimal | undefined {
 }
 
 const minorUnitCache = new Map<string, number>();
+let knownCurrencies: ReadonlySet<string> | undefined;
 
 /** ISO 4217 minor units (EUR 2, JPY 0, BHD 3), from the runtime's own currency data; undefined if unknown. */
 export function currencyMinorUnits(currency: string): number | undefined {
   if (!/^[A-Z]{3}$/.test(currency)) return undefined;
+  // Intl formats any well-formed code, "XYZ" included (with 2 decimals), so only its list says which exist.
+  knownCurrencies ??= new Set(Intl.supportedValuesOf("currency"));
+  if (!knownCurrencies.has(currency)) return undefined;
   const cached = minorUnitCache.get(currency);
   if (cached !== undefined) return cached;
   try {

@@ -9,6 +9,7 @@ export function customerView(customer: Customer) {
     phone: customer.phone ?? null,
     email: customer.email ?? null,
     locale: customer.locale,
+    marketingConsent: customer.marketingConsent ?? false,
     balance: customer.balance,
     barcode: customer.barcode,
     createdAt: customer.createdAt,
@@ -32,6 +33,7 @@ export function entryView(entry: LedgerEntry) {
     explanation: entry.explanation,
     reason: entry.reason ?? null,
     note: entry.note ?? null,
+    shortfall: entry.shortfall ?? null,
     occurredAt: entry.occurredAt ?? null,
     refs: entry.refs ?? null,
     createdAt: entry.createdAt,
@@ -40,4 +42,12 @@ export function entryView(entry: LedgerEntry) {
   };
 }
 
+export type CustomerView = ReturnType<typeof customerView>;
 export type EntryView = ReturnType<typeof entryView>;
+
+/** A ledger entry as a write returns it: the entry, with a purchase's amount and currency at the top. */
+export function transactionView(entry: LedgerEntry) {
+  return { ...entryView(entry), amount: entry.inputs.amount ?? null, currency: entry.inputs.currency ?? null };
+}
+
+export type TransactionView = ReturnType<typeof transactionView>;

@@ -70,5 +70,5 @@ export async function seedDemo(deps: { db: Db; clock: Clock }): Promise<void> {
     } satisfies Staff);
   }
   const camille = DEMO.customers.camille;
-  await enrolCustomer(deps, { merchantId, locale: "fr", ...camille });
+  await enrolCustomer(deps, merchantId, { locale: "fr", marketingConsent: true, ...camille });
 }

@@ -15,6 +15,8 @@ export const PERMISSIONS = [
 
 export type Permission = (typeof PERMISSIONS)[number];
 
+export const ROLES = ["owner", "manager", "staff"] as const satisfies readonly Role[];
+
 /** Staff are scanner users by default: look a customer up, issue points, redeem. */
 const SCANNER: Permission[] = ["customers:read", "transactions:create", "redemptions:create"];
 

@@ -1,70 +1,109 @@
-import { TransactWriteCommand } from "@aws-sdk/lib-dynamodb";
 import type { Clock } from "../clock.ts";
 import type { Db } from "../db/client.ts";
-import { barcodePk, barcodeSk, customerPk, profileSk } from "../db/keys.ts";
+import { barcodePk, barcodeSk, customerPk, passPk, passSk, profileSk } from "../db/keys.ts";
+import { conflict, notFound, ValidationError } from "../errors.ts";
 import { newId, randomCode, randomToken } from "../ids.ts";
+import type { Idempotency } from "../idempotency.ts";
+import { type IdempotentResult, idempotentWrite, type TransactItem } from "../idempotent-write.ts";
 import { GENESIS_HASH } from "../ledger/hash-chain.ts";
+import { getMerchant } from "../merchants/directory.ts";
 import type { Customer } from "../model.ts";
+import { type CustomerView, customerView } from "../views.ts";
+import { normalizeEmail, normalizePhone } from "./contact.ts";
+import { type ContactField, claimContact, renameItems } from "./index-items.ts";
 
 export interface Enrolment {
-  merchantId: string;
   name: string;
   phone?: string;
   email?: string;
   locale?: "fr" | "en";
-  /** Fixed ids for seeded demo data; generated otherwise. */
+  marketingConsent?: boolean;
+  /** Fixed values for seeded demo data; generated otherwise. */
   id?: string;
   barcode?: string;
 }
 
+/** Normalised contact details, or a 400 naming each field that cannot be one. */
+export function normalizeContact(
+  input: { phone?: string | null; email?: string | null },
+  country: string,
+): { phone?: string | null; email?: string | null } {
+  const problems: { field: string; reason: string }[] = [];
+  const out: { phone?: string | null; email?: string | null } = {};
+  if (input.phone !== undefined) {
+    out.phone = input.phone === null ? null : normalizePhone(input.phone, country);
+    if (out.phone === undefined) problems.push({ field: "phone", reason: `is not a valid phone number (region ${country})` });
+  }
+  if (input.email !== undefined) {
+    out.email = input.email === null ? null : normalizeEmail(input.email);
+    if (out.email === undefined) problems.push({ field: "email", reason: "is not a valid email address" });
+  }
+  if (problems.length > 0) throw new ValidationError(problems);
+  return out;
+}
+
+export const contactTaken = (field: ContactField) =>
+  conflict(`This ${field === "phone" ? "phone number" : "email address"} is already used by another customer.`, {
+    field,
+  });
+
 /**
- * Creates the membership with an empty ledger, and claims its barcode in the same transaction so
- * no two customers of a merchant can ever share one.
+ * Creates the membership with an empty ledger. The barcode, the pass serial, the phone number and the
+ * email are claimed in the same transaction, so no two customers of a merchant can ever share one.
  */
-export async function enrolCustomer(deps: { db: Db; clock: Clock }, enrolment: Enrolment): Promise<Customer> {
-  const now = deps.clock().toISOString();
-  const customer: Customer = {
-    merchantId: enrolment.merchantId,
-    id: enrolment.id ?? newId("cus"),
-    name: enrolment.name,
-    ...(enrolment.phone ? { phone: enrolment.phone } : {}),
-    ...(enrolment.email ? { email: enrolment.email } : {}),
-    locale: enrolment.locale ?? "fr",
-    // 20 characters from a 30-letter alphabet: about 98 bits, so barcodes cannot be guessed.
-    barcode: enrolment.barcode ?? randomCode(20),
-    passSerial: newId("pass"),
-    passToken: randomToken(24),
-    balance: 0,
-    seq: 0,
-    headHash: GENESIS_HASH,
-    lastVisits: {},
-    createdAt: now,
-    updatedAt: now,
-  };
+export async function enrolCustomer(
+  deps: { db: Db; clock: Clock },
+  merchantId: string,
+  enrolment: Enrolment,
+  idempotency?: Idempotency,
+): Promise<IdempotentResult<{ customer: CustomerView }>> {
   const { db } = deps;
-  await db.client.send(
-    new TransactWriteCommand({
-      TransactItems: [
-        {
-          Put: {
-            TableName: db.table,
-            Item: { pk: customerPk(customer.merchantId, customer.id), sk: profileSk(), ...customer },
-            ConditionExpression: "attribute_not_exists(pk)",
-          },
-        },
-        {
-          Put: {
-            TableName: db.table,
-            Item: {
-              pk: barcodePk(customer.merchantId, customer.barcode),
-              sk: barcodeSk(),
-              customerId: customer.id,
-            },
-            ConditionExpression: "attribute_not_exists(pk)",
-          },
-        },
-      ],
-    }),
-  );
-  return customer;
+  const merchant = await getMerchant(db, merchantId);
+  if (!merchant) throw notFound("Merchant");
+  const contact = normalizeContact(enrolment, merchant.country);
+  let contactItems: ContactField[] = [];
+  return idempotentWrite(deps, {
+    merchantId,
+    idempotency,
+    plan: (at) => {
+      const now = at.toISOString();
+      const customer: Customer = {
+        merchantId,
+        id: enrolment.id ?? newId("cus"),
+        name: enrolment.name,
+        ...(contact.phone ? { phone: contact.phone } : {}),
+        ...(contact.email ? { email: contact.email } : {}),
+        locale: enrolment.locale ?? (merchant.country === "FR" ? "fr" : "en"),
+        marketingConsent: enrolment.marketingConsent ?? false,
+        // 20 characters from a 30-letter alphabet: about 98 bits, so barcodes cannot be guessed.
+        barcode: enrolment.barcode ?? randomCode(20),
+        passSerial: newId("pass"),
+        passToken: randomToken(24),
+        balance: 0,
+        seq: 0,
+        headHash: GENESIS_HASH,
+        lastVisits: {},
+        createdAt: now,
+        updatedAt: now,
+      };
+      const put = (Item: Record<string, unknown>): TransactItem => ({
+        Put: { TableName: db.table, Item, ConditionExpression: "attribute_not_exists(pk)" },
+      });
+      contactItems = (["phone", "email"] as const).filter((field) => customer[field] !== undefined);
+      return {
+        items: [
+          ...contactItems.map((field) => claimContact(db, merchantId, customer.id, field, customer[field] as string)),
+          put({ pk: customerPk(merchantId, customer.id), sk: profileSk(), ...customer }),
+          put({ pk: barcodePk(merchantId, customer.barcode), sk: barcodeSk(), customerId: customer.id }),
+          put({ pk: passPk(customer.passSerial), sk: passSk(), merchantId, customerId: customer.id }),
+          ...renameItems(db, merchantId, customer.id, undefined, customer.name),
+        ],
+        response: { status: 201, body: { customer: customerView(customer) } },
+      };
+    },
+    onConditionFailed: (index) => {
+      const field = contactItems[index];
+      return field ? contactTaken(field) : undefined;
+    },
+  });
 }

@@ -17,6 +17,12 @@ export const programSk = (programId: string) => `PROGRAM#${programId}`;
 export const programVersionSk = (programId: string, version: number) =>
   `PROGRAM#${programId}#V#${String(version).padStart(6, "0")}`;
 export const staffSk = (staffId: string) => `STAFF#${staffId}`;
+/** Prefixes that list a merchant's records of one kind with begins_with. */
+export const LOCATION_PREFIX = "LOCATION#";
+export const STAFF_PREFIX = "STAFF#";
+/** Matches current programs and their version items alike; listers keep the sk that is exactly programSk(id). */
+export const PROGRAM_PREFIX = "PROGRAM#";
+export const programVersionPrefix = (programId: string) => `PROGRAM#${programId}#V#`;
 
 export const customerPk = (merchantId: string, customerId: string) =>
   `MERCHANT#${merchantId}#CUSTOMER#${customerId}`;
@@ -45,3 +51,45 @@ export const activitySk = (createdAt: string, entryId: string) => `${createdAt}#
 
 export const entryByIdPk = (merchantId: string, entryId: string) => `MERCHANT#${merchantId}#ENTRY#${entryId}`;
 export const entryByIdSk = () => "#ENTRY";
+
+/** Apple's web service names a pass only by serial number, so this pointer is global, not under a merchant. */
+export const passPk = (serialNumber: string) => `PASS#${serialNumber}`;
+export const passSk = () => "#PASS";
+/**
+ * Apple device registrations, written in pairs: under the pass (every device to push to when it
+ * changes) and under the device (the serials a device asks about). One pass may be on many devices.
+ * The pass's update state lives on the passSk item; the stream filter never matches these items.
+ */
+export const passDeviceSk = (deviceLibraryId: string) => `DEVICE#${deviceLibraryId}`;
+export const PASS_DEVICE_PREFIX = "DEVICE#";
+export const appleDevicePk = (deviceLibraryId: string) => `APPLEDEVICE#${deviceLibraryId}`;
+export const devicePassSk = (passTypeIdentifier: string, serialNumber: string) =>
+  `PASS#${passTypeIdentifier}#${serialNumber}`;
+export const devicePassPrefix = (passTypeIdentifier: string) => `PASS#${passTypeIdentifier}#`;
+
+export const phonePk = (merchantId: string, e164: string) => `MERCHANT#${merchantId}#PHONE#${e164}`;
+export const emailPk = (merchantId: string, email: string) => `MERCHANT#${merchantId}#EMAIL#${email}`;
+/** Unique-value claims (phone, email) are one item each; this is their sort key. */
+export const claimSk = () => "#CLAIM";
+
+/** Name search: one item per name word, in one partition per merchant; enrolments are rare, reads are prefix queries. */
+export const nameIndexPk = (merchantId: string) => `MERCHANT#${merchantId}#NAMES`;
+export const nameIndexSk = (token: string, customerId: string) => `${token}#${customerId}`;
+
+export const auditSk = (at: string, id: string) => `AUDIT#${at}#${id}`;
+export const AUDIT_PREFIX = "AUDIT#";
+
+export const rewardSk = (rewardId: string) => `REWARD#${rewardId}`;
+export const REWARD_PREFIX = "REWARD#";
+
+export const redemptionPk = (merchantId: string, redemptionId: string) =>
+  `MERCHANT#${merchantId}#REDEMPTION#${redemptionId}`;
+export const redemptionSk = () => "#REDEMPTION";
+/** Claimed with the redemption, so no two coupons of a merchant can ever share a code. */
+export const couponPk = (merchantId: string, code: string) => `MERCHANT#${merchantId}#COUPON#${code}`;
+export const couponSk = () => "#COUPON";
+
+/** What was returned of one purchase so far: partial returns never take back more than it earned. */
+export const purchaseReturnsPk = (merchantId: string, entryId: string) =>
+  `MERCHANT#${merchantId}#RETURNS#${entryId}`;
+export const purchaseReturnsSk = () => "#RETURNS";

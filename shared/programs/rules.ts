@@ -33,9 +33,9 @@ export interface EarnComputation {
   explanation: string;
 }
 
-const pointsWord = (n: number | bigint) => (n === 1 || n === 1n ? "point" : "points");
+export const pointsWord = (n: number | bigint) => (n === 1 || n === 1n ? "point" : "points");
 
-function roundRatio(ratio: Ratio, rounding: Rounding): bigint {
+export function roundRatio(ratio: Ratio, rounding: Rounding): bigint {
   const { numerator: n, denominator: d } = ratio;
   const floor = n / d;
   const remainder = n % d;
@@ -50,7 +50,7 @@ function roundRatio(ratio: Ratio, rounding: Rounding): bigint {
   }
 }
 
-const roundingWords: Record<Rounding, string> = {
+export const roundingWords: Record<Rounding, string> = {
   down: "rounded down",
   up: "rounded up",
   nearest: "rounded to the nearest point",

@@ -4,32 +4,12 @@ import { idempotencyFrom } from "../idempotency.ts";
 import type { AppendDeps, AppendResult } from "../ledger/append.ts";
 import { appendEntry } from "../ledger/append.ts";
 import { findCustomerIdByBarcode, getLocation, getProgram } from "../merchants/directory.ts";
-import type { LedgerEntry } from "../model.ts";
+import { type TransactionView, transactionView } from "../views.ts";
 import { computePurchasePoints, computeVisitPoints, type EarnComputation } from "../programs/rules.ts";
 
 export type EarnInput = { locationId: string } & ({ barcode: string } | { customerId: string }) &
   ({ type: "purchase"; amount: string; currency: string } | { type: "visit" });
 
-export function transactionView(entry: LedgerEntry) {
-  return {
-    id: entry.id,
-    customerId: entry.customerId,
-    type: entry.type,
-    points: entry.points,
-    balanceAfter: entry.balanceAfter,
-    locationId: entry.locationId ?? null,
-    staffId: entry.staffId ?? null,
-    programId: entry.programId ?? null,
-    programVersion: entry.programVersion ?? null,
-    amount: entry.inputs.amount ?? null,
-    currency: entry.inputs.currency ?? null,
-    createdAt: entry.createdAt,
-    explanation: entry.explanation,
-    hash: entry.hash,
-  };
-}
-
-export type TransactionView = ReturnType<typeof transactionView>;
 
 /**
  * The scanner's earn: the location decides the program, the program's current rule decides the points,

@@ -2,18 +2,7 @@ import type { Db } from "../db/client.ts";
 import { notFound, ValidationError } from "../errors.ts";
 import { readCustomer } from "../ledger/append.ts";
 import { findCustomerIdByBarcode, getLocation, getProgram } from "../merchants/directory.ts";
-import type { Program } from "../model.ts";
-import { describeRule } from "../programs/rules.ts";
-
-export function programView(program: Program) {
-  return {
-    id: program.id,
-    name: program.name,
-    version: program.version,
-    rule: program.rule,
-    description: describeRule(program.rule),
-  };
-}
+import { programView } from "../merchants/views.ts";
 
 /** The customer behind a scanned barcode, with the program that will apply at this location. */
 export async function scanCustomer(db: Db, merchantId: string, barcode: string, locationId: string) {

@@ -21,6 +21,8 @@ export interface TestStack extends LocalStack {
   authorizer: LocalAuthorizer;
   /** Bearer token of a demo staff member ("alice", "bob") or of the other merchant's owner ("mallory"). */
   token(who: "alice" | "bob" | "mallory"): Promise<string>;
+  /** A token for any staff id of the demo merchant (the record decides what it may do). */
+  tokenFor(staffId: string): Promise<string>;
   call(method: string, path: string, options?: CallOptions): Promise<CallResult>;
 }
 
@@ -104,5 +106,7 @@ export async function startTestStack(): Promise<TestStack> {
     }
     return { status: response.status, headers: response.headers, body };
   };
-  return { ...stack, authorizer, token, call };
+  const tokenFor = (staffId: string) =>
+    authorizer.issue({ merchantId: DEMO.merchantId, staffId, role: "staff", locations: [] });
+  return { ...stack, authorizer, token, tokenFor, call };
 }

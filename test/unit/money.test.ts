@@ -16,6 +16,7 @@ describe("money", () => {
     expect(currencyMinorUnits("BHD")).toBe(3);
     expect(currencyMinorUnits("eur")).toBeUndefined();
     expect(currencyMinorUnits("XXXX")).toBeUndefined();
+    expect(currencyMinorUnits("XYZ")).toBeUndefined();
   });
 
   it("formats decimals and ratios", () => {

@@ -20,6 +20,7 @@ const customer: Customer = {
   id: "c",
   name: "N",
   locale: "en",
+  marketingConsent: false,
   barcode: "B",
   passSerial: "S",
   passToken: "T",

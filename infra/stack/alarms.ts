@@ -1,0 +1,112 @@
+import { Duration, Stack } from "aws-cdk-lib";
+import type * as apigwv2 from "aws-cdk-lib/aws-apigatewayv2";
+import * as cloudwatch from "aws-cdk-lib/aws-cloudwatch";
+import { SnsAction } from "aws-cdk-lib/aws-cloudwatch-actions";
+import type * as lambda from "aws-cdk-lib/aws-lambda";
+import * as sns from "aws-cdk-lib/aws-sns";
+import { EmailSubscription } from "aws-cdk-lib/aws-sns-subscriptions";
+import type * as sqs from "aws-cdk-lib/aws-sqs";
+import { Construct } from "constructs";
+import type { AppFunction } from "./app-function.ts";
+
+const PERIOD = Duration.minutes(5);
+
+/**
+ * The alarm topic and every alarm on it. Each alarm notifies on ALARM and on OK, so whoever was paged
+ * also learns when it cleared. No data means nothing went wrong: quiet nights are not alarms.
+ */
+export class OperationalAlarms extends Construct {
+  readonly topic: sns.Topic;
+  private readonly action: SnsAction;
+
+  constructor(scope: Construct, id: string, props: { alarmEmail?: string }) {
+    super(scope, id);
+    // Not KMS-encrypted: CloudWatch cannot publish to a topic under the AWS-managed SNS key, and alarm
+    // messages carry resource names only.
+    this.topic = new sns.Topic(this, "Topic", { displayName: "loyalty-wallet alarms", enforceSSL: true });
+    if (props.alarmEmail) this.topic.addSubscription(new EmailSubscription(props.alarmEmail));
+    this.action = new SnsAction(this.topic);
+  }
+
+  /** Any unhandled error or throttle: handlers map expected failures to responses, so these are bugs or limits. */
+  watchFunction(target: AppFunction): void {
+    const name = target.handlerName;
+    this.add(`${name}-errors`, {
+      metric: target.fn.metricErrors({ period: PERIOD, statistic: "Sum" }),
+      threshold: 1,
+      description: `functions/${name}.ts threw or timed out`,
+    });
+    this.add(`${name}-throttles`, {
+      metric: target.fn.metricThrottles({ period: PERIOD, statistic: "Sum" }),
+      threshold: 1,
+      description: `functions/${name}.ts was throttled (account or reserved concurrency reached)`,
+    });
+  }
+
+  /** Share of requests answered 5xx, including those a handler mapped to 500 itself. */
+  watchApi(api: apigwv2.HttpApi): void {
+    this.add("api-5xx-rate", {
+      metric: new cloudwatch.MathExpression({
+        expression: "IF(requests > 0, 100 * errors / requests, 0)",
+        usingMetrics: {
+          errors: api.metricServerError({ period: PERIOD, statistic: "Sum" }),
+          requests: api.metricCount({ period: PERIOD, statistic: "Sum" }),
+        },
+        period: PERIOD,
+        label: "5xx (% of requests)",
+      }),
+      // Over 5 % in two of three periods: one failed scan at a quiet shop must not page anyone.
+      threshold: 5,
+      comparison: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+      evaluationPeriods: 3,
+      datapointsToAlarm: 2,
+      description: "More than 5% of API requests answered 5xx",
+    });
+  }
+
+  watchFailureQueue(name: string, queue: sqs.IQueue): void {
+    this.add(`${name}-failed-records`, {
+      metric: queue.metricApproximateNumberOfMessagesVisible({ period: PERIOD, statistic: "Maximum" }),
+      threshold: 1,
+      description: `Stream records that functions/${name}.ts gave up on; redrive or investigate`,
+    });
+  }
+
+  watchIteratorAge(name: string, fn: lambda.IFunction): void {
+    this.add(`${name}-iterator-age`, {
+      metric: fn.metric("IteratorAge", { period: PERIOD, statistic: "Maximum" }),
+      // Passes should show a new balance within seconds; five minutes behind means the consumer is stuck.
+      threshold: Duration.minutes(5).toMilliseconds(),
+      comparison: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+      evaluationPeriods: 2,
+      description: `functions/${name}.ts is falling behind the table stream`,
+    });
+  }
+
+  private add(
+    name: string,
+    options: {
+      metric: cloudwatch.IMetric;
+      threshold: number;
+      description: string;
+      comparison?: cloudwatch.ComparisonOperator;
+      evaluationPeriods?: number;
+      datapointsToAlarm?: number;
+    },
+  ): cloudwatch.Alarm {
+    const alarm = new cloudwatch.Alarm(this, name, {
+      alarmName: `${Stack.of(this).stackName}-${name}`,
+      alarmDescription: options.description,
+      metric: options.metric,
+      threshold: options.threshold,
+      comparisonOperator:
+        options.comparison ?? cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      evaluationPeriods: options.evaluationPeriods ?? 1,
+      datapointsToAlarm: options.datapointsToAlarm,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+    alarm.addAlarmAction(this.action);
+    alarm.addOkAction(this.action);
+    return alarm;
+  }
+}

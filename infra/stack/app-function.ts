@@ -1,0 +1,129 @@
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { Duration, Validations } from "aws-cdk-lib";
+import * as iam from "aws-cdk-lib/aws-iam";
+import * as lambda from "aws-cdk-lib/aws-lambda";
+import { NodejsFunction, OutputFormat } from "aws-cdk-lib/aws-lambda-nodejs";
+import * as logs from "aws-cdk-lib/aws-logs";
+import { Construct } from "constructs";
+import type { StageSettings } from "./stage-config.ts";
+
+export const PROJECT_ROOT = fileURLToPath(new URL("../../", import.meta.url));
+export const FUNCTIONS_DIR = join(PROJECT_ROOT, "functions");
+
+export function handlerEntry(handler: string): string {
+  return join(FUNCTIONS_DIR, `${handler}.ts`);
+}
+
+/**
+ * "esbuild" bundles each handler as deployed; "stub" puts a one-line inline handler in its place so
+ * unit tests can synthesize the whole stack many times without paying for bundling each time.
+ */
+export type CodeSource = "esbuild" | "stub";
+
+export const SERVICE_NAME = "loyalty-wallet";
+
+// 512 MB rather than the 128 MB default: Lambda gives CPU in proportion to memory, and SDK start-up
+// plus hash-chain checks are CPU-bound, so cold starts and p99 drop more than the price rises.
+const DEFAULT_MEMORY_MB = 512;
+// API Gateway gives up at 29 s; a handler that is still running after 10 s is stuck, not slow.
+const DEFAULT_TIMEOUT = Duration.seconds(10);
+
+export interface AppFunctionProps {
+  /** Module under functions/, without extension; it exports `handler`. */
+  handler: string;
+  settings: StageSettings;
+  code: CodeSource;
+  memoryMb?: number;
+  timeout?: Duration;
+  description?: string;
+}
+
+/**
+ * Every function of the app: the same runtime, architecture, bundling, tracing and logging, and a
+ * role that starts with nothing but writing to its own log group. access-grants.ts adds the rest.
+ */
+export class AppFunction extends Construct {
+  readonly fn: NodejsFunction;
+  readonly role: iam.Role;
+  readonly logGroup: logs.LogGroup;
+  readonly handlerName: string;
+
+  constructor(scope: Construct, id: string, props: AppFunctionProps) {
+    super(scope, id);
+    this.handlerName = props.handler;
+    const entry = handlerEntry(props.handler);
+    if (props.code === "esbuild" && !existsSync(entry)) {
+      throw new Error(`No handler module at ${entry}`);
+    }
+
+    this.logGroup = new logs.LogGroup(this, "Logs", {
+      retention: props.settings.logRetention,
+      removalPolicy: props.settings.removalPolicy,
+    });
+
+    // A role of our own instead of AWSLambdaBasicExecutionRole: that managed policy may write to any log group.
+    this.role = new iam.Role(this, "Role", {
+      assumedBy: new iam.ServicePrincipal("lambda.amazonaws.com"),
+      description: `${SERVICE_NAME} ${props.handler}`,
+    });
+    this.logGroup.grantWrite(this.role);
+
+    this.fn = new NodejsFunction(this, "Function", {
+      // Names the module, so a function found in the console (or a test) leads straight to its code.
+      description: [`${SERVICE_NAME}: functions/${props.handler}.ts`, props.description]
+        .filter(Boolean)
+        .join(" · "),
+      runtime: lambda.Runtime.NODEJS_22_X,
+      architecture: lambda.Architecture.ARM_64,
+      memorySize: props.memoryMb ?? DEFAULT_MEMORY_MB,
+      timeout: props.timeout ?? DEFAULT_TIMEOUT,
+      role: this.role,
+      logGroup: this.logGroup,
+      loggingFormat: lambda.LoggingFormat.JSON,
+      // Powertools honours Lambda's level filter; keeping both equal stops it dropping lines silently.
+      applicationLogLevelV2: lambda.ApplicationLogLevel[props.settings.logLevel],
+      systemLogLevelV2: lambda.SystemLogLevel.INFO,
+      tracing: lambda.Tracing.ACTIVE,
+      environment: {
+        POWERTOOLS_SERVICE_NAME: SERVICE_NAME,
+        POWERTOOLS_LOG_LEVEL: props.settings.logLevel,
+        NODE_OPTIONS: "--enable-source-maps",
+      },
+      ...(props.code === "stub"
+        ? {
+            code: lambda.Code.fromInline("export const handler = async () => ({});"),
+            handler: "index.handler",
+          }
+        : { entry, projectRoot: PROJECT_ROOT, depsLockFilePath: join(PROJECT_ROOT, "package-lock.json") }),
+      bundling: {
+        format: OutputFormat.ESM,
+        target: "node22",
+        minify: true,
+        sourceMap: true,
+        // Stack traces still map to file and line; the sources themselves would double the bundle.
+        sourcesContent: false,
+        // The lock file pins the SDK we test against; the runtime's copy lags and changes underneath us.
+        bundleAwsSDK: true,
+        mainFields: ["module", "main"],
+        // CommonJS dependencies call require(), which an ES module does not have.
+        banner:
+          "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);",
+        // Synth must work offline and without Docker: the esbuild in node_modules does the bundling.
+        forceDockerBundling: false,
+      },
+    });
+
+    Validations.of(this.fn).acknowledge({
+      id: "AwsSolutions-L1",
+      reason:
+        "nodejs22.x is the Node line package.json (engines) and the local stack and tests run on; the runtime moves with them.",
+    });
+    Validations.of(this.role).acknowledge({
+      id: "AwsSolutions-IAM5[Resource::*]",
+      reason:
+        "Resource '*' is granted only for actions that support no resource-level permissions: xray:PutTraceSegments and xray:PutTelemetryRecords (active tracing) and, for stream consumers, dynamodb:ListStreams.",
+    });
+  }
+}

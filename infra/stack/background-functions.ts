@@ -1,0 +1,72 @@
+import { existsSync } from "node:fs";
+import { Duration } from "aws-cdk-lib";
+import type { CronOptions } from "aws-cdk-lib/aws-events";
+import { profileSk } from "../../shared/db/keys.ts";
+import { TABLE } from "../../shared/db/table-definition.ts";
+import { handlerEntry } from "./app-function.ts";
+
+/** Records reach the function only when they match one of these EventBridge-style patterns. */
+export interface TableStreamTrigger {
+  kind: "tableStream";
+  filterPatterns: readonly Record<string, unknown>[];
+  batchSize: number;
+  retryAttempts: number;
+  maxRecordAge: Duration;
+}
+
+export interface ScheduleTrigger {
+  kind: "schedule";
+  /** Evaluated in UTC. */
+  cron: CronOptions;
+  description: string;
+}
+
+export interface BackgroundFunctionDefinition {
+  /** Module under functions/, without extension; it exports `handler`. */
+  handler: string;
+  trigger: TableStreamTrigger | ScheduleTrigger;
+  memoryMb?: number;
+  timeout: Duration;
+}
+
+/**
+ * Functions not behind a route. Each is deployed once its module exists under functions/, so a
+ * declaration can land before (or without) the code; its IAM needs go in function-needs.ts.
+ */
+export const BACKGROUND_FUNCTIONS: readonly BackgroundFunctionDefinition[] = [
+  {
+    handler: "pass-updates-stream",
+    trigger: {
+      kind: "tableStream",
+      // A pass shows the balance, which lives on the customer's profile item and changes only by update.
+      filterPatterns: [
+        { eventName: ["MODIFY"], dynamodb: { Keys: { [TABLE.sortKey]: { S: [profileSk()] } } } },
+      ],
+      batchSize: 25,
+      // Bounded so one poisoned record cannot hold its shard for the stream's whole 24 h retention;
+      // bisecting isolates it in a few attempts and it is then parked in the failure queue.
+      retryAttempts: 5,
+      // A balance update older than this has usually been superseded by a newer one for the same pass.
+      maxRecordAge: Duration.hours(6),
+    },
+    timeout: Duration.seconds(60),
+  },
+  {
+    handler: "expiry-job",
+    trigger: {
+      kind: "schedule",
+      // Early morning in Europe, when no shop is open and scanners are idle.
+      cron: { minute: "30", hour: "2" },
+      description: "Expire points whose validity ended",
+    },
+    memoryMb: 1024,
+    timeout: Duration.minutes(5),
+  },
+];
+
+/** The declared background functions whose handler module exists. */
+export function presentBackgroundFunctions(
+  definitions: readonly BackgroundFunctionDefinition[] = BACKGROUND_FUNCTIONS,
+): BackgroundFunctionDefinition[] {
+  return definitions.filter((definition) => existsSync(handlerEntry(definition.handler)));
+}

@@ -1,0 +1,113 @@
+import { CfnOutput, Duration, Stack, type StackProps } from "aws-cdk-lib";
+import type { Construct } from "constructs";
+import { ROUTES, type RouteDefinition } from "../routes.ts";
+import { type GrantTargets, grantNeeds, SecretReferences } from "./access-grants.ts";
+import { OperationalAlarms } from "./alarms.ts";
+import { AppFunction, type AppFunctionProps, type CodeSource } from "./app-function.ts";
+import { type BackgroundFunctionDefinition, presentBackgroundFunctions } from "./background-functions.ts";
+import { createDataTable } from "./data-table.ts";
+import { FUNCTION_NEEDS, type FunctionNeeds, needsOf } from "./function-needs.ts";
+import { LoyaltyHttpApi } from "./http-api.ts";
+import { scheduleFunction } from "./scheduled-job.ts";
+import { StaffAuth } from "./staff-auth.ts";
+import { type StageConfig, stageSettings } from "./stage-config.ts";
+import { consumeTableStream } from "./stream-consumer.ts";
+
+export interface LoyaltyWalletStackProps extends StackProps {
+  config: StageConfig;
+  /** Defaults to infra/routes.ts. */
+  routes?: readonly RouteDefinition[];
+  /** Defaults to the declared background functions whose module exists. */
+  background?: readonly BackgroundFunctionDefinition[];
+  /** Defaults to function-needs.ts. */
+  needs?: Readonly<Record<string, FunctionNeeds>>;
+  /** Defaults to "esbuild"; tests pass "stub". */
+  code?: CodeSource;
+}
+
+const PRE_TOKEN_HANDLER = "cognito-pre-token";
+
+/** PascalCase construct id from a handler module name: "scan-lookup" → "ScanLookup". */
+function functionId(handler: string): string {
+  return handler.replace(/(^|-)([a-z0-9])/g, (_, _dash, c: string) => c.toUpperCase());
+}
+
+/** Everything loyalty-wallet runs on, for one stage. */
+export class LoyaltyWalletStack extends Stack {
+  constructor(scope: Construct, id: string, props: LoyaltyWalletStackProps) {
+    super(scope, id, props);
+    const { config } = props;
+    const settings = stageSettings(config.stage);
+    const needs = props.needs ?? FUNCTION_NEEDS;
+    const code = props.code ?? "esbuild";
+
+    const table = createDataTable(this, settings);
+    const secrets = new SecretReferences(this, "Secrets", config.secretNames);
+    const alarms = new OperationalAlarms(this, "Alarms", { alarmEmail: config.alarmEmail });
+
+    const grantTargets: GrantTargets = { table, secrets, sesIdentityArn: config.sesIdentityArn };
+    const functions = new Map<string, { target: AppFunction; memoryMb?: number }>();
+    /** Every function goes through here: same defaults, its declared grants, its alarms. */
+    const appFunction = (options: Omit<AppFunctionProps, "settings" | "code">): AppFunction => {
+      const existing = functions.get(options.handler);
+      if (existing) {
+        // Routes served by one module share its function, so they must agree on its size.
+        if (existing.memoryMb !== options.memoryMb) {
+          throw new Error(`Routes served by functions/${options.handler}.ts ask for different memoryMb`);
+        }
+        return existing.target;
+      }
+      const target = new AppFunction(this, functionId(options.handler), { ...options, settings, code });
+      grantNeeds(target, needsOf(options.handler, needs), grantTargets);
+      alarms.watchFunction(target);
+      functions.set(options.handler, { target, memoryMb: options.memoryMb });
+      return target;
+    };
+
+    const preToken = appFunction({
+      handler: PRE_TOKEN_HANDLER,
+      description: "Cognito: staff ids into access tokens",
+      // Cognito gives up on a trigger after 5 s and fails the sign-in.
+      timeout: Duration.seconds(5),
+    });
+    const auth = new StaffAuth(this, "StaffAuth", { settings, preTokenGeneration: preToken.fn });
+    grantTargets.userPool = auth.userPool;
+
+    const api = new LoyaltyHttpApi(this, "Http", {
+      routes: props.routes ?? ROUTES,
+      functionFor: (route) => appFunction({ handler: route.handler, memoryMb: route.memoryMb }).fn,
+      staffAuthorizer: auth.authorizer,
+      settings,
+    });
+    alarms.watchApi(api.httpApi);
+
+    for (const definition of props.background ?? presentBackgroundFunctions()) {
+      const target = appFunction({
+        handler: definition.handler,
+        memoryMb: definition.memoryMb,
+        timeout: definition.timeout,
+      });
+      const { trigger } = definition;
+      if (trigger.kind === "tableStream") {
+        const failures = consumeTableStream(target, table, trigger, settings);
+        alarms.watchFailureQueue(definition.handler, failures);
+        alarms.watchIteratorAge(definition.handler, target.fn);
+      } else {
+        scheduleFunction(target, trigger);
+      }
+    }
+
+    new CfnOutput(this, "ApiUrl", { value: api.url, description: "Base URL of the HTTP API" });
+    new CfnOutput(this, "WebServiceUrl", {
+      value: `${api.url}/apple`,
+      description: "webServiceURL for Apple Wallet pass.json",
+    });
+    new CfnOutput(this, "UserPoolId", { value: auth.userPool.userPoolId });
+    new CfnOutput(this, "ScannerClientId", {
+      value: auth.scannerClient.userPoolClientId,
+      description: "Cognito app client the scanner apps sign in with",
+    });
+    new CfnOutput(this, "TableName", { value: table.tableName });
+    new CfnOutput(this, "AlarmTopicArn", { value: alarms.topic.topicArn });
+  }
+}

@@ -1,0 +1,112 @@
+/**
+ * Where the wallet pieces find their identifiers, endpoints and keys: read from the environment once
+ * per container (Lambda's configuration on AWS, infra/local/wallet.ts locally). Secrets are named
+ * here, never held: secret values are loaded by wallet-secrets.ts, from files locally and from
+ * Secrets Manager on AWS.
+ */
+
+/** A secret's value comes from a file (local stack) or a Secrets Manager secret (AWS). */
+export type SecretSource = { kind: "file"; path: string } | { kind: "secretsManager"; id: string };
+
+export interface AppleWalletConfig {
+  passTypeIdentifier: string;
+  teamIdentifier: string;
+  /** API base + "/apple": Wallet appends "/v1/...". */
+  webServiceURL: string;
+  /** A directory of PEM files locally (wwdr.pem, signerCert.pem, signerKey.pem); JSON of the same on AWS. */
+  certificates: { kind: "dir"; path: string } | { kind: "secretsManager"; id: string };
+  apnsOrigin: string;
+  /** Token auth with this key when set (JSON {keyId, signingKey}); the pass certificate otherwise. */
+  apnsKey?: SecretSource;
+}
+
+export interface GoogleWalletConfig {
+  issuerId: string;
+  baseUrl?: string;
+  serviceAccount: SecretSource;
+  /** Web origins that may show the Save button; empty for links opened directly. */
+  origins: string[];
+}
+
+export interface WalletConfig {
+  apiBaseUrl: string;
+  /** Absent when the deployment has no Apple pass type configured. */
+  apple?: AppleWalletConfig;
+  google?: GoogleWalletConfig;
+  /** Key for signing download links (HMAC-SHA256). */
+  linkKey?: SecretSource;
+  linkTtlSeconds: number;
+}
+
+export const APNS_PRODUCTION_ORIGIN = "https://api.push.apple.com";
+const DEFAULT_LINK_TTL_SECONDS = 7 * 24 * 3600;
+
+function source(env: NodeJS.ProcessEnv, fileVar: string, secretVar: string): SecretSource | undefined {
+  const id = env[secretVar];
+  if (id) return { kind: "secretsManager", id };
+  const path = env[fileVar];
+  return path ? { kind: "file", path } : undefined;
+}
+
+/** Every variable the wallet reads; a piece whose variables are absent is switched off, not half-configured. */
+export function readWalletConfig(env: NodeJS.ProcessEnv = process.env): WalletConfig | undefined {
+  const apiBaseUrl = env.API_BASE_URL?.replace(/\/+$/, "");
+  if (!apiBaseUrl) return undefined;
+
+  let apple: AppleWalletConfig | undefined;
+  const passTypeIdentifier = env.APPLE_PASS_TYPE_ID;
+  const teamIdentifier = env.APPLE_TEAM_ID;
+  const certificates = env.PASS_CERTIFICATES_SECRET_ID
+    ? { kind: "secretsManager" as const, id: env.PASS_CERTIFICATES_SECRET_ID }
+    : env.PASS_CERTIFICATES_DIR
+      ? { kind: "dir" as const, path: env.PASS_CERTIFICATES_DIR }
+      : undefined;
+  if (passTypeIdentifier && teamIdentifier && certificates) {
+    const apnsKey = source(env, "APNS_KEY_FILE", "APNS_KEY_SECRET_ID");
+    apple = {
+      passTypeIdentifier,
+      teamIdentifier,
+      webServiceURL: `${apiBaseUrl}/apple`,
+      certificates,
+      apnsOrigin: env.APNS_ORIGIN ?? APNS_PRODUCTION_ORIGIN,
+      ...(apnsKey ? { apnsKey } : {}),
+    };
+  }
+
+  let google: GoogleWalletConfig | undefined;
+  const serviceAccount = source(env, "GOOGLE_SERVICE_ACCOUNT_FILE", "GOOGLE_SERVICE_ACCOUNT_SECRET_ID");
+  if (env.GOOGLE_ISSUER_ID && serviceAccount) {
+    google = {
+      issuerId: env.GOOGLE_ISSUER_ID,
+      ...(env.GOOGLE_WALLET_BASE_URL ? { baseUrl: env.GOOGLE_WALLET_BASE_URL } : {}),
+      serviceAccount,
+      origins: (env.GOOGLE_SAVE_ORIGINS ?? "")
+        .split(",")
+        .map((origin) => origin.trim())
+        .filter(Boolean),
+    };
+  }
+
+  const linkKey = source(env, "PASS_LINK_KEY_FILE", "PASS_LINK_KEY_SECRET_ID");
+  const ttl = Number(env.PASS_LINK_TTL_SECONDS ?? DEFAULT_LINK_TTL_SECONDS);
+  return {
+    apiBaseUrl,
+    ...(apple ? { apple } : {}),
+    ...(google ? { google } : {}),
+    ...(linkKey ? { linkKey } : {}),
+    linkTtlSeconds: Number.isInteger(ttl) && ttl > 0 ? ttl : DEFAULT_LINK_TTL_SECONDS,
+  };
+}
+
+let cached: { config: WalletConfig | undefined } | undefined;
+
+/** Read on first use, then kept for the life of the container. */
+export function walletConfig(): WalletConfig | undefined {
+  cached ??= { config: readWalletConfig() };
+  return cached.config;
+}
+
+/** For the local stack, which sets the environment after starting its recorders, and for tests. */
+export function resetWalletConfig(): void {
+  cached = undefined;
+}

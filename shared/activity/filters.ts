@@ -1,0 +1,69 @@
+import type { EntryType } from "../model.ts";
+
+/** Activity types a merchant filters by; "issued" is every entry that gave points. */
+export const ACTIVITY_TYPES = ["issued", "manual", "redeemed", "refunded", "reversed", "expired"] as const;
+export type ActivityType = (typeof ACTIVITY_TYPES)[number];
+
+interface Clause {
+  expression: string;
+  values: Record<string, unknown>;
+}
+
+const typeIs = (types: EntryType[], tag: string): Clause => ({
+  expression: `#type IN (${types.map((_, i) => `:${tag}${i}`).join(", ")})`,
+  values: Object.fromEntries(types.map((t, i) => [`:${tag}${i}`, t])),
+});
+
+const CLAUSES: Record<ActivityType, Clause> = {
+  issued: {
+    expression: "(#type IN (:issuedPurchase, :issuedVisit) OR (#type = :issuedManual AND points > :zero))",
+    values: { ":issuedPurchase": "purchase", ":issuedVisit": "visit", ":issuedManual": "manual", ":zero": 0 },
+  },
+  manual: typeIs(["manual"], "manual"),
+  redeemed: typeIs(["redemption"], "redeemed"),
+  refunded: typeIs(["refund"], "refunded"),
+  reversed: typeIs(["reversal"], "reversed"),
+  expired: typeIs(["expiry"], "expired"),
+};
+
+export interface FilterParts {
+  types?: readonly ActivityType[];
+  staffId?: string;
+  customerIds?: readonly string[];
+  /** Locations a restricted staff member may see, when the source itself does not limit it. */
+  locationIds?: readonly string[];
+  /** createdAt bounds, for sources whose key does not carry the time. */
+  from?: string;
+  to?: string;
+}
+
+/** A DynamoDB FilterExpression for what the source's key condition does not already select. */
+export function filterExpression(parts: FilterParts) {
+  const clauses: string[] = [];
+  const names: Record<string, string> = {};
+  const values: Record<string, unknown> = {};
+  const inList = (attribute: string, tag: string, list: readonly string[]) => {
+    names[`#${attribute}`] = attribute;
+    list.forEach((value, i) => {
+      values[`:${tag}${i}`] = value;
+    });
+    clauses.push(`#${attribute} IN (${list.map((_, i) => `:${tag}${i}`).join(", ")})`);
+  };
+  if (parts.types?.length) {
+    names["#type"] = "type";
+    const chosen = parts.types.map((t) => CLAUSES[t]);
+    for (const clause of chosen) Object.assign(values, clause.values);
+    clauses.push(`(${chosen.map((c) => c.expression).join(" OR ")})`);
+  }
+  if (parts.staffId) inList("staffId", "staff", [parts.staffId]);
+  if (parts.customerIds) inList("customerId", "customer", parts.customerIds);
+  if (parts.locationIds) inList("locationId", "location", parts.locationIds);
+  if (parts.from || parts.to) {
+    names["#createdAt"] = "createdAt";
+    values[":fromTime"] = parts.from ?? "";
+    values[":toTime"] = parts.to ?? "9999";
+    clauses.push("#createdAt BETWEEN :fromTime AND :toTime");
+  }
+  if (clauses.length === 0) return {};
+  return { FilterExpression: clauses.join(" AND "), ExpressionAttributeNames: names, ExpressionAttributeValues: values };
+}

@@ -1,0 +1,99 @@
+import { UpdateCommand } from "@aws-sdk/lib-dynamodb";
+import { canUseLocation, type Principal, requirePermission } from "../auth/principal.ts";
+import type { Clock } from "../clock.ts";
+import type { Db } from "../db/client.ts";
+import { locationSk, merchantPk } from "../db/keys.ts";
+import { setExpression } from "../db/set-expression.ts";
+import { notFound, ValidationError } from "../errors.ts";
+import { idempotencyFrom } from "../idempotency.ts";
+import { type IdempotentResult, idempotentWrite } from "../idempotent-write.ts";
+import { newId } from "../ids.ts";
+import type { Location } from "../model.ts";
+import { getLocation, getProgram, listLocations } from "./directory.ts";
+import { locationItem } from "./setup.ts";
+import { locationView } from "./views.ts";
+
+type LocationView = ReturnType<typeof locationView>;
+
+export interface NewLocation {
+  name: string;
+  programId: string;
+}
+
+export type LocationChanges = Partial<NewLocation>;
+
+/** A 400 naming the field, so a form can point at it; another merchant's id is as unknown as a made-up one. */
+export async function requireKnownLocations(db: Db, merchantId: string, ids: readonly string[] | "*") {
+  if (ids === "*") return;
+  const known = new Set((await listLocations(db, merchantId)).map((location) => location.id));
+  const unknown = ids.filter((id) => !known.has(id));
+  if (unknown.length > 0) throw ValidationError.field("locationIds", `no such location: ${unknown.join(", ")}`);
+}
+
+async function requireProgram(db: Db, merchantId: string, programId: string) {
+  // Consistent: a program created a moment ago must be usable at once.
+  if (!(await getProgram(db, merchantId, programId, true))) {
+    throw ValidationError.field("programId", "no such program");
+  }
+}
+
+/** Everyone sees the locations they may work at; location managers see them all. */
+export async function listVisibleLocations(deps: { db: Db }, principal: Principal): Promise<LocationView[]> {
+  const all = await listLocations(deps.db, principal.merchantId);
+  const everything = principal.permissions.has("locations:manage");
+  return all.filter((location) => everything || canUseLocation(principal, location.id)).map(locationView);
+}
+
+export async function addLocation(
+  deps: { db: Db; clock: Clock },
+  principal: Principal,
+  input: NewLocation,
+  idempotencyKey: string | undefined,
+): Promise<IdempotentResult<{ location: LocationView }>> {
+  requirePermission(principal, "locations:manage");
+  const idempotency = idempotencyFrom(idempotencyKey, "locations.create", input);
+  const { db } = deps;
+  const { merchantId } = principal;
+  return idempotentWrite(deps, {
+    merchantId,
+    idempotency,
+    plan: async (now) => {
+      await requireProgram(db, merchantId, input.programId);
+      const location: Location = {
+        merchantId,
+        id: newId("loc", now),
+        name: input.name,
+        programId: input.programId,
+        createdAt: now.toISOString(),
+      };
+      return {
+        items: [locationItem(db, location)],
+        response: { status: 201, body: { location: locationView(location) } },
+      };
+    },
+  });
+}
+
+/** Renames a location or moves it to another program; earlier entries keep the program they were earned with. */
+export async function updateLocation(
+  deps: { db: Db; clock: Clock },
+  principal: Principal,
+  locationId: string,
+  changes: LocationChanges,
+): Promise<LocationView> {
+  requirePermission(principal, "locations:manage");
+  const { db } = deps;
+  const { merchantId } = principal;
+  if (!(await getLocation(db, merchantId, locationId))) throw notFound("Location");
+  if (changes.programId !== undefined) await requireProgram(db, merchantId, changes.programId);
+  const { Attributes } = await db.client.send(
+    new UpdateCommand({
+      TableName: db.table,
+      Key: { pk: merchantPk(merchantId), sk: locationSk(locationId) },
+      ...setExpression({ ...changes, updatedAt: deps.clock().toISOString() }),
+      ConditionExpression: "attribute_exists(pk)",
+      ReturnValues: "ALL_NEW",
+    }),
+  );
+  return locationView(Attributes as Location);
+}

@@ -1,0 +1,82 @@
+import { UpdateCommand } from "@aws-sdk/lib-dynamodb";
+import { type Permission, PERMISSIONS, permissionsFor, ROLES } from "../auth/permissions.ts";
+import { type Principal, requirePermission } from "../auth/principal.ts";
+import type { Db } from "../db/client.ts";
+import { merchantPk, merchantSk } from "../db/keys.ts";
+import { forbidden, ValidationError } from "../errors.ts";
+import type { Role } from "../model.ts";
+import { getMerchant } from "./directory.ts";
+import { roleView } from "./views.ts";
+
+/** What each role may do at one merchant; owners are fixed, managers and staff may be changed. */
+
+export type RolePermissions = (role: Role) => readonly Permission[];
+
+/** Read consistently: a role change must hold from the very next request on. */
+export async function rolePermissionsAt(db: Db, merchantId: string): Promise<RolePermissions> {
+  const merchant = await getMerchant(db, merchantId, true);
+  if (!merchant) throw new Error("the caller's merchant has no record");
+  return (role) => permissionsFor(role, merchant.rolePermissions);
+}
+
+/**
+ * Refuses handing out what the caller does not hold. Whoever holds staff:manage must not be able to lift
+ * their own role, or someone else's, above their own permissions; owners hold everything.
+ */
+export function requireHeld(principal: Principal, permissions: readonly Permission[]): void {
+  const missing = permissions.filter((permission) => !principal.permissions.has(permission));
+  if (missing.length > 0) {
+    throw forbidden(`You cannot grant or manage permissions you do not hold (${missing.join(", ")}).`);
+  }
+}
+
+export async function listRoles(deps: { db: Db }, principal: Principal) {
+  requirePermission(principal, "staff:manage");
+  const merchant = await getMerchant(deps.db, principal.merchantId, true);
+  return ROLES.map((role) =>
+    roleView(
+      role,
+      permissionsFor(role, merchant?.rolePermissions),
+      role !== "owner" && merchant?.rolePermissions?.[role] !== undefined,
+    ),
+  );
+}
+
+/** Sets a role's permissions at this merchant; staff holding the role get them on their next request. */
+export async function setRolePermissions(
+  deps: { db: Db },
+  principal: Principal,
+  role: Role,
+  permissions: readonly Permission[],
+) {
+  requirePermission(principal, "staff:manage");
+  if (role === "owner") {
+    throw ValidationError.field("path.role", "the owner role always holds every permission and cannot be changed");
+  }
+  requireHeld(principal, permissions);
+  const stored = PERMISSIONS.filter((permission) => permissions.includes(permission));
+  const { db } = deps;
+  const Key = { pk: merchantPk(principal.merchantId), sk: merchantSk() };
+  // Two writes, each idempotent: a map member can only be set once the map exists, and setting the
+  // member rather than the whole map keeps a concurrent change to the other role.
+  await db.client.send(
+    new UpdateCommand({
+      TableName: db.table,
+      Key,
+      UpdateExpression: "SET rolePermissions = if_not_exists(rolePermissions, :none)",
+      ConditionExpression: "attribute_exists(pk)",
+      ExpressionAttributeValues: { ":none": {} },
+    }),
+  );
+  await db.client.send(
+    new UpdateCommand({
+      TableName: db.table,
+      Key,
+      UpdateExpression: "SET rolePermissions.#role = :permissions",
+      ConditionExpression: "attribute_exists(pk)",
+      ExpressionAttributeNames: { "#role": role },
+      ExpressionAttributeValues: { ":permissions": stored },
+    }),
+  );
+  return roleView(role, stored, true);
+}

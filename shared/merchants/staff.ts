@@ -1,0 +1,141 @@
+import { TransactWriteCommand } from "@aws-sdk/lib-dynamodb";
+import { type Principal, requirePermission } from "../auth/principal.ts";
+import type { Clock } from "../clock.ts";
+import type { Db } from "../db/client.ts";
+import { cancellationCodes } from "../db/contention.ts";
+import { merchantPk, staffSk } from "../db/keys.ts";
+import { setExpression } from "../db/set-expression.ts";
+import { conflict, notFound } from "../errors.ts";
+import { idempotencyFrom } from "../idempotency.ts";
+import { type IdempotentResult, idempotentWrite, type TransactItem } from "../idempotent-write.ts";
+import { newId } from "../ids.ts";
+import type { Role, Staff } from "../model.ts";
+import { getStaff, listStaff } from "./directory.ts";
+import { requireKnownLocations } from "./locations.ts";
+import { rolePermissionsAt } from "./roles.ts";
+import { staffItem } from "./setup.ts";
+import { isActiveOwner, requireStaffChange } from "./staff-policy.ts";
+import { staffView } from "./views.ts";
+
+type StaffView = ReturnType<typeof staffView>;
+
+export interface NewStaffMember {
+  name: string;
+  role: Role;
+  locationIds: string[] | "*";
+  email?: string;
+}
+
+export interface StaffChanges {
+  name?: string;
+  role?: Role;
+  locationIds?: string[] | "*";
+  active?: boolean;
+}
+
+export async function listStaffMembers(deps: { db: Db }, principal: Principal): Promise<StaffView[]> {
+  requirePermission(principal, "staff:manage");
+  return (await listStaff(deps.db, principal.merchantId)).map(staffView);
+}
+
+export async function addStaffMember(
+  deps: { db: Db; clock: Clock },
+  principal: Principal,
+  input: NewStaffMember,
+  idempotencyKey: string | undefined,
+): Promise<IdempotentResult<{ staff: StaffView }>> {
+  requirePermission(principal, "staff:manage");
+  const idempotency = idempotencyFrom(idempotencyKey, "staff.create", input);
+  const { db } = deps;
+  const { merchantId } = principal;
+  return idempotentWrite(deps, {
+    merchantId,
+    idempotency,
+    plan: async (now) => {
+      requireStaffChange(principal, await rolePermissionsAt(db, merchantId), undefined, {
+        role: input.role,
+        active: true,
+      });
+      await requireKnownLocations(db, merchantId, input.locationIds);
+      // TODO(cognito): on AWS this must also create the person's sign-in: AdminCreateUser in the staff user
+      // pool with the email as username and the immutable custom:merchant_id / custom:staff_id attributes
+      // (copied into tokens by functions/cognito-pre-token.ts), and email becomes required. Until then a
+      // member created here can only sign in locally, with a token from the local authorizer.
+      const staff: Staff = {
+        merchantId,
+        id: newId("staff", now),
+        name: input.name,
+        role: input.role,
+        locationIds: input.locationIds,
+        ...(input.email === undefined ? {} : { email: input.email }),
+        active: true,
+        createdAt: now.toISOString(),
+      };
+      return {
+        items: [staffItem(db, staff)],
+        response: { status: 201, body: { staff: staffView(staff) } },
+      };
+    },
+  });
+}
+
+/**
+ * Changes a staff member. The write is conditional on the role and active flag it was decided from, and
+ * when it removes an active owner it also requires the caller (who, by the policy, is another active owner)
+ * to still be one when it commits: two owners deactivating each other at the same moment cannot both
+ * succeed, so the merchant always keeps an active owner.
+ */
+export async function updateStaffMember(
+  deps: { db: Db; clock: Clock },
+  principal: Principal,
+  staffId: string,
+  changes: StaffChanges,
+): Promise<StaffView> {
+  requirePermission(principal, "staff:manage");
+  const { db } = deps;
+  const { merchantId } = principal;
+  const before = await getStaff(db, merchantId, staffId);
+  if (!before) throw notFound("Staff member");
+  const updatedAt = deps.clock().toISOString();
+  const after: Staff = { ...before, ...changes, updatedAt };
+  requireStaffChange(principal, await rolePermissionsAt(db, merchantId), before, after);
+  if (changes.locationIds !== undefined) await requireKnownLocations(db, merchantId, changes.locationIds);
+
+  const set = setExpression({ ...changes, updatedAt });
+  const items: TransactItem[] = [
+    {
+      Update: {
+        TableName: db.table,
+        Key: { pk: merchantPk(merchantId), sk: staffSk(staffId) },
+        UpdateExpression: set.UpdateExpression,
+        ConditionExpression: "#wasRole = :wasRole AND #wasActive = :wasActive",
+        ExpressionAttributeNames: { ...set.ExpressionAttributeNames, "#wasRole": "role", "#wasActive": "active" },
+        ExpressionAttributeValues: {
+          ...set.ExpressionAttributeValues,
+          ":wasRole": before.role,
+          ":wasActive": before.active,
+        },
+      },
+    },
+  ];
+  if (isActiveOwner(before) && !isActiveOwner(after)) {
+    items.push({
+      ConditionCheck: {
+        TableName: db.table,
+        Key: { pk: merchantPk(merchantId), sk: staffSk(principal.staffId) },
+        ConditionExpression: "#role = :owner AND #active = :true",
+        ExpressionAttributeNames: { "#role": "role", "#active": "active" },
+        ExpressionAttributeValues: { ":owner": "owner", ":true": true },
+      },
+    });
+  }
+  try {
+    await db.client.send(new TransactWriteCommand({ TransactItems: items }));
+  } catch (error) {
+    if (cancellationCodes(error)?.includes("ConditionalCheckFailed")) {
+      throw conflict("Staff records changed while this request ran; read them again and retry.");
+    }
+    throw error;
+  }
+  return staffView(after);
+}

@@ -1,0 +1,47 @@
+import type { Permission } from "../auth/permissions.ts";
+import type { Location, Program, Role, Staff } from "../model.ts";
+import { describeRule } from "../programs/rules.ts";
+
+/** What clients see of a merchant's settings: explicit fields only, never storage keys. */
+
+export function programView(program: Program) {
+  return {
+    id: program.id,
+    name: program.name,
+    version: program.version,
+    rule: program.rule,
+    description: describeRule(program.rule),
+  };
+}
+
+/** A program, or one of its saved versions, as the settings screens show it: with who saved it and when. */
+export function programSettingsView(program: Program) {
+  return { ...programView(program), updatedAt: program.updatedAt, updatedBy: program.updatedBy ?? null };
+}
+
+export function locationView(location: Location) {
+  return {
+    id: location.id,
+    name: location.name,
+    programId: location.programId,
+    createdAt: location.createdAt,
+    updatedAt: location.updatedAt ?? location.createdAt,
+  };
+}
+
+export function staffView(staff: Staff) {
+  return {
+    id: staff.id,
+    name: staff.name,
+    role: staff.role,
+    locationIds: staff.locationIds,
+    email: staff.email ?? null,
+    active: staff.active,
+    createdAt: staff.createdAt,
+    updatedAt: staff.updatedAt ?? staff.createdAt,
+  };
+}
+
+export function roleView(role: Role, permissions: readonly Permission[], custom: boolean) {
+  return { role, permissions: [...permissions], custom, editable: role !== "owner" };
+}

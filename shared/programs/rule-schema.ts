@@ -1,0 +1,54 @@
+import { z } from "zod";
+import { currencyMinorUnits, parseDecimal } from "../money.ts";
+import type { EarnRule } from "./rules.ts";
+
+/**
+ * What a merchant may save as an earning rule. Checked strictly before anything is stored: a rule that
+ * cannot compute (an unknown currency, a zero `per`) would otherwise only fail at the till.
+ */
+
+export const MAX_RULE_POINTS = 1_000_000;
+/** A year: longer than any sensible "one visit per …" interval. */
+export const MAX_MINUTES_BETWEEN_VISITS = 525_600;
+
+const points = z.number().int().positive().max(MAX_RULE_POINTS);
+
+const PurchaseRuleSchema = z
+  .strictObject({
+    kind: z.literal("purchase"),
+    currency: z
+      .string()
+      .refine((code) => currencyMinorUnits(code) !== undefined, "must be a known ISO 4217 code such as EUR"),
+    points,
+    per: z.string().max(32).refine((text) => {
+      const per = parseDecimal(text);
+      return per !== undefined && per.units > 0n;
+    }, "must be a positive decimal number such as 1.00"),
+    rounding: z.enum(["down", "nearest", "up"]).default("down"),
+  })
+  .superRefine((rule, ctx) => {
+    const minor = currencyMinorUnits(rule.currency) ?? 0;
+    const scale = parseDecimal(rule.per)?.scale ?? 0;
+    if (scale > minor) {
+      ctx.addIssue({ code: "custom", path: ["per"], message: `${rule.currency} has at most ${minor} decimals` });
+    }
+  });
+
+const VisitRuleSchema = z.strictObject({
+  kind: z.literal("visit"),
+  pointsPerVisit: points,
+  minMinutesBetweenVisits: z.number().int().min(0).max(MAX_MINUTES_BETWEEN_VISITS),
+});
+
+export const EarnRuleSchema: z.ZodType<EarnRule> = z.discriminatedUnion("kind", [
+  PurchaseRuleSchema,
+  VisitRuleSchema,
+]);
+
+/** The body of a program create or replace: its name and its whole rule. */
+export const ProgramSettingsSchema = z.strictObject({
+  name: z.string().trim().min(1).max(100),
+  rule: EarnRuleSchema,
+});
+
+export type ProgramSettings = z.infer<typeof ProgramSettingsSchema>;

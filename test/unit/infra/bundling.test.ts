@@ -1,0 +1,37 @@
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { App, type CfnResource, Stack } from "aws-cdk-lib";
+import { afterAll, describe, expect, it } from "vitest";
+import { AppFunction } from "../../../infra/stack/app-function.ts";
+import { stageSettings } from "../../../infra/stack/stage-config.ts";
+
+const outdir = mkdtempSync(join(tmpdir(), "loyalty-wallet-bundling-"));
+afterAll(() => rmSync(outdir, { recursive: true, force: true }));
+
+// The stack tests use stub code; this one bundles a real (small) handler the way `npm run synth` does.
+describe("esbuild bundling", () => {
+  it("emits a minified ES module with a source map and require() for CommonJS dependencies", () => {
+    const app = new App({ outdir });
+    const stack = new Stack(app, "bundling");
+    const target = new AppFunction(stack, "PreToken", {
+      handler: "cognito-pre-token",
+      settings: stageSettings("dev"),
+      code: "esbuild",
+    });
+    const assembly = app.synth();
+    const template = assembly.getStackByName("bundling").template as {
+      Resources: Record<string, { Type: string; Properties: { Handler?: string } }>;
+    };
+    const fn =
+      template.Resources[stack.resolve((target.fn.node.defaultChild as CfnResource).logicalId) as string];
+    expect(fn?.Properties.Handler).toBe("index.handler");
+    const assets = readdirSync(assembly.directory).filter((name) => name.startsWith("asset."));
+    expect(assets).toHaveLength(1);
+    const assetDir = join(assembly.directory, assets[0] ?? "");
+    const code = readFileSync(join(assetDir, "index.mjs"), "utf8");
+    expect(code.startsWith("import { createRequire as __createRequire } from 'node:module';")).toBe(true);
+    expect(existsSync(join(assetDir, "index.mjs.map"))).toBe(true);
+    expect(code).toContain("sourceMappingURL=index.mjs.map");
+  }, 60_000);
+});

@@ -1,0 +1,595 @@
+import { existsSync } from "node:fs";
+import { Duration, Validations } from "aws-cdk-lib";
+import { Match } from "aws-cdk-lib/assertions";
+import { AwsSolutionsChecks } from "cdk-nag";
+import type { IConstruct } from "constructs";
+import { beforeAll, describe, expect, it } from "vitest";
+import { ROUTES, type RouteDefinition } from "../../../infra/routes.ts";
+import { TABLE_READ_ACTIONS, TABLE_WRITE_ACTIONS } from "../../../infra/stack/access-grants.ts";
+import { handlerEntry } from "../../../infra/stack/app-function.ts";
+import {
+  BACKGROUND_FUNCTIONS,
+  type BackgroundFunctionDefinition,
+  presentBackgroundFunctions,
+} from "../../../infra/stack/background-functions.ts";
+import { FUNCTION_NEEDS } from "../../../infra/stack/function-needs.ts";
+import { readStageConfig, type SecretKey } from "../../../infra/stack/stage-config.ts";
+import { TABLE } from "../../../shared/db/table-definition.ts";
+import {
+  actionsOf,
+  actionsOfHandler,
+  type Resources,
+  roleOfHandler,
+  type Synthesized,
+  statementsOfRole,
+  synthStack,
+} from "./synth.ts";
+
+const ROUTE_HANDLERS = [...new Set(ROUTES.map((route) => route.handler))];
+const READ_HANDLERS = ROUTE_HANDLERS.filter((handler) => FUNCTION_NEEDS[handler]?.table === "read");
+const WRITE_HANDLER = "transactions-create";
+/** Anything that can change an item, directly or inside a transaction. */
+const WRITE_CAPABLE = [
+  "dynamodb:PutItem",
+  "dynamodb:UpdateItem",
+  "dynamodb:DeleteItem",
+  "dynamodb:BatchWriteItem",
+  "dynamodb:ConditionCheckItem",
+  "dynamodb:PartiQLInsert",
+  "dynamodb:PartiQLUpdate",
+  "dynamodb:PartiQLDelete",
+  "dynamodb:*",
+  "*",
+];
+const PUBLIC_ROUTE: RouteDefinition = {
+  method: "GET",
+  path: "/apple/v1/passes/{passTypeIdentifier}/{serialNumber}",
+  handler: "customers-get",
+  auth: "none",
+};
+
+let dev: Synthesized;
+let prod: Synthesized;
+/** prod, with the background functions as if their modules existed, and a public route. */
+let full: Synthesized;
+
+beforeAll(() => {
+  dev = synthStack({ context: { stage: "dev" } });
+  prod = synthStack({ context: { stage: "prod" } });
+  full = synthStack({
+    context: { stage: "prod" },
+    routes: [...ROUTES, PUBLIC_ROUTE],
+    background: BACKGROUND_FUNCTIONS,
+  });
+});
+
+describe("table", () => {
+  it("is built from TABLE: keys, GSIs with every attribute projected, TTL, stream, on-demand, PITR", () => {
+    const attributes = [
+      TABLE.partitionKey,
+      TABLE.sortKey,
+      ...TABLE.indexes.flatMap((index) => [index.partitionKey, index.sortKey]),
+    ];
+    dev.template.resourceCountIs("AWS::DynamoDB::Table", 1);
+    dev.template.hasResourceProperties("AWS::DynamoDB::Table", {
+      KeySchema: [
+        { AttributeName: TABLE.partitionKey, KeyType: "HASH" },
+        { AttributeName: TABLE.sortKey, KeyType: "RANGE" },
+      ],
+      AttributeDefinitions: Match.arrayWith(
+        attributes.map((name) => ({ AttributeName: name, AttributeType: "S" })),
+      ),
+      GlobalSecondaryIndexes: TABLE.indexes.map((index) => ({
+        IndexName: index.name,
+        KeySchema: [
+          { AttributeName: index.partitionKey, KeyType: "HASH" },
+          { AttributeName: index.sortKey, KeyType: "RANGE" },
+        ],
+        Projection: { ProjectionType: "ALL" },
+      })),
+      BillingMode: "PAY_PER_REQUEST",
+      PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+      StreamSpecification: { StreamViewType: TABLE.streamView },
+      TimeToLiveSpecification: { AttributeName: TABLE.ttlAttribute, Enabled: true },
+    });
+  });
+
+  it("is protected from deletion in prod only", () => {
+    prod.template.hasResource("AWS::DynamoDB::Table", {
+      DeletionPolicy: "Retain",
+      Properties: Match.objectLike({ DeletionProtectionEnabled: true }),
+    });
+    dev.template.hasResource("AWS::DynamoDB::Table", {
+      DeletionPolicy: "Delete",
+      Properties: Match.objectLike({ DeletionProtectionEnabled: false }),
+    });
+  });
+});
+
+describe("HTTP API", () => {
+  it("has one route per ROUTES entry; staff routes behind the JWT authorizer", () => {
+    dev.template.resourceCountIs("AWS::ApiGatewayV2::Route", ROUTES.length);
+    const [authorizerId] = Object.keys(dev.template.findResources("AWS::ApiGatewayV2::Authorizer"));
+    for (const route of ROUTES) {
+      dev.template.hasResourceProperties("AWS::ApiGatewayV2::Route", {
+        RouteKey: `${route.method} ${route.path}`,
+        ...(route.auth === "staff"
+          ? { AuthorizationType: "JWT", AuthorizerId: { Ref: authorizerId } }
+          : { AuthorizationType: "NONE" }),
+      });
+    }
+  });
+
+  it("leaves auth none routes without an authorizer", () => {
+    full.template.hasResourceProperties("AWS::ApiGatewayV2::Route", {
+      RouteKey: `${PUBLIC_ROUTE.method} ${PUBLIC_ROUTE.path}`,
+      AuthorizationType: "NONE",
+      AuthorizerId: Match.absent(),
+    });
+  });
+
+  it("checks tokens issued by the user pool for the scanner client", () => {
+    const [poolId] = Object.keys(dev.template.findResources("AWS::Cognito::UserPool"));
+    const [clientId] = Object.keys(dev.template.findResources("AWS::Cognito::UserPoolClient"));
+    dev.template.hasResourceProperties("AWS::ApiGatewayV2::Authorizer", {
+      AuthorizerType: "JWT",
+      IdentitySource: ["$request.header.Authorization"],
+      JwtConfiguration: {
+        Audience: [{ Ref: clientId }],
+        Issuer: {
+          "Fn::Join": [
+            "",
+            ["https://cognito-idp.", { Ref: "AWS::Region" }, ".amazonaws.com/", { Ref: poolId }],
+          ],
+        },
+      },
+    });
+  });
+
+  it("logs access and throttles on the default stage", () => {
+    dev.template.hasResourceProperties("AWS::ApiGatewayV2::Stage", {
+      StageName: "$default",
+      AutoDeploy: true,
+      AccessLogSettings: { DestinationArn: Match.anyValue(), Format: Match.stringLikeRegexp("requestId") },
+      DefaultRouteSettings: { ThrottlingRateLimit: Match.anyValue(), ThrottlingBurstLimit: Match.anyValue() },
+    });
+  });
+
+  it("serves a module used by two routes from one function", () => {
+    const shared = synthStack({ routes: [...ROUTES, PUBLIC_ROUTE] });
+    shared.template.resourceCountIs("AWS::ApiGatewayV2::Route", ROUTES.length + 1);
+    // One per route module, plus the Cognito trigger.
+    shared.template.resourceCountIs("AWS::Lambda::Function", new Set(ROUTES.map((r) => r.handler)).size + 1);
+  });
+
+  it("sizes a function from the route's memoryMb", () => {
+    const { template } = synthStack({
+      routes: ROUTES.map((route) =>
+        route.handler === "customers-ledger-verify" ? { ...route, memoryMb: 1536 } : route,
+      ),
+    });
+    template.hasResourceProperties("AWS::Lambda::Function", {
+      Description: Match.stringLikeRegexp("functions/customers-ledger-verify\\.ts"),
+      MemorySize: 1536,
+    });
+  });
+});
+
+describe("Cognito", () => {
+  it("has a pool staff cannot sign up to, with a strong password policy, optional TOTP and the id attributes", () => {
+    dev.template.hasResourceProperties("AWS::Cognito::UserPool", {
+      AdminCreateUserConfig: { AllowAdminCreateUserOnly: true },
+      MfaConfiguration: "OPTIONAL",
+      EnabledMfas: ["SOFTWARE_TOKEN_MFA"],
+      Policies: {
+        PasswordPolicy: Match.objectLike({
+          MinimumLength: 12,
+          RequireLowercase: true,
+          RequireUppercase: true,
+          RequireNumbers: true,
+          RequireSymbols: true,
+        }),
+      },
+      UserPoolTier: "PLUS",
+      UserPoolAddOns: { AdvancedSecurityMode: "ENFORCED" },
+      Schema: Match.arrayWith([
+        Match.objectLike({ Name: "merchant_id", AttributeDataType: "String", Mutable: false }),
+        Match.objectLike({ Name: "staff_id", AttributeDataType: "String", Mutable: false }),
+      ]),
+    });
+  });
+
+  it("runs the pre-token-generation trigger as V2, so it can add access-token claims", () => {
+    const preTokenFunction = roleOfHandler(dev.template, "cognito-pre-token").replace(/Role.*$/, "");
+    dev.template.hasResourceProperties("AWS::Cognito::UserPool", {
+      LambdaConfig: {
+        PreTokenGenerationConfig: {
+          LambdaVersion: "V2_0",
+          LambdaArn: { "Fn::GetAtt": [Match.stringLikeRegexp(`^${preTokenFunction}Function`), "Arn"] },
+        },
+      },
+    });
+    dev.template.hasResourceProperties("AWS::Lambda::Permission", {
+      Action: "lambda:InvokeFunction",
+      Principal: "cognito-idp.amazonaws.com",
+    });
+  });
+
+  it("has the owner, manager and staff groups", () => {
+    for (const group of ["owner", "manager", "staff"]) {
+      dev.template.hasResourceProperties("AWS::Cognito::UserPoolGroup", { GroupName: group });
+    }
+  });
+
+  it("has a scanner client without secret, SRP and refresh only, short-lived access tokens", () => {
+    dev.template.hasResourceProperties("AWS::Cognito::UserPoolClient", {
+      GenerateSecret: false,
+      ExplicitAuthFlows: ["ALLOW_USER_SRP_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"],
+      AccessTokenValidity: 15,
+      TokenValidityUnits: Match.objectLike({ AccessToken: "minutes" }),
+      EnableTokenRevocation: true,
+      WriteAttributes: Match.not(Match.arrayWith(["custom:merchant_id"])),
+    });
+  });
+});
+
+describe("functions", () => {
+  it("all run nodejs22.x on arm64 with active tracing, JSON logs to their own group, Powertools settings", () => {
+    const functions = full.template.findResources("AWS::Lambda::Function") as Resources;
+    expect(Object.keys(functions).length).toBe(
+      new Set([...ROUTES, PUBLIC_ROUTE].map((r) => r.handler)).size + BACKGROUND_FUNCTIONS.length + 1,
+    );
+    for (const fn of Object.values(functions)) {
+      expect(fn.Properties).toMatchObject({
+        Runtime: "nodejs22.x",
+        Architectures: ["arm64"],
+        TracingConfig: { Mode: "Active" },
+        LoggingConfig: {
+          LogFormat: "JSON",
+          ApplicationLogLevel: "INFO",
+          LogGroup: { Ref: expect.any(String) },
+        },
+        Environment: {
+          Variables: expect.objectContaining({
+            POWERTOOLS_SERVICE_NAME: "loyalty-wallet",
+            POWERTOOLS_LOG_LEVEL: "INFO",
+            NODE_OPTIONS: "--enable-source-maps",
+          }),
+        },
+      });
+    }
+  });
+
+  it("keep API timeouts under API Gateway's 29 s", () => {
+    for (const route of ROUTES) {
+      dev.template.hasResourceProperties("AWS::Lambda::Function", {
+        Description: Match.stringLikeRegexp(`functions/${route.handler}\\.ts`),
+        Timeout: Match.anyValue(),
+      });
+    }
+    const functions = dev.template.findResources("AWS::Lambda::Function") as Resources;
+    for (const fn of Object.values(functions)) expect(fn.Properties.Timeout).toBeLessThan(29);
+  });
+
+  it("set a retention on every log group: a month in dev, a year in prod", () => {
+    for (const [{ template }, days] of [
+      [dev, 30],
+      [full, 365],
+    ] as const) {
+      const groups = template.findResources("AWS::Logs::LogGroup") as Resources;
+      expect(Object.keys(groups).length).toBeGreaterThan(0);
+      for (const group of Object.values(groups)) expect(group.Properties.RetentionInDays).toBe(days);
+    }
+  });
+
+  it("use no AWS managed policy", () => {
+    const roles = full.template.findResources("AWS::IAM::Role") as Resources;
+    for (const role of Object.values(roles)) expect(role.Properties.ManagedPolicyArns).toBeUndefined();
+  });
+});
+
+describe("least privilege", () => {
+  it("gives read-only handlers nothing that can write", () => {
+    expect(READ_HANDLERS).toEqual(
+      expect.arrayContaining(["scan-lookup", "customers-get", "customers-ledger", "customers-ledger-verify"]),
+    );
+    for (const handler of READ_HANDLERS) {
+      const actions = actionsOfHandler(dev.template, handler);
+      for (const action of TABLE_READ_ACTIONS) expect(actions).toContain(action);
+      for (const action of WRITE_CAPABLE) expect(actions, `${handler}: ${action}`).not.toContain(action);
+    }
+  });
+
+  it("gives transactions-create what TransactWriteItems checks, and still no delete", () => {
+    const actions = actionsOfHandler(dev.template, WRITE_HANDLER);
+    for (const action of [...TABLE_READ_ACTIONS, ...TABLE_WRITE_ACTIONS]) expect(actions).toContain(action);
+    expect(actions).not.toContain("dynamodb:DeleteItem");
+    expect(actions).not.toContain("dynamodb:BatchWriteItem");
+  });
+
+  it("gives DeleteItem only to a handler that declares readWriteDelete", () => {
+    const needs = { ...FUNCTION_NEEDS, "customers-get": { table: "readWriteDelete" as const } };
+    const { template } = synthStack({ needs });
+    expect(actionsOfHandler(template, "customers-get")).toContain("dynamodb:DeleteItem");
+    for (const handler of ROUTE_HANDLERS.filter((h) => h !== "customers-get")) {
+      expect(actionsOfHandler(template, handler), handler).not.toContain("dynamodb:DeleteItem");
+    }
+  });
+
+  it("lets a handler that declares staffSignIns manage users of this user pool only", () => {
+    const needs = { ...FUNCTION_NEEDS, "staff-list": { table: "read" as const, staffSignIns: true } };
+    const { template } = synthStack({ needs });
+    const [poolId] = Object.keys(template.findResources("AWS::Cognito::UserPool"));
+    const statements = statementsOfRole(template, roleOfHandler(template, "staff-list")).filter((s) =>
+      actionsOf(s).includes("cognito-idp:AdminCreateUser"),
+    );
+    expect(statements).toEqual([expect.objectContaining({ Resource: { "Fn::GetAtt": [poolId, "Arn"] } })]);
+    template.hasResourceProperties("AWS::Lambda::Function", {
+      Description: Match.stringLikeRegexp("functions/staff-list\\.ts"),
+      Environment: { Variables: Match.objectLike({ USER_POOL_ID: { Ref: poolId } }) },
+    });
+    expect(actionsOfHandler(template, "staff-create")).not.toContain("cognito-idp:AdminCreateUser");
+  });
+
+  it("gives the pre-token trigger no table access and no TABLE_NAME", () => {
+    const actions = [...actionsOfHandler(dev.template, "cognito-pre-token")];
+    expect(actions.filter((action) => action.startsWith("dynamodb:"))).toEqual([]);
+    dev.template.hasResourceProperties("AWS::Lambda::Function", {
+      Description: Match.stringLikeRegexp("functions/cognito-pre-token\\.ts"),
+      Environment: { Variables: Match.objectLike({ TABLE_NAME: Match.absent() }) },
+    });
+  });
+
+  it("grants Resource '*' only for actions that have no resource-level permissions", () => {
+    const allowed = new Set(["xray:PutTraceSegments", "xray:PutTelemetryRecords", "dynamodb:ListStreams"]);
+    const policies = full.template.findResources("AWS::IAM::Policy") as Resources;
+    for (const policy of Object.values(policies)) {
+      const statements = (policy.Properties.PolicyDocument as { Statement: { Resource: unknown }[] })
+        .Statement;
+      for (const statement of statements) {
+        if (statement.Resource !== "*") continue;
+        for (const action of actionsOf(statement as never)) expect(allowed, action).toContain(action);
+      }
+    }
+  });
+
+  it("lets only the functions that declare a secret read it, by name, and puts no value in the template", () => {
+    const readers = Object.entries(FUNCTION_NEEDS)
+      .filter(([, needs]) => (needs.secrets ?? []).length > 0)
+      .map(([handler]) => handler);
+    expect(readers).toContain("pass-updates-stream");
+    const deployed = [
+      ...new Set([...ROUTES, PUBLIC_ROUTE].map((r) => r.handler)),
+      "cognito-pre-token",
+    ].concat(BACKGROUND_FUNCTIONS.map((b) => b.handler));
+    const { secretNames } = readStageConfig(full.app.node);
+    for (const handler of deployed) {
+      const statements = statementsOfRole(full.template, roleOfHandler(full.template, handler));
+      const readable = JSON.stringify(
+        statements
+          .filter((s) => actionsOf(s).includes("secretsmanager:GetSecretValue"))
+          .map((s) => s.Resource),
+      );
+      const declared = FUNCTION_NEEDS[handler]?.secrets ?? [];
+      for (const [key, name] of Object.entries(secretNames) as [SecretKey, string][]) {
+        // fromSecretNameV2 matches the random suffix Secrets Manager appends to every secret's ARN.
+        expect(readable.includes(`:secret:${name}-??????`), `${handler} reads ${key}`).toBe(
+          declared.includes(key),
+        );
+      }
+    }
+    full.template.hasResourceProperties("AWS::Lambda::Function", {
+      Description: Match.stringLikeRegexp("functions/pass-updates-stream\\.ts"),
+      Environment: {
+        Variables: Match.objectLike({
+          APNS_KEY_SECRET_ID: "loyalty-wallet/prod/apns-key",
+          GOOGLE_SERVICE_ACCOUNT_SECRET_ID: "loyalty-wallet/prod/google-service-account",
+        }),
+      },
+    });
+    // SecretString is where a value would sit if one were ever put in the template.
+    expect(JSON.stringify(full.template.toJSON()).includes("SecretString")).toBe(false);
+    full.template.resourceCountIs("AWS::SecretsManager::Secret", 0);
+  });
+
+  it("takes secret names from context", () => {
+    const { template } = synthStack({
+      background: BACKGROUND_FUNCTIONS,
+      context: { apnsKeySecretName: "custom/apns" },
+    });
+    template.hasResourceProperties("AWS::Lambda::Function", {
+      Environment: { Variables: Match.objectLike({ APNS_KEY_SECRET_ID: "custom/apns" }) },
+    });
+  });
+
+  it("lets a function that declares email send from the configured identity only", () => {
+    const identity = "arn:aws:ses:eu-west-3:123456789012:identity/example.com";
+    const needs = { ...FUNCTION_NEEDS, "customers-get": { table: "read" as const, email: true } };
+    const { template } = synthStack({ needs, context: { sesIdentityArn: identity } });
+    const send = statementsOfRole(template, roleOfHandler(template, "customers-get")).filter((s) =>
+      actionsOf(s).includes("ses:SendEmail"),
+    );
+    expect(send).toEqual([expect.objectContaining({ Resource: identity })]);
+    expect(actionsOfHandler(template, "scan-lookup")).not.toContain("ses:SendEmail");
+    expect(() => synthStack({ needs })).toThrow(/sesIdentityArn/);
+  });
+
+  it("refuses a handler with no declared needs", () => {
+    expect(() =>
+      synthStack({
+        routes: [{ method: "GET", path: "/v1/x", handler: "undeclared-handler", auth: "staff" }],
+      }),
+    ).toThrow(/FUNCTION_NEEDS/);
+  });
+});
+
+describe("background functions", () => {
+  it("are deployed only once their module exists", () => {
+    const declaration = (handler: string): BackgroundFunctionDefinition => ({
+      handler,
+      trigger: { kind: "schedule", cron: { minute: "0", hour: "0" }, description: "test" },
+      timeout: Duration.seconds(1),
+    });
+    const existing = declaration("scan-lookup");
+    const missing = declaration("no-such-module");
+    expect(presentBackgroundFunctions([existing, missing])).toEqual([existing]);
+    expect(presentBackgroundFunctions().map((b) => b.handler)).toEqual(
+      BACKGROUND_FUNCTIONS.filter((b) => existsSync(handlerEntry(b.handler))).map((b) => b.handler),
+    );
+  });
+
+  it("absent: no stream mapping, failure queue or schedule", () => {
+    dev.template.resourceCountIs("AWS::Lambda::EventSourceMapping", 0);
+    dev.template.resourceCountIs("AWS::SQS::Queue", 0);
+    dev.template.resourceCountIs("AWS::Scheduler::Schedule", 0);
+  });
+
+  it("stream consumer: filtered, bounded retries, bisect, partial failures, failure queue", () => {
+    const [queueId] = Object.keys(full.template.findResources("AWS::SQS::Queue"));
+    full.template.hasResourceProperties("AWS::Lambda::EventSourceMapping", {
+      EventSourceArn: { "Fn::GetAtt": [Match.stringLikeRegexp("^Table"), "StreamArn"] },
+      StartingPosition: "TRIM_HORIZON",
+      BisectBatchOnFunctionError: true,
+      MaximumRetryAttempts: 5,
+      MaximumRecordAgeInSeconds: 6 * 3600,
+      FunctionResponseTypes: ["ReportBatchItemFailures"],
+      DestinationConfig: { OnFailure: { Destination: { "Fn::GetAtt": [queueId, "Arn"] } } },
+      FilterCriteria: {
+        Filters: [
+          {
+            Pattern: JSON.stringify({
+              eventName: ["MODIFY"],
+              dynamodb: { Keys: { sk: { S: ["#PROFILE"] } } },
+            }),
+          },
+        ],
+      },
+    });
+    full.template.hasResourceProperties("AWS::SQS::Queue", {
+      SqsManagedSseEnabled: true,
+      MessageRetentionPeriod: 14 * 24 * 3600,
+    });
+  });
+
+  it("expiry job: a daily schedule that invokes it", () => {
+    full.template.hasResourceProperties("AWS::Scheduler::Schedule", {
+      ScheduleExpression: "cron(30 2 * * ? *)",
+      ScheduleExpressionTimezone: "Etc/UTC",
+      Target: {
+        Arn: { "Fn::GetAtt": [Match.stringLikeRegexp("^ExpiryJobFunction"), "Arn"] },
+        RetryPolicy: Match.objectLike({ MaximumRetryAttempts: 2 }),
+      },
+    });
+  });
+});
+
+describe("alarms", () => {
+  function alarmNames(template: Synthesized["template"]): string[] {
+    const alarms = template.findResources("AWS::CloudWatch::Alarm") as Resources;
+    return Object.values(alarms).map((alarm) => String(alarm.Properties.AlarmName));
+  }
+
+  it("go to one SNS topic that requires TLS, on alarm and on recovery", () => {
+    dev.template.resourceCountIs("AWS::SNS::Topic", 1);
+    const [topicId] = Object.keys(dev.template.findResources("AWS::SNS::Topic"));
+    const alarms = dev.template.findResources("AWS::CloudWatch::Alarm") as Resources;
+    for (const alarm of Object.values(alarms)) {
+      expect(alarm.Properties.AlarmActions).toEqual([{ Ref: topicId }]);
+      expect(alarm.Properties.OKActions).toEqual([{ Ref: topicId }]);
+    }
+  });
+
+  it("watch the API 5xx rate and each function's errors and throttles", () => {
+    const names = alarmNames(dev.template);
+    expect(names).toContain("loyalty-wallet-test-api-5xx-rate");
+    for (const handler of [...ROUTES.map((r) => r.handler), "cognito-pre-token"]) {
+      expect(names).toContain(`loyalty-wallet-test-${handler}-errors`);
+      expect(names).toContain(`loyalty-wallet-test-${handler}-throttles`);
+    }
+    dev.template.hasResourceProperties("AWS::CloudWatch::Alarm", {
+      AlarmName: "loyalty-wallet-test-api-5xx-rate",
+      Metrics: Match.arrayWith([
+        Match.objectLike({ Expression: Match.stringLikeRegexp("errors / requests") }),
+      ]),
+    });
+  });
+
+  it("watch the failure queue and the iterator age once the stream consumer exists", () => {
+    expect(alarmNames(dev.template).filter((n) => /failed-records|iterator-age/.test(n))).toEqual([]);
+    const names = alarmNames(full.template);
+    expect(names).toContain("loyalty-wallet-test-pass-updates-stream-failed-records");
+    expect(names).toContain("loyalty-wallet-test-pass-updates-stream-iterator-age");
+    expect(names).toContain("loyalty-wallet-test-expiry-job-errors");
+  });
+
+  it("subscribe the alarm email given as context", () => {
+    synthStack({ context: { alarmEmail: "ops@example.com" } }).template.hasResourceProperties(
+      "AWS::SNS::Subscription",
+      { Protocol: "email", Endpoint: "ops@example.com" },
+    );
+  });
+});
+
+describe("outputs", () => {
+  it("give the API URL, the Apple web service URL, the user pool and the scanner client", () => {
+    const [apiId] = Object.keys(dev.template.findResources("AWS::ApiGatewayV2::Api"));
+    const outputs = dev.template.toJSON().Outputs as Record<string, { Value: unknown }>;
+    expect(outputs.ApiUrl?.Value).toEqual({ "Fn::GetAtt": [apiId, "ApiEndpoint"] });
+    expect(outputs.WebServiceUrl?.Value).toEqual({
+      "Fn::Join": ["", [{ "Fn::GetAtt": [apiId, "ApiEndpoint"] }, "/apple"]],
+    });
+    expect(outputs.UserPoolId).toBeDefined();
+    expect(outputs.ScannerClientId).toBeDefined();
+  });
+});
+
+describe("declarations", () => {
+  it("every route and background module has its needs declared, and every route module exists", () => {
+    for (const route of ROUTES) {
+      expect(existsSync(handlerEntry(route.handler)), route.handler).toBe(true);
+      expect(FUNCTION_NEEDS[route.handler], route.handler).toBeDefined();
+    }
+    for (const background of BACKGROUND_FUNCTIONS) expect(FUNCTION_NEEDS[background.handler]).toBeDefined();
+    expect(existsSync(handlerEntry("cognito-pre-token"))).toBe(true);
+  });
+
+  it("rejects an unknown stage", () => {
+    expect(() => synthStack({ context: { stage: "staging" } })).toThrow(/stage/);
+  });
+});
+
+describe("cdk-nag AwsSolutions", () => {
+  function acknowledgements(root: IConstruct): { path: string; id: string; reason: string }[] {
+    return root.node.findAll().flatMap((construct) =>
+      construct.node.metadata
+        .filter((entry) => entry.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY)
+        .flatMap((entry) =>
+          Object.entries(entry.data as Record<string, string>).map(([id, reason]) => ({
+            path: construct.node.path,
+            id,
+            reason,
+          })),
+        ),
+    );
+  }
+
+  it.each([
+    ["dev", () => dev],
+    ["prod with background functions and a public route", () => full],
+  ])("finds nothing unacknowledged (%s)", (_name, get) => {
+    const { app } = get();
+    const report = new AwsSolutionsChecks(app, { verbose: true }).validateScope(app);
+    expect(
+      report.violations.map((v) => `${v.severity} ${v.ruleName}: ${v.violatingResources[0]?.constructPath}`),
+    ).toEqual([]);
+  });
+
+  it("every acknowledgement says why", () => {
+    const acks = acknowledgements(full.app);
+    expect(acks.length).toBeGreaterThan(0);
+    for (const ack of acks) {
+      expect(ack.id, ack.path).toMatch(/AwsSolutions-/);
+      expect(ack.reason.trim().length, `${ack.path} ${ack.id}`).toBeGreaterThanOrEqual(40);
+    }
+  });
+});
