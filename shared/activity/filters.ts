@@ -16,7 +16,8 @@ const typeIs = (types: EntryType[], tag: string): Clause => ({
 
 const CLAUSES: Record<ActivityType, Clause> = {
   issued: {
-    expression: "(#type IN (:issuedPurchase, :issuedVisit) OR (#type = :issuedManual AND points > :zero))",
+    // AND binds tighter than OR, and DynamoDB refuses parentheses it considers redundant.
+    expression: "#type IN (:issuedPurchase, :issuedVisit) OR #type = :issuedManual AND points > :zero",
     values: { ":issuedPurchase": "purchase", ":issuedVisit": "visit", ":issuedManual": "manual", ":zero": 0 },
   },
   manual: typeIs(["manual"], "manual"),
@@ -53,17 +54,19 @@ export function filterExpression(parts: FilterParts) {
     names["#type"] = "type";
     const chosen = parts.types.map((t) => CLAUSES[t]);
     for (const clause of chosen) Object.assign(values, clause.values);
-    clauses.push(`(${chosen.map((c) => c.expression).join(" OR ")})`);
+    clauses.push(chosen.map((c) => c.expression).join(" OR "));
   }
   if (parts.staffId) inList("staffId", "staff", [parts.staffId]);
   if (parts.customerIds) inList("customerId", "customer", parts.customerIds);
   if (parts.locationIds) inList("locationId", "location", parts.locationIds);
   if (parts.from || parts.to) {
     names["#createdAt"] = "createdAt";
-    values[":fromTime"] = parts.from ?? "";
+    values[":fromTime"] = parts.from ?? "0";
     values[":toTime"] = parts.to ?? "9999";
     clauses.push("#createdAt BETWEEN :fromTime AND :toTime");
   }
   if (clauses.length === 0) return {};
-  return { FilterExpression: clauses.join(" AND "), ExpressionAttributeNames: names, ExpressionAttributeValues: values };
+  // Parentheses only where an OR meets an AND: DynamoDB refuses any it considers redundant.
+  const joined = clauses.length === 1 ? clauses : clauses.map((c) => (c.includes(" OR ") ? `(${c})` : c));
+  return { FilterExpression: joined.join(" AND "), ExpressionAttributeNames: names, ExpressionAttributeValues: values };
 }

@@ -127,6 +127,9 @@ async function readSource(
   if (start === "done") return { items: [], end: "done", start };
   const base = source.query(range);
   const filter = filterExpression(source.rangeInKey ? filters : { ...filters, ...range });
+  // DynamoDB refuses an empty name or value map, so each is sent only when something is in it.
+  const names = { ...base.ExpressionAttributeNames, ...filter.ExpressionAttributeNames };
+  const values = { ...base.ExpressionAttributeValues, ...filter.ExpressionAttributeValues };
   const items: Record<string, unknown>[] = [];
   let startKey: Record<string, unknown> | undefined = start;
   do {
@@ -134,8 +137,8 @@ async function readSource(
       new QueryCommand({
         ...base,
         ...(filter.FilterExpression ? { FilterExpression: filter.FilterExpression } : {}),
-        ExpressionAttributeNames: { ...base.ExpressionAttributeNames, ...filter.ExpressionAttributeNames },
-        ExpressionAttributeValues: { ...base.ExpressionAttributeValues, ...filter.ExpressionAttributeValues },
+        ...(Object.keys(names).length > 0 ? { ExpressionAttributeNames: names } : {}),
+        ...(Object.keys(values).length > 0 ? { ExpressionAttributeValues: values } : {}),
         ExclusiveStartKey: startKey,
         Limit: limit,
       }),

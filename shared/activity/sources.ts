@@ -35,8 +35,9 @@ function indexSource(db: Db, id: string, index: "gsi1" | "gsi2" | "gsi3", partit
     keyAttributes: ["pk", "sk", pkName, skName],
     rangeInKey: true,
     query: ({ from, to }) => {
-      // Index sort keys are "<createdAt>#<entryId>": ISO times compare as strings.
-      const lower = from ?? "";
+      // Index sort keys are "<createdAt>#<entryId>": ISO times compare as strings. ("0" sorts before
+      // any ISO time; DynamoDB refuses an empty string in a key condition.)
+      const lower = from ?? "0";
       const upper = `${to ?? "9999"}#\uffff`;
       return {
         TableName: db.table,
