@@ -18,5 +18,8 @@ const Body = z
 export const handler = staffHandler(async (request, principal) => {
   const { rewardId } = parse(RewardPath, request.event.pathParameters, "path");
   const changes = parse(Body, request.json(), "body");
-  return { status: 200, body: { reward: rewardView(await updateReward(runtimeDeps(), principal, rewardId, changes)) } };
+  return {
+    status: 200,
+    body: { reward: rewardView(await updateReward(runtimeDeps(), principal, rewardId, changes)) },
+  };
 });

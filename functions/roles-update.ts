@@ -17,5 +17,8 @@ const Body = z.strictObject({
 export const handler = staffHandler(async (request, principal) => {
   const { role } = parse(Path, request.event.pathParameters, "path");
   const { permissions } = parse(Body, request.json(), "body");
-  return { status: 200, body: { role: await setRolePermissions(runtimeDeps(), principal, role, permissions) } };
+  return {
+    status: 200,
+    body: { role: await setRolePermissions(runtimeDeps(), principal, role, permissions) },
+  };
 });

@@ -18,5 +18,8 @@ const Body = z
 export const handler = staffHandler(async (request, principal) => {
   const { staffId } = parse(StaffPath, request.event.pathParameters, "path");
   const changes = parse(Body, request.json(), "body");
-  return { status: 200, body: { staff: await updateStaffMember(runtimeDeps(), principal, staffId, changes) } };
+  return {
+    status: 200,
+    body: { staff: await updateStaffMember(runtimeDeps(), principal, staffId, changes) },
+  };
 });

@@ -66,4 +66,48 @@ export const ROUTES: readonly RouteDefinition[] = [
     handler: "transactions-reverse",
     auth: "staff",
   },
+  // Apple's PassKit web service (webServiceURL = API base + "/apple"): Wallet authenticates with
+  // "ApplePass <token>" or, for the list, with the device id itself; the handlers check it.
+  {
+    method: "POST",
+    path: "/apple/v1/devices/{deviceLibraryIdentifier}/registrations/{passTypeIdentifier}/{serialNumber}",
+    handler: "apple-register-device",
+    auth: "none",
+  },
+  {
+    method: "DELETE",
+    path: "/apple/v1/devices/{deviceLibraryIdentifier}/registrations/{passTypeIdentifier}/{serialNumber}",
+    handler: "apple-unregister-device",
+    auth: "none",
+  },
+  {
+    method: "GET",
+    path: "/apple/v1/devices/{deviceLibraryIdentifier}/registrations/{passTypeIdentifier}",
+    handler: "apple-list-updated-passes",
+    auth: "none",
+  },
+  // Rendering and signing a pass is CPU-bound: more memory is more CPU. HEAD shares the function.
+  {
+    method: "GET",
+    path: "/apple/v1/passes/{passTypeIdentifier}/{serialNumber}",
+    handler: "apple-get-pass",
+    auth: "none",
+    memoryMb: 1024,
+  },
+  {
+    method: "HEAD",
+    path: "/apple/v1/passes/{passTypeIdentifier}/{serialNumber}",
+    handler: "apple-get-pass",
+    auth: "none",
+    memoryMb: 1024,
+  },
+  { method: "POST", path: "/apple/v1/log", handler: "apple-log", auth: "none" },
+  // "Add to Apple Wallet": a signed, expiring link made at enrolment (passes/download-links.ts).
+  {
+    method: "GET",
+    path: "/v1/passes/{serialNumber}/apple.pkpass",
+    handler: "pass-download",
+    auth: "none",
+    memoryMb: 1024,
+  },
 ];

@@ -26,6 +26,8 @@ export interface GoogleWalletConfig {
   serviceAccount: SecretSource;
   /** Web origins that may show the Save button; empty for links opened directly. */
   origins: string[];
+  /** Google fetches the class logo from a public URL; it cannot come inside the API call. */
+  programLogoUrl: string;
 }
 
 export interface WalletConfig {
@@ -75,7 +77,7 @@ export function readWalletConfig(env: NodeJS.ProcessEnv = process.env): WalletCo
 
   let google: GoogleWalletConfig | undefined;
   const serviceAccount = source(env, "GOOGLE_SERVICE_ACCOUNT_FILE", "GOOGLE_SERVICE_ACCOUNT_SECRET_ID");
-  if (env.GOOGLE_ISSUER_ID && serviceAccount) {
+  if (env.GOOGLE_ISSUER_ID && env.GOOGLE_PROGRAM_LOGO_URL && serviceAccount) {
     google = {
       issuerId: env.GOOGLE_ISSUER_ID,
       ...(env.GOOGLE_WALLET_BASE_URL ? { baseUrl: env.GOOGLE_WALLET_BASE_URL } : {}),
@@ -84,6 +86,7 @@ export function readWalletConfig(env: NodeJS.ProcessEnv = process.env): WalletCo
         .split(",")
         .map((origin) => origin.trim())
         .filter(Boolean),
+      programLogoUrl: env.GOOGLE_PROGRAM_LOGO_URL,
     };
   }
 

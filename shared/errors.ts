@@ -43,7 +43,8 @@ export class ValidationError extends DomainError {
 
 export const notFound = (what: string) => new DomainError("not-found", `${what} was not found.`);
 export const forbidden = (why: string) => new DomainError("forbidden", why);
-export const unauthorized = () => new DomainError("unauthorized", "A valid bearer token is required.");
+export const unauthorized = (detail = "A valid bearer token is required.") =>
+  new DomainError("unauthorized", detail);
 export const conflict = (why: string, details: Record<string, unknown> = {}) =>
   new DomainError("conflict", why, details);
 

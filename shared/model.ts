@@ -1,4 +1,5 @@
 import type { Permission } from "./auth/permissions.ts";
+import type { ExpiryPolicy } from "./expiry/policy.ts";
 import type { EarnRule } from "./programs/rules.ts";
 
 /** The shapes stored in the table and returned by the domain, without their storage keys. */
@@ -9,6 +10,8 @@ export interface Merchant {
   /** ISO 3166-1 alpha-2; the default region for phone numbers. */
   country: string;
   currency: string;
+  /** Expiry of points credited outside a program (manual points without a location, refunds). */
+  expiry?: ExpiryPolicy;
   /** The merchant's own choice of permissions per role; roles not listed keep the defaults. */
   rolePermissions?: Partial<Record<Role, Permission[]>>;
   createdAt: string;
@@ -30,6 +33,8 @@ export interface Program {
   /** Bumped on every change; entries record the version they were computed with. */
   version: number;
   rule: EarnRule;
+  /** Applies to points earned while this version is current; absent means points do not expire. */
+  expiry?: ExpiryPolicy;
   updatedAt: string;
   /** The staff member who saved this version; absent on seeded programs. */
   updatedBy?: string;
@@ -118,6 +123,8 @@ export interface LedgerEntry {
   note?: string;
   /** When what the entry records happened, if not when it was written (e.g. a visit credited later). */
   occurredAt?: string;
+  /** When these points expire on their own, per the expiry policy in force when they were earned. */
+  expiresAt?: string;
   refs?: EntryRefs;
   createdAt: string;
   prevHash: string;

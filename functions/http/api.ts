@@ -24,6 +24,7 @@ export interface ApiRequest {
 
 export interface ApiResponse {
   status: number;
+  /** Sent as JSON; a Buffer is sent as bytes (e.g. a .pkpass) with the content-type given in `headers`. */
   body?: unknown;
   headers?: Record<string, string>;
 }
@@ -55,6 +56,15 @@ function toRequest(event: ApiEvent): ApiRequest {
 }
 
 function toResult(response: ApiResponse): APIGatewayProxyStructuredResultV2 {
+  if (Buffer.isBuffer(response.body)) {
+    // API Gateway decodes a body flagged base64 and sends the bytes (no binary media types on an HTTP API).
+    return {
+      statusCode: response.status,
+      headers: { ...response.headers },
+      body: response.body.toString("base64"),
+      isBase64Encoded: true,
+    };
+  }
   return {
     statusCode: response.status,
     headers: {

@@ -35,6 +35,7 @@ export async function seedDemo(deps: { db: Db; clock: Clock }): Promise<void> {
     name: "Café Démo",
     country: "FR",
     currency: "EUR",
+    expiry: { kind: "rolling", days: 365 },
     createdAt: now,
   });
   const programs: Program[] = [
@@ -44,6 +45,7 @@ export async function seedDemo(deps: { db: Db; clock: Clock }): Promise<void> {
       name: "Points Paris",
       version: 1,
       rule: { kind: "purchase", currency: "EUR", points: 1, per: "1.00", rounding: "down" },
+      expiry: { kind: "rolling", days: 365 },
       updatedAt: now,
     },
     {

@@ -5,6 +5,7 @@ import { startDynamoDbLocal } from "./dynamodb-local.ts";
 import { loadOrCreateLocalAuthorizer } from "./jwt-authorizer.ts";
 import { DEMO, seedDemo } from "./seed.ts";
 import { startLocalStack } from "./stack.ts";
+import { startLocalWallet } from "./wallet.ts";
 
 /** `npm start`: DynamoDB Local in memory (fresh data on every start), the demo merchant, the HTTP API. */
 
@@ -21,6 +22,13 @@ const stack = await startLocalStack({
   tableName: "loyalty-local",
   authorizer,
   port,
+});
+// Before seeding, so the demo member's pass is created in the local Google recorder too.
+const wallet = await startLocalWallet({
+  dynamoEndpoint: dynamo.endpoint,
+  tableName: "loyalty-local",
+  apiBaseUrl: stack.baseUrl,
+  localDir: LOCAL_DIR,
 });
 await seedDemo({ db: stack.db, clock: systemClock });
 
@@ -59,12 +67,15 @@ console.log(`loyalty-wallet is running at ${stack.baseUrl}
   staff: alice (owner, ${DEMO.staff.alice.id}), bob (staff at paris-01, ${DEMO.staff.bob.id})
   customer: Camille Martin (${DEMO.customers.camille.id}), barcode ${DEMO.customers.camille.barcode}
   ids and bearer tokens: .local/demo.json   a token: npm run dev:token -- --staff alice
+  wallet: APNs ${wallet.apns.origin}, Google ${wallet.google.baseUrl} (deliveries logged in .local/*.log)
+    dev pass certificates in .local/apple-dev-certificates: NOT accepted by real devices
 Press Ctrl-C to stop.`);
 
 let stopping = false;
 async function stop(): Promise<void> {
   if (stopping) return;
   stopping = true;
+  await wallet.close();
   await stack.close();
   await dynamo.stop();
   process.exit(0);

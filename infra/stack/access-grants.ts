@@ -6,7 +6,7 @@ import { Construct } from "constructs";
 import { TABLE } from "../../shared/db/table-definition.ts";
 import type { AppFunction } from "./app-function.ts";
 import type { FunctionNeeds } from "./function-needs.ts";
-import type { SecretKey } from "./stage-config.ts";
+import type { SecretKey, WalletSettings } from "./stage-config.ts";
 
 // TransactGetItems is authorized as GetItem per item, so these cover every read the code does.
 export const TABLE_READ_ACTIONS = ["dynamodb:GetItem", "dynamodb:BatchGetItem", "dynamodb:Query"] as const;
@@ -28,11 +28,21 @@ export const STAFF_SIGN_IN_ACTIONS = [
   "cognito-idp:AdminUserGlobalSignOut",
 ] as const;
 
-/** The environment variable that carries each secret's name, next to the grant that makes it readable. */
+/** The variables passes/wallet-config.ts reads each secret's name from. */
 export const SECRET_ENV: Readonly<Record<SecretKey, string>> = {
   passCertificates: "PASS_CERTIFICATES_SECRET_ID",
   apnsKey: "APNS_KEY_SECRET_ID",
   googleServiceAccount: "GOOGLE_SERVICE_ACCOUNT_SECRET_ID",
+  passLinkKey: "PASS_LINK_KEY_SECRET_ID",
+};
+
+const WALLET_ENV: Readonly<Record<Exclude<keyof WalletSettings, "apiBaseUrl">, string>> = {
+  appleTeamId: "APPLE_TEAM_ID",
+  applePassTypeId: "APPLE_PASS_TYPE_ID",
+  googleIssuerId: "GOOGLE_ISSUER_ID",
+  googleProgramLogoUrl: "GOOGLE_PROGRAM_LOGO_URL",
+  googleSaveOrigins: "GOOGLE_SAVE_ORIGINS",
+  passTimeZone: "PASS_TIME_ZONE",
 };
 
 /**
@@ -45,19 +55,20 @@ export class SecretReferences extends Construct {
   constructor(
     scope: Construct,
     id: string,
-    private readonly names: Readonly<Record<SecretKey, string>>,
+    private readonly names: Readonly<Partial<Record<SecretKey, string>>>,
   ) {
     super(scope, id);
   }
 
-  name(key: SecretKey): string {
+  /** The configured name, or undefined for an optional secret this deployment does without. */
+  name(key: SecretKey): string | undefined {
     return this.names[key];
   }
 
-  get(key: SecretKey): secretsmanager.ISecret {
+  get(key: SecretKey, name: string): secretsmanager.ISecret {
     let ref = this.refs.get(key);
     if (!ref) {
-      ref = secretsmanager.Secret.fromSecretNameV2(this, key, this.names[key]);
+      ref = secretsmanager.Secret.fromSecretNameV2(this, key, name);
       this.refs.set(key, ref);
     }
     return ref;
@@ -67,6 +78,9 @@ export class SecretReferences extends Construct {
 export interface GrantTargets {
   table: dynamodb.ITable;
   secrets: SecretReferences;
+  wallet: WalletSettings;
+  /** The API's public base URL; set once the API exists, before any wallet function is made. */
+  apiBaseUrl?: string;
   sesIdentityArn?: string;
   /** Absent while the pool's own trigger is being created. */
   userPool?: cognito.IUserPool;
@@ -86,21 +100,38 @@ export function grantNeeds(target: AppFunction, needs: FunctionNeeds, targets: G
         resources: [tableArn, ...TABLE.indexes.map((index) => `${tableArn}/index/${index.name}`)],
       }),
     );
-    if (needs.table === "readWrite") {
-      role.addToPolicy(
-        new iam.PolicyStatement({
-          sid: "TableWrite",
-          actions: [...TABLE_WRITE_ACTIONS],
-          resources: [tableArn],
-        }),
-      );
+    if (needs.table === "readWrite" || needs.table === "readWriteDelete") {
+      const actions = [
+        ...TABLE_WRITE_ACTIONS,
+        ...(needs.table === "readWriteDelete" ? TABLE_DELETE_ACTIONS : []),
+      ];
+      role.addToPolicy(new iam.PolicyStatement({ sid: "TableWrite", actions, resources: [tableArn] }));
     }
     fn.addEnvironment("TABLE_NAME", targets.table.tableName);
   }
 
+  if (needs.wallet) {
+    if (!targets.apiBaseUrl) {
+      throw new Error(`functions/${handlerName}.ts declares wallet but is created before the API`);
+    }
+    // Every secret's name, read or not: wallet-config.ts switches a wallet on only when all its pieces are named.
+    for (const [key, variable] of Object.entries(SECRET_ENV) as [SecretKey, string][]) {
+      const name = targets.secrets.name(key);
+      if (name) fn.addEnvironment(variable, name);
+    }
+    for (const [key, variable] of Object.entries(WALLET_ENV) as [keyof typeof WALLET_ENV, string][]) {
+      const value = targets.wallet[key];
+      if (value) fn.addEnvironment(variable, value);
+    }
+    fn.addEnvironment("API_BASE_URL", targets.apiBaseUrl);
+  }
+
   for (const key of needs.secrets ?? []) {
-    targets.secrets.get(key).grantRead(role);
-    fn.addEnvironment(SECRET_ENV[key], targets.secrets.name(key));
+    const name = targets.secrets.name(key);
+    // An optional secret left unconfigured (the APNs key: pushes then use the pass certificate).
+    if (!name) continue;
+    targets.secrets.get(key, name).grantRead(role);
+    fn.addEnvironment(SECRET_ENV[key], name);
   }
 
   if (needs.email) {

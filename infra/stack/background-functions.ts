@@ -1,8 +1,7 @@
 import { existsSync } from "node:fs";
 import { Duration } from "aws-cdk-lib";
 import type { CronOptions } from "aws-cdk-lib/aws-events";
-import { profileSk } from "../../shared/db/keys.ts";
-import { TABLE } from "../../shared/db/table-definition.ts";
+import { PASS_UPDATES_FILTER_PATTERNS } from "../../passes/pass-changes.ts";
 import { handlerEntry } from "./app-function.ts";
 
 /** Records reach the function only when they match one of these EventBridge-style patterns. */
@@ -38,16 +37,15 @@ export const BACKGROUND_FUNCTIONS: readonly BackgroundFunctionDefinition[] = [
     handler: "pass-updates-stream",
     trigger: {
       kind: "tableStream",
-      // A pass shows the balance, which lives on the customer's profile item and changes only by update.
-      filterPatterns: [
-        { eventName: ["MODIFY"], dynamodb: { Keys: { [TABLE.sortKey]: { S: [profileSk()] } } } },
-      ],
+      // The patterns the local stream poller applies too, from the module that reads the records.
+      filterPatterns: PASS_UPDATES_FILTER_PATTERNS,
       batchSize: 25,
       // Bounded so one poisoned record cannot hold its shard for the stream's whole 24 h retention;
       // bisecting isolates it in a few attempts and it is then parked in the failure queue.
       retryAttempts: 5,
-      // A balance update older than this has usually been superseded by a newer one for the same pass.
-      maxRecordAge: Duration.hours(6),
+      // As long as the stream keeps records (24 h): a new member's first Google object (INSERT) must not
+      // be dropped for being late. What still fails lands in the failure queue, which raises an alarm.
+      maxRecordAge: Duration.hours(24),
     },
     timeout: Duration.seconds(60),
   },

@@ -16,6 +16,11 @@ export interface FunctionNeeds {
   email?: boolean;
   /** Create, disable and regroup staff sign-ins in the Cognito user pool (USER_POOL_ID). */
   staffSignIns?: boolean;
+  /**
+   * The wallet settings passes/wallet-config.ts reads (ids, URLs, the secrets' names). Names only:
+   * reading a secret's value is a separate, per-secret need.
+   */
+  wallet?: boolean;
 }
 
 /**
@@ -23,11 +28,30 @@ export interface FunctionNeeds {
  * synth, so nobody gets permissions by default.
  */
 export const FUNCTION_NEEDS: Readonly<Record<string, FunctionNeeds>> = {
+  // Scanner and customer routes.
   "scan-lookup": { table: "read" },
+  "transactions-create": { table: "readWrite" },
+  "transactions-reverse": { table: "readWrite" },
+  "customers-create": { table: "readWrite" },
+  "customers-search": { table: "read" },
   "customers-get": { table: "read" },
+  // Renaming a customer or changing a contact removes the old lookup items.
+  "customers-update": { table: "readWriteDelete" },
+  "customers-audit": { table: "read" },
+  "customers-points": { table: "readWrite" },
   "customers-ledger": { table: "read" },
   "customers-ledger-verify": { table: "read" },
-  "transactions-create": { table: "readWrite" },
+  "activity-list": { table: "read" },
+  "rewards-list": { table: "read" },
+  "rewards-create": { table: "readWrite" },
+  "rewards-update": { table: "readWrite" },
+  // Archives (an update); the reward item stays for its redemptions' history.
+  "rewards-archive": { table: "readWrite" },
+  "redemptions-create": { table: "readWrite" },
+  "redemptions-get": { table: "read" },
+  "redemptions-use": { table: "readWrite" },
+  "redemptions-refund": { table: "readWrite" },
+  // Merchant settings routes.
   "staff-list": { table: "read" },
   // Add staffSignIns once staff creation also creates the Cognito user (TODO(cognito) in shared/merchants/staff.ts).
   "staff-create": { table: "readWrite" },
@@ -42,8 +66,23 @@ export const FUNCTION_NEEDS: Readonly<Record<string, FunctionNeeds>> = {
   "programs-update": { table: "readWrite" },
   "roles-list": { table: "read" },
   "roles-update": { table: "readWrite" },
-  // Reads device registrations and pushes: APNs for Apple passes, the Wallet API for Google ones.
-  "pass-updates-stream": { table: "read", secrets: ["apnsKey", "googleServiceAccount"] },
+  // Apple's PassKit web service and the "Add to Apple Wallet" link.
+  "apple-register-device": { table: "readWrite", wallet: true },
+  // Removes both sides of the registration.
+  "apple-unregister-device": { table: "readWriteDelete", wallet: true },
+  "apple-list-updated-passes": { table: "read", wallet: true },
+  // Renders and signs the .pkpass.
+  "apple-get-pass": { table: "read", wallet: true, secrets: ["passCertificates"] },
+  "apple-log": { table: "none" },
+  "pass-download": { table: "read", wallet: true, secrets: ["passCertificates", "passLinkKey"] },
+  // Background functions.
+  // Bumps pass records, drops registrations APNs calls stale, pushes to Apple (APNs key, or the pass
+  // certificate when no key is configured) and writes Google Wallet objects.
+  "pass-updates-stream": {
+    table: "readWriteDelete",
+    wallet: true,
+    secrets: ["passCertificates", "apnsKey", "googleServiceAccount"],
+  },
   // Writes expiry entries to the ledger, which moves balances.
   "expiry-job": { table: "readWrite" },
   // Copies claims from the user's attributes, which Cognito hands it in the event.

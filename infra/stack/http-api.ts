@@ -9,9 +9,6 @@ import type { RouteDefinition } from "../routes.ts";
 import type { StageSettings } from "./stage-config.ts";
 
 export interface LoyaltyHttpApiProps {
-  routes: readonly RouteDefinition[];
-  /** The function serving a route's handler module. */
-  functionFor: (route: RouteDefinition) => lambda.IFunction;
   staffAuthorizer: apigwv2.IHttpRouteAuthorizer;
   settings: StageSettings;
 }
@@ -39,13 +36,14 @@ function routeId(route: RouteDefinition): string {
 }
 
 /**
- * The HTTP API with one route per entry in infra/routes.ts. Binary bodies need no binary-media-type
+ * The HTTP API; the stack adds one route per entry in infra/routes.ts. Binary bodies need no binary-media-type
  * setting on an HTTP API: a function that returns `isBase64Encoded: true` (a .pkpass for Apple Wallet)
  * has its body decoded and sent as bytes, with the content type it set.
  */
 export class LoyaltyHttpApi extends Construct {
   readonly httpApi: apigwv2.HttpApi;
   readonly stage: apigwv2.HttpStage;
+  private readonly staffAuthorizer: apigwv2.IHttpRouteAuthorizer;
 
   constructor(scope: Construct, id: string, props: LoyaltyHttpApiProps) {
     super(scope, id);
@@ -73,20 +71,23 @@ export class LoyaltyHttpApi extends Construct {
       throttle: { rateLimit: 200, burstLimit: 400 },
     });
 
-    for (const route of props.routes) {
-      const id = routeId(route);
-      const [httpRoute] = this.httpApi.addRoutes({
-        path: route.path,
-        methods: [apigwv2.HttpMethod[route.method]],
-        integration: new HttpLambdaIntegration(`${id}-Integration`, props.functionFor(route)),
-        authorizer: route.auth === "staff" ? props.staffAuthorizer : new apigwv2.HttpNoneAuthorizer(),
+    this.staffAuthorizer = props.staffAuthorizer;
+  }
+
+  /** One API Gateway route, its authorizer chosen by the route's declared auth. */
+  addRoute(route: RouteDefinition, fn: lambda.IFunction): void {
+    const id = routeId(route);
+    const [httpRoute] = this.httpApi.addRoutes({
+      path: route.path,
+      methods: [apigwv2.HttpMethod[route.method]],
+      integration: new HttpLambdaIntegration(`${id}-Integration`, fn),
+      authorizer: route.auth === "staff" ? this.staffAuthorizer : new apigwv2.HttpNoneAuthorizer(),
+    });
+    if (route.auth === "none" && httpRoute) {
+      Validations.of(httpRoute).acknowledge({
+        id: "AwsSolutions-APIG4",
+        reason: `${route.method} ${route.path} is declared auth "none" in infra/routes.ts: its callers (Apple/Google Wallet, customers) hold no staff token, and functions/${route.handler}.ts authenticates them itself.`,
       });
-      if (route.auth === "none" && httpRoute) {
-        Validations.of(httpRoute).acknowledge({
-          id: "AwsSolutions-APIG4",
-          reason: `${route.method} ${route.path} is declared auth "none" in infra/routes.ts: its callers (Apple/Google Wallet, customers) hold no staff token, and functions/${route.handler}.ts authenticates them itself.`,
-        });
-      }
     }
   }
 

@@ -45,7 +45,12 @@ export class LoyaltyWalletStack extends Stack {
     const secrets = new SecretReferences(this, "Secrets", config.secretNames);
     const alarms = new OperationalAlarms(this, "Alarms", { alarmEmail: config.alarmEmail });
 
-    const grantTargets: GrantTargets = { table, secrets, sesIdentityArn: config.sesIdentityArn };
+    const grantTargets: GrantTargets = {
+      table,
+      secrets,
+      wallet: config.wallet,
+      sesIdentityArn: config.sesIdentityArn,
+    };
     const functions = new Map<string, { target: AppFunction; memoryMb?: number }>();
     /** Every function goes through here: same defaults, its declared grants, its alarms. */
     const appFunction = (options: Omit<AppFunctionProps, "settings" | "code">): AppFunction => {
@@ -73,12 +78,11 @@ export class LoyaltyWalletStack extends Stack {
     const auth = new StaffAuth(this, "StaffAuth", { settings, preTokenGeneration: preToken.fn });
     grantTargets.userPool = auth.userPool;
 
-    const api = new LoyaltyHttpApi(this, "Http", {
-      routes: props.routes ?? ROUTES,
-      functionFor: (route) => appFunction({ handler: route.handler, memoryMb: route.memoryMb }).fn,
-      staffAuthorizer: auth.authorizer,
-      settings,
-    });
+    const api = new LoyaltyHttpApi(this, "Http", { staffAuthorizer: auth.authorizer, settings });
+    grantTargets.apiBaseUrl = config.wallet.apiBaseUrl ?? api.url;
+    for (const route of props.routes ?? ROUTES) {
+      api.addRoute(route, appFunction({ handler: route.handler, memoryMb: route.memoryMb }).fn);
+    }
     alarms.watchApi(api.httpApi);
 
     for (const definition of props.background ?? presentBackgroundFunctions()) {
@@ -99,7 +103,7 @@ export class LoyaltyWalletStack extends Stack {
 
     new CfnOutput(this, "ApiUrl", { value: api.url, description: "Base URL of the HTTP API" });
     new CfnOutput(this, "WebServiceUrl", {
-      value: `${api.url}/apple`,
+      value: `${grantTargets.apiBaseUrl}/apple`,
       description: "webServiceURL for Apple Wallet pass.json",
     });
     new CfnOutput(this, "UserPoolId", { value: auth.userPool.userPoolId });

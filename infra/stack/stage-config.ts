@@ -5,12 +5,34 @@ import type { Node } from "constructs";
 export type Stage = "dev" | "prod";
 
 /** Secrets the code may read; each function lists the ones it needs in function-needs.ts. */
-export type SecretKey = "passCertificates" | "apnsKey" | "googleServiceAccount";
+export type SecretKey = "passCertificates" | "apnsKey" | "googleServiceAccount" | "passLinkKey";
+
+/**
+ * What passes/wallet-config.ts reads besides secrets. A wallet whose settings are absent is off: the
+ * Apple routes answer 404 and the stream handler skips it, so a stack deploys before wallets exist.
+ */
+export interface WalletSettings {
+  appleTeamId?: string;
+  applePassTypeId?: string;
+  googleIssuerId?: string;
+  /** Google fetches the class logo itself, so it must be a public URL. */
+  googleProgramLogoUrl?: string;
+  /** Comma-separated web origins allowed to show "Save to Google Wallet". */
+  googleSaveOrigins?: string;
+  /** IANA zone the pass's dates are shown in. */
+  passTimeZone?: string;
+  /** Custom domain in front of the API; defaults to the API's own endpoint. */
+  apiBaseUrl?: string;
+}
 
 export interface StageConfig {
   stage: Stage;
-  /** Names in Secrets Manager; the values never pass through CDK or the template. */
-  secretNames: Record<SecretKey, string>;
+  /**
+   * Names in Secrets Manager; the values never pass through CDK or the template. The APNs key has
+   * no default: without one, pushes authenticate with the pass certificate.
+   */
+  secretNames: Partial<Record<SecretKey, string>>;
+  wallet: WalletSettings;
   /** Needed only once a function declares `email`; synth fails then without it. */
   sesIdentityArn?: string;
   /** Subscribed to the alarm topic when given. */
@@ -34,6 +56,11 @@ function optionalString(node: Node, key: string): string | undefined {
   return value;
 }
 
+/** Only the keys that have a value, so an absent setting stays absent in the environment. */
+function defined<T extends object>(values: T): Partial<T> {
+  return Object.fromEntries(Object.entries(values).filter(([, value]) => value !== undefined)) as Partial<T>;
+}
+
 /** Reads `-c stage=…` and friends; unknown stages fail synth rather than deploy something half-configured. */
 export function readStageConfig(node: Node): StageConfig {
   const stage = optionalString(node, "stage") ?? "dev";
@@ -41,17 +68,25 @@ export function readStageConfig(node: Node): StageConfig {
     throw new Error(`Context "stage" must be one of ${STAGES.join(", ")}; got "${stage}"`);
   }
   const prefix = `loyalty-wallet/${stage}`;
+  const context = (key: string) => optionalString(node, key);
   return {
     stage: stage as Stage,
-    secretNames: {
-      passCertificates:
-        optionalString(node, "passCertificatesSecretName") ?? `${prefix}/apple-pass-certificates`,
-      apnsKey: optionalString(node, "apnsKeySecretName") ?? `${prefix}/apns-key`,
-      googleServiceAccount:
-        optionalString(node, "googleServiceAccountSecretName") ?? `${prefix}/google-service-account`,
-    },
-    sesIdentityArn: optionalString(node, "sesIdentityArn"),
-    alarmEmail: optionalString(node, "alarmEmail"),
+    secretNames: defined({
+      passCertificates: context("passCertificatesSecretName") ?? `${prefix}/apple-pass-certificates`,
+      apnsKey: context("apnsKeySecretName"),
+      googleServiceAccount: context("googleServiceAccountSecretName") ?? `${prefix}/google-service-account`,
+      passLinkKey: context("passLinkKeySecretName") ?? `${prefix}/pass-link-key`,
+    }),
+    wallet: defined({
+      appleTeamId: context("appleTeamId"),
+      applePassTypeId: context("applePassTypeId"),
+      googleIssuerId: context("googleIssuerId"),
+      googleProgramLogoUrl: context("googleProgramLogoUrl"),
+      googleSaveOrigins: context("googleSaveOrigins"),
+      passTimeZone: context("passTimeZone"),
+      apiBaseUrl: context("apiBaseUrl"),
+    }),
+    ...defined({ sesIdentityArn: context("sesIdentityArn"), alarmEmail: context("alarmEmail") }),
   };
 }
 

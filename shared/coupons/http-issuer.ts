@@ -28,11 +28,18 @@ export function httpIssuer(options: HttpIssuerOptions): CouponIssuer {
   const fetchImpl = options.fetch ?? fetch;
 
   /** One request and its body read, both under the timeout; the body is JSON or nothing. */
-  async function call(method: string, path: string, body?: unknown): Promise<{ status: number; json: unknown }> {
+  async function call(
+    method: string,
+    path: string,
+    body?: unknown,
+  ): Promise<{ status: number; json: unknown }> {
     try {
       const response = await fetchImpl(`${base}${path}`, {
         method,
-        headers: { accept: "application/json", ...(body === undefined ? {} : { "content-type": "application/json" }) },
+        headers: {
+          accept: "application/json",
+          ...(body === undefined ? {} : { "content-type": "application/json" }),
+        },
         ...(body === undefined ? {} : { body: JSON.stringify(body) }),
         signal: AbortSignal.timeout(options.timeoutMs),
       });

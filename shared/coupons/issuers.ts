@@ -15,13 +15,19 @@ export function externalIssuerUrl(env: NodeJS.ProcessEnv = process.env): string 
   return env.COUPON_ISSUER_URL || undefined;
 }
 
-export function issuersFromEnv(deps: { db: Db; clock: Clock }, env: NodeJS.ProcessEnv = process.env): IssuerFor {
+export function issuersFromEnv(
+  deps: { db: Db; clock: Clock },
+  env: NodeJS.ProcessEnv = process.env,
+): IssuerFor {
   return (kind) => {
     if (kind === "internal") return internalIssuer(deps);
     const baseUrl = externalIssuerUrl(env);
     // Rewards can only choose "external" while it is configured; losing it later is a deployment fault.
     if (!baseUrl) throw new Error("COUPON_ISSUER_URL is not set, but a coupon needs the external issuer");
     const timeout = Number(env.COUPON_ISSUER_TIMEOUT_MS);
-    return httpIssuer({ baseUrl, timeoutMs: Number.isSafeInteger(timeout) && timeout > 0 ? timeout : DEFAULT_TIMEOUT_MS });
+    return httpIssuer({
+      baseUrl,
+      timeoutMs: Number.isSafeInteger(timeout) && timeout > 0 ? timeout : DEFAULT_TIMEOUT_MS,
+    });
   };
 }

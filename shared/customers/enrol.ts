@@ -1,3 +1,4 @@
+import { type WalletLinks, walletLinks } from "../../passes/download-links.ts";
 import type { Clock } from "../clock.ts";
 import type { Db } from "../db/client.ts";
 import { barcodePk, barcodeSk, customerPk, passPk, passSk, profileSk } from "../db/keys.ts";
@@ -56,7 +57,7 @@ export async function enrolCustomer(
   merchantId: string,
   enrolment: Enrolment,
   idempotency?: Idempotency,
-): Promise<IdempotentResult<{ customer: CustomerView }>> {
+): Promise<IdempotentResult<{ customer: CustomerView; pass: WalletLinks }>> {
   const { db } = deps;
   const merchant = await getMerchant(db, merchantId);
   if (!merchant) throw notFound("Merchant");
@@ -65,7 +66,7 @@ export async function enrolCustomer(
   return idempotentWrite(deps, {
     merchantId,
     idempotency,
-    plan: (at) => {
+    plan: async (at) => {
       const now = at.toISOString();
       const customer: Customer = {
         merchantId,
@@ -98,7 +99,10 @@ export async function enrolCustomer(
           put({ pk: passPk(customer.passSerial), sk: passSk(), merchantId, customerId: customer.id }),
           ...renameItems(db, merchantId, customer.id, undefined, customer.name),
         ],
-        response: { status: 201, body: { customer: customerView(customer) } },
+        response: {
+          status: 201,
+          body: { customer: customerView(customer), pass: await walletLinks(customer, at) },
+        },
       };
     },
     onConditionFailed: (index) => {

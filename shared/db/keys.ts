@@ -93,3 +93,22 @@ export const couponSk = () => "#COUPON";
 export const purchaseReturnsPk = (merchantId: string, entryId: string) =>
   `MERCHANT#${merchantId}#RETURNS#${entryId}`;
 export const purchaseReturnsSk = () => "#RETURNS";
+
+/** Points still to spend from one credit, oldest first (sorted by the crediting entry's seq). */
+export const batchSk = (seq: number) => `BATCH#${String(seq).padStart(SEQ_DIGITS, "0")}`;
+export const BATCH_PREFIX = "BATCH#";
+/** The customer's inactivity deadline, for inactivity expiry policies. */
+export const inactivitySk = () => "#INACTIVITY";
+
+/** Due items (expiring batches, inactivity deadlines) by day, spread over shards so one day is not one hot partition. */
+export const DUE_SHARDS = 4;
+export const dueShard = (customerId: string) => activityShard(customerId) % DUE_SHARDS;
+export const duePk = (day: string, shard: number) => `DUE#${day}#${shard}`;
+export const dueSk = (dueAt: string, merchantId: string, customerId: string) => `${dueAt}#${merchantId}#${customerId}`;
+
+/** Notifications waiting for delivery; the sort key is the dedupe key, so a notification is written once. */
+export const notificationSk = (dedupeKey: string) => `NOTIFY#${dedupeKey}`;
+export const NOTIFICATION_PREFIX = "NOTIFY#";
+
+export const jobCheckpointPk = (job: string) => `JOB#${job}`;
+export const jobCheckpointSk = () => "#CHECKPOINT";

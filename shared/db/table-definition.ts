@@ -26,6 +26,8 @@ export const TABLE = {
     { name: "gsi3", partitionKey: "gsi3pk", sortKey: "gsi3sk", projection: "ALL" },
     // A ledger entry by its id (e.g. the purchase a return reverses): points at the entry's key.
     { name: "gsi4", partitionKey: "gsi4pk", sortKey: "gsi4sk", projection: "KEYS_ONLY" },
+    // What falls due on a day (expiring batches, inactivity deadlines), sharded: read by the expiry job.
+    { name: "gsi5", partitionKey: "gsi5pk", sortKey: "gsi5sk", projection: "KEYS_ONLY" },
   ] satisfies IndexDefinition[],
 } as const;
 

@@ -30,6 +30,8 @@ import {
 } from "../idempotency.ts";
 import { newId } from "../ids.ts";
 import type { Customer, LedgerEntry } from "../model.ts";
+import { batchExpiresAt, type ExpiryPolicy, inactivityDueAt } from "../expiry/policy.ts";
+import { inactivityDeadline, openBatch, readOpenBatches, spendBatches } from "./batches.ts";
 import { hashEntry } from "./hash-chain.ts";
 
 type TransactItem = NonNullable<TransactWriteCommandInput["TransactItems"]>[number];
@@ -44,6 +46,10 @@ export interface EntryPlan<R> {
   profileUpdates?: Record<string, unknown>;
   /** Further items written atomically with the entry. */
   extraItems?: TransactItem[];
+  /** For a credit: the expiry policy in force, recorded on the entry (`expiresAt`) and its batch. */
+  expiry?: ExpiryPolicy;
+  /** For a debit: spend exactly these batches (by sort key), as expiry does, instead of the oldest first. */
+  spendOnly?: ReadonlySet<string>;
   /** The response to return, and to replay for the same Idempotency-Key. */
   respond: (entry: LedgerEntry) => { status: number; body: R };
 }
@@ -90,7 +96,8 @@ export async function appendEntry<R>(deps: AppendDeps, request: AppendRequest<R>
     if (!customer) throw notFound("Customer");
     const now = deps.clock();
     const plan = await request.plan(customer, now);
-    const entry = buildEntry(customer, plan, now);
+    const expiresAt = plan.entry.points > 0 && plan.expiry ? batchExpiresAt(plan.expiry, now) : undefined;
+    const entry = buildEntry(customer, { ...plan, entry: { ...plan.entry, ...(expiresAt ? { expiresAt } : {}) } }, now);
     if (entry.balanceAfter < 0) {
       throw conflict("The balance is too low for this change.", { balance: customer.balance });
     }
@@ -109,6 +116,7 @@ export async function appendEntry<R>(deps: AppendDeps, request: AppendRequest<R>
             },
             profileUpdate(db, customer, entry, plan.profileUpdates ?? {}),
             ...(plan.extraItems ?? []),
+            ...(await batchItems(db, entry, plan)),
           ],
         }),
       );
@@ -212,4 +220,18 @@ function profileUpdate(
       ExpressionAttributeValues: values,
     },
   };
+}
+
+/** A credit opens a batch (and moves an inactivity deadline); a debit spends batches. */
+async function batchItems<R>(db: Db, entry: LedgerEntry, plan: EntryPlan<R>): Promise<TransactItem[]> {
+  if (entry.points > 0) {
+    const dueAt = plan.expiry ? inactivityDueAt(plan.expiry, new Date(entry.createdAt)) : undefined;
+    const days = plan.expiry?.kind === "inactivity" ? plan.expiry.days : 0;
+    return [openBatch(db, entry), ...(dueAt ? [inactivityDeadline(db, entry, dueAt, days)] : [])];
+  }
+  if (entry.points < 0) {
+    const batches = await readOpenBatches(db, entry.merchantId, entry.customerId);
+    return spendBatches(db, entry.merchantId, entry.customerId, batches, -entry.points, plan.spendOnly);
+  }
+  return [];
 }

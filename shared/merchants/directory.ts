@@ -16,6 +16,7 @@ import {
   STAFF_PREFIX,
   staffSk,
 } from "../db/keys.ts";
+import { queryAll } from "../db/query-all.ts";
 import type { Location, Merchant, Program, Reward, Staff } from "../model.ts";
 import { decodeCursor, encodeCursor } from "../pagination.ts";
 
@@ -34,24 +35,12 @@ async function getItem<T>(db: Db, pk: string, sk: string, consistent = false): P
 }
 
 /** Every item of the merchant's partition under a prefix, read consistently: a settings screen shows what was just saved. */
-async function queryPrefix(db: Db, merchantId: string, prefix: string): Promise<Record<string, unknown>[]> {
-  const items: Record<string, unknown>[] = [];
-  let startKey: Record<string, unknown> | undefined;
-  do {
-    const result = await db.client.send(
-      new QueryCommand({
-        TableName: db.table,
-        KeyConditionExpression: "pk = :pk AND begins_with(sk, :prefix)",
-        ExpressionAttributeValues: { ":pk": merchantPk(merchantId), ":prefix": prefix },
-        ConsistentRead: true,
-        ExclusiveStartKey: startKey,
-      }),
-    );
-    items.push(...(result.Items ?? []));
-    startKey = result.LastEvaluatedKey;
-  } while (startKey);
-  return items;
-}
+const queryPrefix = (db: Db, merchantId: string, prefix: string) =>
+  queryAll(db, {
+    KeyConditionExpression: "pk = :pk AND begins_with(sk, :prefix)",
+    ExpressionAttributeValues: { ":pk": merchantPk(merchantId), ":prefix": prefix },
+    ConsistentRead: true,
+  });
 
 export const getMerchant = (db: Db, merchantId: string, consistent = false) =>
   getItem<Merchant>(db, merchantPk(merchantId), merchantSk(), consistent);
@@ -137,6 +126,8 @@ export async function listProgramVersions(
   const versions = Items.map((item) => withoutKeys<Program>(item));
   const last = versions.at(-1);
   const nextCursor =
-    last && last.version > 1 && versions.length === page.limit ? encodeCursor({ before: last.version }) : null;
+    last && last.version > 1 && versions.length === page.limit
+      ? encodeCursor({ before: last.version })
+      : null;
   return { versions, nextCursor };
 }

@@ -27,7 +27,9 @@ export async function requireKnownLocations(db: Db, merchantId: string, ids: rea
   if (ids === "*") return;
   const known = new Set((await listLocations(db, merchantId)).map((location) => location.id));
   const unknown = ids.filter((id) => !known.has(id));
-  if (unknown.length > 0) throw ValidationError.field("locationIds", `no such location: ${unknown.join(", ")}`);
+  if (unknown.length > 0) {
+    throw ValidationError.field("locationIds", `no such location: ${unknown.join(", ")}`);
+  }
 }
 
 async function requireProgram(db: Db, merchantId: string, programId: string) {

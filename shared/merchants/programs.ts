@@ -1,17 +1,22 @@
 import { TransactWriteCommand } from "@aws-sdk/lib-dynamodb";
 import canonicalize from "canonicalize";
 import { type Principal, requirePermission } from "../auth/principal.ts";
+import { backoffDelayMs } from "../backoff.ts";
 import type { Clock } from "../clock.ts";
 import type { Db } from "../db/client.ts";
-import { backoffDelayMs } from "../backoff.ts";
-import { type Backoff, cancellationCodes, defaultBackoff, isRetryableCancellation } from "../db/contention.ts";
+import {
+  type Backoff,
+  cancellationCodes,
+  defaultBackoff,
+  isRetryableCancellation,
+} from "../db/contention.ts";
 import { notFound, UnavailableError } from "../errors.ts";
 import { idempotencyFrom } from "../idempotency.ts";
 import { type IdempotentResult, idempotentWrite } from "../idempotent-write.ts";
 import { newId } from "../ids.ts";
 import type { Program } from "../model.ts";
 import type { ProgramSettings } from "../programs/rule-schema.ts";
-import { getProgram, listProgramVersions, listPrograms } from "./directory.ts";
+import { getProgram, listPrograms, listProgramVersions } from "./directory.ts";
 import { programVersionItems } from "./setup.ts";
 import { programSettingsView } from "./views.ts";
 
@@ -104,7 +109,8 @@ export async function replaceProgram(
       return programSettingsView(next);
     } catch (error) {
       const codes = cancellationCodes(error);
-      if (!codes || !(codes.includes("ConditionalCheckFailed") || isRetryableCancellation(codes))) throw error;
+      const raced = codes && (codes.includes("ConditionalCheckFailed") || isRetryableCancellation(codes));
+      if (!raced) throw error;
       await backoff.sleep(backoffDelayMs(backoff, attempt + 1, backoff.random));
     }
   }

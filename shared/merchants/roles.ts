@@ -1,5 +1,5 @@
 import { UpdateCommand } from "@aws-sdk/lib-dynamodb";
-import { type Permission, PERMISSIONS, permissionsFor, ROLES } from "../auth/permissions.ts";
+import { PERMISSIONS, type Permission, permissionsFor, ROLES } from "../auth/permissions.ts";
 import { type Principal, requirePermission } from "../auth/principal.ts";
 import type { Db } from "../db/client.ts";
 import { merchantPk, merchantSk } from "../db/keys.ts";
@@ -51,7 +51,10 @@ export async function setRolePermissions(
 ) {
   requirePermission(principal, "staff:manage");
   if (role === "owner") {
-    throw ValidationError.field("path.role", "the owner role always holds every permission and cannot be changed");
+    throw ValidationError.field(
+      "path.role",
+      "the owner role always holds every permission and cannot be changed",
+    );
   }
   requireHeld(principal, permissions);
   const stored = PERMISSIONS.filter((permission) => permissions.includes(permission));

@@ -21,7 +21,9 @@ const locationPut = (db: Db, location: Location) =>
   putNew(db, merchantPk(location.merchantId), locationSk(location.id), location);
 const staffPut = (db: Db, staff: Staff) => putNew(db, merchantPk(staff.merchantId), staffSk(staff.id), staff);
 
-export const locationItem = (db: Db, location: Location): TransactItem => ({ Put: locationPut(db, location) });
+export const locationItem = (db: Db, location: Location): TransactItem => ({
+  Put: locationPut(db, location),
+});
 export const staffItem = (db: Db, staff: Staff): TransactItem => ({ Put: staffPut(db, staff) });
 
 export async function createMerchant(db: Db, merchant: Merchant): Promise<void> {

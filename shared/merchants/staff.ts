@@ -54,6 +54,7 @@ export async function addStaffMember(
     plan: async (now) => {
       requireStaffChange(principal, await rolePermissionsAt(db, merchantId), undefined, {
         role: input.role,
+        locationIds: input.locationIds,
         active: true,
       });
       await requireKnownLocations(db, merchantId, input.locationIds);
@@ -109,7 +110,11 @@ export async function updateStaffMember(
         Key: { pk: merchantPk(merchantId), sk: staffSk(staffId) },
         UpdateExpression: set.UpdateExpression,
         ConditionExpression: "#wasRole = :wasRole AND #wasActive = :wasActive",
-        ExpressionAttributeNames: { ...set.ExpressionAttributeNames, "#wasRole": "role", "#wasActive": "active" },
+        ExpressionAttributeNames: {
+          ...set.ExpressionAttributeNames,
+          "#wasRole": "role",
+          "#wasActive": "active",
+        },
         ExpressionAttributeValues: {
           ...set.ExpressionAttributeValues,
           ":wasRole": before.role,

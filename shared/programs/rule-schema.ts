@@ -20,17 +20,24 @@ const PurchaseRuleSchema = z
       .string()
       .refine((code) => currencyMinorUnits(code) !== undefined, "must be a known ISO 4217 code such as EUR"),
     points,
-    per: z.string().max(32).refine((text) => {
-      const per = parseDecimal(text);
-      return per !== undefined && per.units > 0n;
-    }, "must be a positive decimal number such as 1.00"),
+    per: z
+      .string()
+      .max(32)
+      .refine((text) => {
+        const per = parseDecimal(text);
+        return per !== undefined && per.units > 0n;
+      }, "must be a positive decimal number such as 1.00"),
     rounding: z.enum(["down", "nearest", "up"]).default("down"),
   })
   .superRefine((rule, ctx) => {
     const minor = currencyMinorUnits(rule.currency) ?? 0;
     const scale = parseDecimal(rule.per)?.scale ?? 0;
     if (scale > minor) {
-      ctx.addIssue({ code: "custom", path: ["per"], message: `${rule.currency} has at most ${minor} decimals` });
+      ctx.addIssue({
+        code: "custom",
+        path: ["per"],
+        message: `${rule.currency} has at most ${minor} decimals`,
+      });
     }
   });
 

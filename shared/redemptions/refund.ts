@@ -8,7 +8,14 @@ import { getReward } from "../merchants/directory.ts";
 import type { Redemption, RedemptionStatus, RefundOutcome } from "../model.ts";
 import { type EntryView, entryView } from "../views.ts";
 import type { RedemptionDeps } from "./redeem.ts";
-import { alreadyRefunded, getRedemption, type RedemptionView, redemptionEntry, redemptionKey, redemptionView } from "./store.ts";
+import {
+  alreadyRefunded,
+  getRedemption,
+  type RedemptionView,
+  redemptionEntry,
+  redemptionKey,
+  redemptionView,
+} from "./store.ts";
 
 export interface RefundInput {
   /** Give the points back even when the coupon was used or can no longer be revoked. */

@@ -52,14 +52,18 @@ export async function getRedemption(
   redemptionId: string,
 ): Promise<Redemption | undefined> {
   const { Item } = await db.client.send(
-    new GetCommand({ TableName: db.table, Key: redemptionKey(merchantId, redemptionId), ConsistentRead: true }),
+    new GetCommand({
+      TableName: db.table,
+      Key: redemptionKey(merchantId, redemptionId),
+      ConsistentRead: true,
+    }),
   );
   return Item ? asRedemption(Item) : undefined;
 }
 
 export function asRedemption(item: Record<string, unknown>): Redemption {
   const { pk: _pk, sk: _sk, ...redemption } = item;
-  return redemption as Redemption;
+  return redemption as unknown as Redemption;
 }
 
 /** The ledger entry that took a redemption's points; entries never change, so any read will do. */

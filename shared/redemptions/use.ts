@@ -20,6 +20,8 @@ export async function useCoupon(
   requirePermission(principal, "redemptions:create");
   const { db } = deps;
   const { merchantId } = principal;
+  // Looked up first, so another merchant's redemption is a 404 whatever else the request says.
+  if (!(await getRedemption(db, merchantId, redemptionId))) throw notFound("Redemption");
   const location = await getLocation(db, merchantId, input.locationId);
   if (!location) throw ValidationError.field("locationId", "no such location");
   requireLocation(principal, location.id);
@@ -47,9 +49,12 @@ export async function useCoupon(
     const current = await getRedemption(db, merchantId, redemptionId);
     if (!current) throw notFound("Redemption");
     if (current.refund) {
-      throw conflict("This redemption was cancelled and its points refunded.", { refundedAt: current.refund.at });
+      throw conflict("This redemption was cancelled and its points refunded.", {
+        refundedAt: current.refund.at,
+      });
     }
-    if (current.status === "used") throw conflict("This coupon was already used.", { usedAt: current.usedAt });
+    if (current.status === "used")
+      throw conflict("This coupon was already used.", { usedAt: current.usedAt });
     throw conflict("This coupon was revoked.", { revokedAt: current.revokedAt });
   }
 }

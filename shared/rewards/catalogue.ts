@@ -49,7 +49,7 @@ type Deps = { db: Db; clock: Clock };
 
 function withoutKeys(item: Record<string, unknown> | undefined): Reward {
   const { pk: _pk, sk: _sk, ...reward } = item ?? {};
-  return reward as Reward;
+  return reward as unknown as Reward;
 }
 
 /** The catalogue, oldest first; a merchant has tens of rewards, so it comes whole. */
@@ -147,7 +147,9 @@ export async function updateReward(
     if ((error as { name?: string }).name !== "ConditionalCheckFailedException") throw error;
     const current = await getReward(db, principal.merchantId, rewardId);
     if (!current) throw notFound("Reward");
-    throw conflict("This reward was deleted; it can no longer be changed.", { archivedAt: current.archivedAt });
+    throw conflict("This reward was deleted; it can no longer be changed.", {
+      archivedAt: current.archivedAt,
+    });
   }
 }
 

@@ -21,7 +21,11 @@ export function checkDiscount(discount: RewardDiscount, field = "discount"): Rew
   }
   if (problems.length > 0 || !amount || minor === undefined) throw new ValidationError(problems);
   const units = amount.units * pow10(minor - amount.scale);
-  return { kind: "fixed_amount", amount: formatDecimal({ units, scale: minor }), currency: discount.currency };
+  return {
+    kind: "fixed_amount",
+    amount: formatDecimal({ units, scale: minor }),
+    currency: discount.currency,
+  };
 }
 
 /** What the customer gets, in a few words: "5.00 EUR off", "10% off", "free Espresso". */

@@ -1,5 +1,6 @@
 import { type Principal, requireLocation, requirePermission } from "../auth/principal.ts";
 import { conflict, notFound, ValidationError } from "../errors.ts";
+import { NO_EXPIRY } from "../expiry/policy.ts";
 import { idempotencyFrom } from "../idempotency.ts";
 import type { AppendDeps, AppendResult } from "../ledger/append.ts";
 import { appendEntry } from "../ledger/append.ts";
@@ -84,6 +85,7 @@ export async function earnPoints(
           explanation: computation.explanation,
         },
         profileUpdates,
+        expiry: program.expiry ?? NO_EXPIRY,
         respond: (entry) => ({ status: 201, body: { transaction: transactionView(entry) } }),
       };
     },

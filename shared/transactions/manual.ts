@@ -1,5 +1,6 @@
 import { type Principal, requireLocation, requirePermission } from "../auth/principal.ts";
 import { ValidationError } from "../errors.ts";
+import { creditExpiryPolicy } from "../expiry/credit-policy.ts";
 import { idempotencyFrom } from "../idempotency.ts";
 import { type AppendDeps, type AppendResult, appendEntry } from "../ledger/append.ts";
 import { getLocation } from "../merchants/directory.ts";
@@ -52,6 +53,7 @@ export async function adjustPoints(
   const verb = input.points > 0 ? "Issued" : "Deducted";
   const when = input.occurredAt ? ` for ${input.occurredAt.slice(0, 10)}` : "";
   const explanation = `${verb} by hand${when}: ${input.points > 0 ? "+" : "−"}${Math.abs(input.points)} points (${REASON_WORDS[input.reason]})`;
+  const expiry = input.points > 0 ? await creditExpiryPolicy(deps.db, principal.merchantId, input.locationId) : undefined;
   return appendEntry(deps, {
     merchantId: principal.merchantId,
     customerId,
@@ -68,6 +70,7 @@ export async function adjustPoints(
         ...(input.note ? { note: input.note } : {}),
         ...(input.occurredAt ? { occurredAt: new Date(input.occurredAt).toISOString() } : {}),
       },
+      expiry,
       respond: (entry) => ({ status: 201, body: { transaction: transactionView(entry) } }),
     }),
   });

@@ -1,5 +1,12 @@
 import { conflict, ValidationError } from "../errors.ts";
-import { currencyMinorUnits, type Decimal, formatDecimal, formatRatio, parseDecimal, pow10 } from "../money.ts";
+import {
+  currencyMinorUnits,
+  type Decimal,
+  formatDecimal,
+  formatRatio,
+  parseDecimal,
+  pow10,
+} from "../money.ts";
 import { type PurchaseRule, pointsWord, roundingWords, roundRatio } from "../programs/rules.ts";
 
 /** What the returns of one purchase have taken back so far. */
@@ -55,10 +62,14 @@ export function computePurchaseReturn(
     const parsed = parseDecimal(amount);
     if (!parsed) throw ValidationError.field("amount", "must be a positive decimal number such as 12.50");
     if (parsed.units === 0n) throw ValidationError.field("amount", "must be greater than zero");
-    if (parsed.scale > minor) throw ValidationError.field("amount", `${rule.currency} has at most ${minor} decimals`);
+    if (parsed.scale > minor)
+      throw ValidationError.field("amount", `${rule.currency} has at most ${minor} decimals`);
     returning = toMinor(parsed);
     if (returning > left) {
-      throw ValidationError.field("amount", `at most ${show(left)} ${rule.currency} of this purchase is left to return`);
+      throw ValidationError.field(
+        "amount",
+        `at most ${show(left)} ${rule.currency} of this purchase is left to return`,
+      );
     }
   }
 
@@ -77,7 +88,8 @@ export function computePurchaseReturn(
   } else {
     const inAll = returnedBefore === 0n ? "" : ` (${show(returnedNow)} ${rule.currency} returned in all)`;
     const rounded = raw === due.toString() ? "" : `, ${roundingWords[rule.rounding]}`;
-    const already = before.points === 0 ? "" : `; ${before.points} already taken back → ${points} ${pointsWord(points)}`;
+    const already =
+      before.points === 0 ? "" : `; ${before.points} already taken back → ${points} ${pointsWord(points)}`;
     explanation = `Return of ${ofPurchase}${inAll}: ${earned} × ${show(returnedNow)} ÷ ${show(total)} = ${raw}${rounded} → ${due} ${pointsWord(due)}${already}`;
   }
   return {

@@ -7,15 +7,19 @@ import { idempotencyFrom } from "../idempotency.ts";
 import { type AppendDeps, type AppendResult, appendEntry } from "../ledger/append.ts";
 import { findEntryById } from "../ledger/read.ts";
 import type { LedgerEntry } from "../model.ts";
+import { transactionView } from "../views.ts";
 import { computePurchaseReturn, type ReturnedSoFar } from "./purchase-return.ts";
-import { transactionView } from "./earn.ts";
 
 interface ReturnsRecord extends ReturnedSoFar {
   /** Number of returns so far; the next one is written only if no other came in between. */
   count: number;
 }
 
-export function reversalView(entry: LedgerEntry, purchaseId: string, returned: { total: string; remaining: string }) {
+export function reversalView(
+  entry: LedgerEntry,
+  purchaseId: string,
+  returned: { total: string; remaining: string },
+) {
   return {
     ...transactionView(entry),
     purchaseId,
@@ -108,13 +112,21 @@ export async function reversePurchase(
               ConditionExpression: before.count === 0 ? "attribute_not_exists(pk)" : "#count = :seen",
               ...(before.count === 0
                 ? {}
-                : { ExpressionAttributeNames: { "#count": "count" }, ExpressionAttributeValues: { ":seen": before.count } }),
+                : {
+                    ExpressionAttributeNames: { "#count": "count" },
+                    ExpressionAttributeValues: { ":seen": before.count },
+                  }),
             },
           },
         ],
         respond: (entry) => ({
           status: 201,
-          body: { reversal: reversalView(entry, purchase.id, { total: back.total.amount, remaining: back.remaining }) },
+          body: {
+            reversal: reversalView(entry, purchase.id, {
+              total: back.total.amount,
+              remaining: back.remaining,
+            }),
+          },
         }),
       };
     },
@@ -122,7 +134,9 @@ export async function reversePurchase(
 }
 
 async function readReturns(db: Db, key: { pk: string; sk: string }): Promise<ReturnsRecord> {
-  const { Item } = await db.client.send(new GetCommand({ TableName: db.table, Key: key, ConsistentRead: true }));
+  const { Item } = await db.client.send(
+    new GetCommand({ TableName: db.table, Key: key, ConsistentRead: true }),
+  );
   if (!Item) return { amount: "0", points: 0, count: 0 };
   return { amount: String(Item.amount), points: Number(Item.points), count: Number(Item.count) };
 }

@@ -1,9 +1,13 @@
 import { randomUUID } from "node:crypto";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { inject } from "vitest";
 import { createTable } from "../../infra/local/create-table.ts";
 import { createLocalAuthorizer, type LocalAuthorizer } from "../../infra/local/jwt-authorizer.ts";
 import { DEMO, seedDemo } from "../../infra/local/seed.ts";
 import { type LocalStack, startLocalStack } from "../../infra/local/stack.ts";
+import { type LocalWallet, startLocalWallet } from "../../infra/local/wallet.ts";
 import { systemClock } from "../../shared/clock.ts";
 import type { Db } from "../../shared/db/client.ts";
 import { createDb } from "../../shared/db/client.ts";
@@ -19,6 +23,8 @@ export async function testDb(): Promise<Db> {
 
 export interface TestStack extends LocalStack {
   authorizer: LocalAuthorizer;
+  /** The local APNs server, Google recorder and stream poller; only with `{ wallet: true }`. */
+  wallet?: LocalWallet;
   /** Bearer token of a demo staff member ("alice", "bob") or of the other merchant's owner ("mallory"). */
   token(who: "alice" | "bob" | "mallory"): Promise<string>;
   /** A token for any staff id of the demo merchant (the record decides what it may do). */
@@ -41,15 +47,24 @@ export interface CallResult {
 
 export const OTHER_MERCHANT = { merchantId: "other", staffId: "staff_mallory" };
 
+export interface TestStackOptions {
+  /** Also start the wallet pieces (APNs server, Google recorder, stream poller), before seeding. */
+  wallet?: boolean;
+  /** The stream poller's pause between rounds; 100 ms as `npm start` by default. */
+  pollIntervalMs?: number;
+}
+
 /** The whole local stack on a free port with the demo merchant seeded, plus a second merchant for isolation tests. */
-export async function startTestStack(): Promise<TestStack> {
+export async function startTestStack(options: TestStackOptions = {}): Promise<TestStack> {
   const authorizer = await createLocalAuthorizer();
+  const tableName = `e2e-${randomUUID()}`;
   const stack = await startLocalStack({
     dynamoEndpoint: inject("dynamoEndpoint"),
-    tableName: `e2e-${randomUUID()}`,
+    tableName,
     authorizer,
     port: 0,
   });
+  const wallet = options.wallet ? await startTestWallet(stack, tableName, options) : undefined;
   await seedDemo({ db: stack.db, clock: systemClock });
   const now = new Date().toISOString();
   await createMerchant(stack.db, {
@@ -108,5 +123,28 @@ export async function startTestStack(): Promise<TestStack> {
   };
   const tokenFor = (staffId: string) =>
     authorizer.issue({ merchantId: DEMO.merchantId, staffId, role: "staff", locations: [] });
-  return { ...stack, authorizer, token, tokenFor, call };
+  const close = async () => {
+    await wallet?.close();
+    await stack.close();
+  };
+  return { ...stack, authorizer, token, tokenFor, call, close, ...(wallet ? { wallet } : {}) };
+}
+
+/** The wallet pieces with their files (dev certificates, keys, delivery logs) in a directory of their own. */
+async function startTestWallet(stack: LocalStack, tableName: string, options: TestStackOptions): Promise<LocalWallet> {
+  const localDir = await mkdtemp(join(tmpdir(), "wallet-e2e-"));
+  const wallet = await startLocalWallet({
+    dynamoEndpoint: inject("dynamoEndpoint"),
+    tableName,
+    apiBaseUrl: stack.baseUrl,
+    localDir,
+    ...(options.pollIntervalMs ? { pollIntervalMs: options.pollIntervalMs } : {}),
+  });
+  return {
+    ...wallet,
+    close: async () => {
+      await wallet.close();
+      await rm(localDir, { recursive: true, force: true });
+    },
+  };
 }

@@ -3,7 +3,7 @@ import { Duration, Validations } from "aws-cdk-lib";
 import { Match } from "aws-cdk-lib/assertions";
 import { AwsSolutionsChecks } from "cdk-nag";
 import type { IConstruct } from "constructs";
-import { beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it, vi } from "vitest";
 import { ROUTES, type RouteDefinition } from "../../../infra/routes.ts";
 import { TABLE_READ_ACTIONS, TABLE_WRITE_ACTIONS } from "../../../infra/stack/access-grants.ts";
 import { handlerEntry } from "../../../infra/stack/app-function.ts";
@@ -14,6 +14,7 @@ import {
 } from "../../../infra/stack/background-functions.ts";
 import { FUNCTION_NEEDS } from "../../../infra/stack/function-needs.ts";
 import { readStageConfig, type SecretKey } from "../../../infra/stack/stage-config.ts";
+import { PASS_UPDATES_FILTER_PATTERNS } from "../../../passes/pass-changes.ts";
 import { TABLE } from "../../../shared/db/table-definition.ts";
 import {
   actionsOf,
@@ -41,25 +42,56 @@ const WRITE_CAPABLE = [
   "dynamodb:*",
   "*",
 ];
+/** A public route on a module that also serves a staff route. */
 const PUBLIC_ROUTE: RouteDefinition = {
   method: "GET",
-  path: "/apple/v1/passes/{passTypeIdentifier}/{serialNumber}",
+  path: "/v1/test/public",
   handler: "customers-get",
   auth: "none",
 };
+const WALLET_CONTEXT = {
+  appleTeamId: "TEAM123456",
+  applePassTypeId: "pass.example.loyalty",
+  googleIssuerId: "3388000000000000000",
+  googleProgramLogoUrl: "https://example.com/logo.png",
+  apnsKeySecretName: "loyalty-wallet/prod/apns-key",
+};
+
+const SES_IDENTITY = "arn:aws:ses:eu-west-3:123456789012:identity/example.com";
+/** Needs no handler declares yet, to see what each of them grants. */
+const CUSTOM_NEEDS = {
+  ...FUNCTION_NEEDS,
+  "customers-get": { table: "read" as const, email: true },
+  "staff-list": { table: "read" as const, staffSignIns: true },
+};
 
 let dev: Synthesized;
-let prod: Synthesized;
-/** prod, with the background functions as if their modules existed, and a public route. */
+/** prod, with every declared background function as if its module existed, wallets configured, a public route. */
 let full: Synthesized;
+/** dev, with CUSTOM_NEEDS and the optional context set. */
+let custom: Synthesized;
+
+// Synthesizing dozens of functions takes seconds, more on a busy machine.
+vi.setConfig({ testTimeout: 60_000, hookTimeout: 120_000 });
 
 beforeAll(() => {
   dev = synthStack({ context: { stage: "dev" } });
-  prod = synthStack({ context: { stage: "prod" } });
   full = synthStack({
-    context: { stage: "prod" },
+    context: { stage: "prod", ...WALLET_CONTEXT },
     routes: [...ROUTES, PUBLIC_ROUTE],
     background: BACKGROUND_FUNCTIONS,
+  });
+  custom = synthStack({
+    needs: CUSTOM_NEEDS,
+    routes: ROUTES.map((route) =>
+      route.handler === "customers-ledger-verify" ? { ...route, memoryMb: 1536 } : route,
+    ),
+    background: BACKGROUND_FUNCTIONS,
+    context: {
+      sesIdentityArn: SES_IDENTITY,
+      alarmEmail: "ops@example.com",
+      passCertificatesSecretName: "custom/certs",
+    },
   });
 });
 
@@ -95,7 +127,7 @@ describe("table", () => {
   });
 
   it("is protected from deletion in prod only", () => {
-    prod.template.hasResource("AWS::DynamoDB::Table", {
+    full.template.hasResource("AWS::DynamoDB::Table", {
       DeletionPolicy: "Retain",
       Properties: Match.objectLike({ DeletionProtectionEnabled: true }),
     });
@@ -155,20 +187,17 @@ describe("HTTP API", () => {
     });
   });
 
-  it("serves a module used by two routes from one function", () => {
-    const shared = synthStack({ routes: [...ROUTES, PUBLIC_ROUTE] });
-    shared.template.resourceCountIs("AWS::ApiGatewayV2::Route", ROUTES.length + 1);
-    // One per route module, plus the Cognito trigger.
-    shared.template.resourceCountIs("AWS::Lambda::Function", new Set(ROUTES.map((r) => r.handler)).size + 1);
+  it("serves a module used by several routes from one function", () => {
+    full.template.resourceCountIs("AWS::ApiGatewayV2::Route", ROUTES.length + 1);
+    // One per module, plus the background functions and the Cognito trigger.
+    full.template.resourceCountIs(
+      "AWS::Lambda::Function",
+      new Set(ROUTES.map((r) => r.handler)).size + BACKGROUND_FUNCTIONS.length + 1,
+    );
   });
 
   it("sizes a function from the route's memoryMb", () => {
-    const { template } = synthStack({
-      routes: ROUTES.map((route) =>
-        route.handler === "customers-ledger-verify" ? { ...route, memoryMb: 1536 } : route,
-      ),
-    });
-    template.hasResourceProperties("AWS::Lambda::Function", {
+    custom.template.hasResourceProperties("AWS::Lambda::Function", {
       Description: Match.stringLikeRegexp("functions/customers-ledger-verify\\.ts"),
       MemorySize: 1536,
     });
@@ -307,18 +336,18 @@ describe("least privilege", () => {
     expect(actions).not.toContain("dynamodb:BatchWriteItem");
   });
 
-  it("gives DeleteItem only to a handler that declares readWriteDelete", () => {
-    const needs = { ...FUNCTION_NEEDS, "customers-get": { table: "readWriteDelete" as const } };
-    const { template } = synthStack({ needs });
-    expect(actionsOfHandler(template, "customers-get")).toContain("dynamodb:DeleteItem");
-    for (const handler of ROUTE_HANDLERS.filter((h) => h !== "customers-get")) {
-      expect(actionsOfHandler(template, handler), handler).not.toContain("dynamodb:DeleteItem");
+  it("gives DeleteItem only to handlers that declare readWriteDelete", () => {
+    const deleters = ROUTE_HANDLERS.filter((h) => FUNCTION_NEEDS[h]?.table === "readWriteDelete");
+    expect(deleters).toContain("customers-update");
+    for (const handler of ROUTE_HANDLERS) {
+      expect(actionsOfHandler(dev.template, handler).has("dynamodb:DeleteItem"), handler).toBe(
+        deleters.includes(handler),
+      );
     }
   });
 
   it("lets a handler that declares staffSignIns manage users of this user pool only", () => {
-    const needs = { ...FUNCTION_NEEDS, "staff-list": { table: "read" as const, staffSignIns: true } };
-    const { template } = synthStack({ needs });
+    const { template } = custom;
     const [poolId] = Object.keys(template.findResources("AWS::Cognito::UserPool"));
     const statements = statementsOfRole(template, roleOfHandler(template, "staff-list")).filter((s) =>
       actionsOf(s).includes("cognito-idp:AdminCreateUser"),
@@ -354,10 +383,6 @@ describe("least privilege", () => {
   });
 
   it("lets only the functions that declare a secret read it, by name, and puts no value in the template", () => {
-    const readers = Object.entries(FUNCTION_NEEDS)
-      .filter(([, needs]) => (needs.secrets ?? []).length > 0)
-      .map(([handler]) => handler);
-    expect(readers).toContain("pass-updates-stream");
     const deployed = [
       ...new Set([...ROUTES, PUBLIC_ROUTE].map((r) => r.handler)),
       "cognito-pre-token",
@@ -371,6 +396,7 @@ describe("least privilege", () => {
           .map((s) => s.Resource),
       );
       const declared = FUNCTION_NEEDS[handler]?.secrets ?? [];
+      expect(Object.keys(secretNames)).toHaveLength(4);
       for (const [key, name] of Object.entries(secretNames) as [SecretKey, string][]) {
         // fromSecretNameV2 matches the random suffix Secrets Manager appends to every secret's ARN.
         expect(readable.includes(`:secret:${name}-??????`), `${handler} reads ${key}`).toBe(
@@ -382,6 +408,7 @@ describe("least privilege", () => {
       Description: Match.stringLikeRegexp("functions/pass-updates-stream\\.ts"),
       Environment: {
         Variables: Match.objectLike({
+          PASS_CERTIFICATES_SECRET_ID: "loyalty-wallet/prod/apple-pass-certificates",
           APNS_KEY_SECRET_ID: "loyalty-wallet/prod/apns-key",
           GOOGLE_SERVICE_ACCOUNT_SECRET_ID: "loyalty-wallet/prod/google-service-account",
         }),
@@ -392,26 +419,54 @@ describe("least privilege", () => {
     full.template.resourceCountIs("AWS::SecretsManager::Secret", 0);
   });
 
-  it("takes secret names from context", () => {
-    const { template } = synthStack({
-      background: BACKGROUND_FUNCTIONS,
-      context: { apnsKeySecretName: "custom/apns" },
-    });
+  it("takes secret names from context, and does without an APNs key unless one is named", () => {
+    const { template } = custom;
+    const stream = roleOfHandler(template, "pass-updates-stream");
+    const readable = JSON.stringify(statementsOfRole(template, stream));
+    expect(readable).toContain(":secret:custom/certs-??????");
+    expect(readable).not.toContain("apns");
     template.hasResourceProperties("AWS::Lambda::Function", {
-      Environment: { Variables: Match.objectLike({ APNS_KEY_SECRET_ID: "custom/apns" }) },
+      Description: Match.stringLikeRegexp("functions/pass-updates-stream\\.ts"),
+      Environment: {
+        Variables: Match.objectLike({
+          PASS_CERTIFICATES_SECRET_ID: "custom/certs",
+          APNS_KEY_SECRET_ID: Match.absent(),
+        }),
+      },
     });
   });
 
+  it("gives wallet functions the wallet settings and the API's URL, and nobody else", () => {
+    const [apiId] = Object.keys(full.template.findResources("AWS::ApiGatewayV2::Api"));
+    const functions = full.template.findResources("AWS::Lambda::Function") as Resources;
+    for (const fn of Object.values(functions)) {
+      const handler = /functions\/([a-z0-9-]+)\.ts/.exec(String(fn.Properties.Description))?.[1] ?? "";
+      const variables = (fn.Properties.Environment as { Variables: Record<string, unknown> }).Variables;
+      if (FUNCTION_NEEDS[handler]?.wallet) {
+        expect(variables, handler).toMatchObject({
+          API_BASE_URL: { "Fn::GetAtt": [apiId, "ApiEndpoint"] },
+          APPLE_TEAM_ID: WALLET_CONTEXT.appleTeamId,
+          APPLE_PASS_TYPE_ID: WALLET_CONTEXT.applePassTypeId,
+          GOOGLE_ISSUER_ID: WALLET_CONTEXT.googleIssuerId,
+          GOOGLE_PROGRAM_LOGO_URL: WALLET_CONTEXT.googleProgramLogoUrl,
+          PASS_CERTIFICATES_SECRET_ID: "loyalty-wallet/prod/apple-pass-certificates",
+        });
+        expect(variables.GOOGLE_SAVE_ORIGINS, "unset context stays unset").toBeUndefined();
+      } else {
+        const wallet = Object.keys(variables).filter((v) => /^(API_BASE_URL|APPLE_|GOOGLE_)/.test(v));
+        expect(wallet, handler).toEqual([]);
+      }
+    }
+  });
+
   it("lets a function that declares email send from the configured identity only", () => {
-    const identity = "arn:aws:ses:eu-west-3:123456789012:identity/example.com";
-    const needs = { ...FUNCTION_NEEDS, "customers-get": { table: "read" as const, email: true } };
-    const { template } = synthStack({ needs, context: { sesIdentityArn: identity } });
+    const { template } = custom;
     const send = statementsOfRole(template, roleOfHandler(template, "customers-get")).filter((s) =>
       actionsOf(s).includes("ses:SendEmail"),
     );
-    expect(send).toEqual([expect.objectContaining({ Resource: identity })]);
+    expect(send).toEqual([expect.objectContaining({ Resource: SES_IDENTITY })]);
     expect(actionsOfHandler(template, "scan-lookup")).not.toContain("ses:SendEmail");
-    expect(() => synthStack({ needs })).toThrow(/sesIdentityArn/);
+    expect(() => synthStack({ needs: CUSTOM_NEEDS })).toThrow(/sesIdentityArn/);
   });
 
   it("refuses a handler with no declared needs", () => {
@@ -451,18 +506,11 @@ describe("background functions", () => {
       StartingPosition: "TRIM_HORIZON",
       BisectBatchOnFunctionError: true,
       MaximumRetryAttempts: 5,
-      MaximumRecordAgeInSeconds: 6 * 3600,
+      MaximumRecordAgeInSeconds: 24 * 3600,
       FunctionResponseTypes: ["ReportBatchItemFailures"],
       DestinationConfig: { OnFailure: { Destination: { "Fn::GetAtt": [queueId, "Arn"] } } },
       FilterCriteria: {
-        Filters: [
-          {
-            Pattern: JSON.stringify({
-              eventName: ["MODIFY"],
-              dynamodb: { Keys: { sk: { S: ["#PROFILE"] } } },
-            }),
-          },
-        ],
+        Filters: PASS_UPDATES_FILTER_PATTERNS.map((pattern) => ({ Pattern: JSON.stringify(pattern) })),
       },
     });
     full.template.hasResourceProperties("AWS::SQS::Queue", {
@@ -523,10 +571,10 @@ describe("alarms", () => {
   });
 
   it("subscribe the alarm email given as context", () => {
-    synthStack({ context: { alarmEmail: "ops@example.com" } }).template.hasResourceProperties(
-      "AWS::SNS::Subscription",
-      { Protocol: "email", Endpoint: "ops@example.com" },
-    );
+    custom.template.hasResourceProperties("AWS::SNS::Subscription", {
+      Protocol: "email",
+      Endpoint: "ops@example.com",
+    });
   });
 });
 

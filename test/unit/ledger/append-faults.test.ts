@@ -1,4 +1,3 @@
-import { TransactionCanceledException } from "@aws-sdk/client-dynamodb";
 import { type DynamoDBDocumentClient, GetCommand, TransactWriteCommand } from "@aws-sdk/lib-dynamodb";
 import { mockClient } from "aws-sdk-client-mock";
 import { beforeEach, describe, expect, it } from "vitest";
@@ -9,6 +8,7 @@ import { idempotencyFrom } from "../../../shared/idempotency.ts";
 import { appendEntry } from "../../../shared/ledger/append.ts";
 import { GENESIS_HASH, hashEntry } from "../../../shared/ledger/hash-chain.ts";
 import type { Customer } from "../../../shared/model.ts";
+import { cancelled, recordingBackoff } from "../../support/transaction-faults.ts";
 
 // DynamoDB Local never reports transaction conflicts, so the contention paths are proven here with injected faults.
 
@@ -32,22 +32,7 @@ const customer: Customer = {
   updatedAt: "2026-01-01T00:00:00.000Z",
 };
 
-const cancelled = (...codes: string[]) =>
-  new TransactionCanceledException({
-    message: "Transaction cancelled",
-    $metadata: {},
-    CancellationReasons: codes.map((Code) => ({ Code })),
-  });
-
-const sleeps: number[] = [];
-const backoff = {
-  maxAttempts: 4,
-  baseMs: 10,
-  capMs: 100,
-  jitter: "full" as const,
-  sleep: async (ms: number) => void sleeps.push(ms),
-  random: () => 0.5,
-};
+const { backoff, sleeps } = recordingBackoff(4);
 const deps = { db, clock: () => new Date("2026-03-01T10:00:00Z"), backoff };
 
 const request = () => ({
@@ -152,7 +137,9 @@ describe("appending under contention", () => {
     mock.on(TransactWriteCommand).resolves({});
     await appendEntry(deps, request());
     const items = mock.commandCalls(TransactWriteCommand)[0]?.args[0].input.TransactItems ?? [];
-    expect(items).toHaveLength(3);
+    // Idempotency record, entry, profile, and the batch this credit opens.
+    expect(items).toHaveLength(4);
+    expect(items[3]?.Put?.Item).toMatchObject({ sk: "BATCH#0000000003", points: 5, remaining: 5 });
     expect(items[0]?.Put?.ConditionExpression).toBe("attribute_not_exists(pk)");
     expect(items[1]?.Put?.Item).toMatchObject({
       seq: 3,

@@ -1,0 +1,34 @@
+import {
+  authenticatePass,
+  notModifiedSince,
+  PKPASS_TYPE,
+  passLastModified,
+  renderMemberPass,
+} from "../passes/apple/web-service.ts";
+import { appleWallet } from "../passes/wallet-runtime.ts";
+import { runtimeDeps } from "../shared/runtime.ts";
+import { apiHandler, parse } from "./http/api.ts";
+import { PassPath } from "./http/apple-params.ts";
+
+/**
+ * GET and HEAD /apple/v1/passes/{passType}/{serial}: the pass as it stands, with Last-Modified set to
+ * its real update time; 304 when the device's copy is that recent. HEAD never renders.
+ */
+export const handler = apiHandler(async (request) => {
+  const apple = appleWallet();
+  const path = parse(PassPath, request.event.pathParameters, "path");
+  const { db } = runtimeDeps();
+  const pass = await authenticatePass(db, apple.config, {
+    ...path,
+    authorization: request.header("authorization"),
+  });
+  const lastModified = passLastModified(pass);
+  // The pass carries its authentication token: no shared cache may keep it.
+  const headers = { "last-modified": lastModified.toUTCString(), "cache-control": "private, no-cache" };
+  if (notModifiedSince(lastModified, request.header("if-modified-since"))) return { status: 304, headers };
+  if (request.event.requestContext.http.method === "HEAD") {
+    return { status: 200, headers: { ...headers, "content-type": PKPASS_TYPE } };
+  }
+  const pkpass = await renderMemberPass({ db, renderer: apple.renderer }, pass);
+  return { status: 200, body: pkpass, headers: { ...headers, "content-type": PKPASS_TYPE } };
+});

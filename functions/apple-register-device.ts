@@ -1,0 +1,21 @@
+import { z } from "zod";
+import { isSafePushToken } from "../passes/apple/apns/push-token.ts";
+import { registerDevice } from "../passes/apple/registrations.ts";
+import { authenticatePass } from "../passes/apple/web-service.ts";
+import { appleWallet } from "../passes/wallet-runtime.ts";
+import { runtimeDeps } from "../shared/runtime.ts";
+import { apiHandler, parse } from "./http/api.ts";
+import { RegistrationPath } from "./http/apple-params.ts";
+
+const Body = z.object({ pushToken: z.string().refine(isSafePushToken, "is not a push token") });
+
+/** POST /apple/v1/devices/{device}/registrations/{passType}/{serial}: 201 registered, 200 already was. */
+export const handler = apiHandler(async (request) => {
+  const apple = appleWallet();
+  const path = parse(RegistrationPath, request.event.pathParameters, "path");
+  const { db, clock } = runtimeDeps();
+  await authenticatePass(db, apple.config, { ...path, authorization: request.header("authorization") });
+  const { pushToken } = parse(Body, request.json(), "body");
+  const outcome = await registerDevice(db, { ...path, pushToken }, clock());
+  return { status: outcome === "created" ? 201 : 200 };
+});

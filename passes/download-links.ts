@@ -1,0 +1,88 @@
+import { createHmac, timingSafeEqual } from "node:crypto";
+import type { Customer } from "../shared/model.ts";
+import { createSaveToGoogleWalletUrl } from "./google/save-link.ts";
+import { googleIds } from "./member-pass.ts";
+import { type WalletRuntime, walletRuntime } from "./wallet-runtime.ts";
+
+/**
+ * "Add to Apple Wallet" and "Save to Google Wallet" links for a member. The Apple one is a URL to the
+ * .pkpass signed with a server key and valid for a while (the pass carries its authentication token,
+ * so the link must not work forever); the Google one is Google's save JWT.
+ */
+
+export interface WalletLinks {
+  /** null when the deployment has no Apple pass type (or link key) configured. */
+  appleWalletUrl: string | null;
+  googleWalletUrl: string | null;
+}
+
+/** Where the Apple link points; the route in infra/routes.ts serves it. */
+export const appleDownloadPath = (serialNumber: string) =>
+  `/v1/passes/${encodeURIComponent(serialNumber)}/apple.pkpass`;
+
+// The purpose is part of what is signed, so a signature made for anything else with this key never fits here.
+const signature = (key: Buffer, serialNumber: string, expires: number) =>
+  createHmac("sha256", key).update(`apple-pass-download\n${serialNumber}\n${expires}`).digest("base64url");
+
+export function signedAppleDownloadUrl(
+  apiBaseUrl: string,
+  key: Buffer,
+  serialNumber: string,
+  expiresAt: Date,
+): string {
+  const expires = Math.floor(expiresAt.getTime() / 1000);
+  const query = new URLSearchParams({ expires: String(expires), sig: signature(key, serialNumber, expires) });
+  return `${apiBaseUrl}${appleDownloadPath(serialNumber)}?${query}`;
+}
+
+/** True when the link was made with this key for this serial and has not expired. */
+export function verifyAppleDownload(
+  key: Buffer,
+  serialNumber: string,
+  query: { expires?: string; sig?: string },
+  now: Date,
+): boolean {
+  if (!query.expires || !/^\d{1,12}$/.test(query.expires) || !query.sig) return false;
+  const expires = Number(query.expires);
+  if (expires * 1000 <= now.getTime()) return false;
+  const expected = Buffer.from(signature(key, serialNumber, expires));
+  const given = Buffer.from(query.sig);
+  return given.length === expected.length && timingSafeEqual(given, expected);
+}
+
+/** Both links for a member; each is null when its wallet is not configured here. */
+export async function walletLinksFor(
+  runtime: WalletRuntime | undefined,
+  customer: Pick<Customer, "merchantId" | "passSerial">,
+  now: Date,
+): Promise<WalletLinks> {
+  const links: WalletLinks = { appleWalletUrl: null, googleWalletUrl: null };
+  if (!runtime) return links;
+  if (runtime.apple && runtime.linkKey) {
+    const expiresAt = new Date(now.getTime() + runtime.config.linkTtlSeconds * 1000);
+    links.appleWalletUrl = signedAppleDownloadUrl(
+      runtime.config.apiBaseUrl,
+      await runtime.linkKey(),
+      customer.passSerial,
+      expiresAt,
+    );
+  }
+  if (runtime.google) {
+    const { classId, objectId } = googleIds(
+      runtime.google.config.issuerId,
+      customer.merchantId,
+      customer.passSerial,
+    );
+    links.googleWalletUrl = await createSaveToGoogleWalletUrl({
+      serviceAccount: await runtime.google.serviceAccount(),
+      origins: runtime.google.config.origins,
+      objects: [{ id: objectId, classId }],
+      now: () => now,
+    });
+  }
+  return links;
+}
+
+/** For enrolment: the links, from this container's wallet configuration. */
+export const walletLinks = (customer: Pick<Customer, "merchantId" | "passSerial">, now: Date) =>
+  walletLinksFor(walletRuntime(), customer, now);

@@ -1,0 +1,149 @@
+import type { Db } from "../shared/db/client.ts";
+import { DomainError } from "../shared/errors.ts";
+import { readCustomer } from "../shared/ledger/append.ts";
+import { listEntries } from "../shared/ledger/read.ts";
+import { getMerchant, listPrograms, listRewards } from "../shared/merchants/directory.ts";
+import type { Customer, LedgerEntry, Merchant, Program, Reward } from "../shared/model.ts";
+import { describeRule } from "../shared/programs/rules.ts";
+import { MAX_RECENT_ENTRIES } from "./apple/pass-fields.ts";
+import type { ApplePassView } from "./apple/pass-view.ts";
+import type { LoyaltyClass, LoyaltyObject, LoyaltyObjectPatch } from "./google/loyalty-types.ts";
+import { loyaltyClassId, loyaltyObjectId } from "./google/object-id.ts";
+
+/** Everything a member's pass shows, read from the table. */
+export interface MemberPassContent {
+  customer: Customer;
+  merchant: Merchant;
+  programs: Program[];
+  rewards: Reward[];
+  recentEntries: LedgerEntry[];
+}
+
+// Merchant settings have no branding yet; these are the product's default colours.
+const DEFAULT_COLORS = {
+  background: "rgb(32,44,57)",
+  foreground: "rgb(255,255,255)",
+  label: "rgb(190,200,210)",
+};
+
+const DESCRIPTION = {
+  en: (merchant: string) => `${merchant} loyalty card`,
+  fr: (merchant: string) => `Carte de fidélité ${merchant}`,
+} as const;
+
+/** `customer`, when the caller has just read it, saves reading it again. */
+export async function loadMemberPassContent(
+  db: Db,
+  merchantId: string,
+  customerId: string,
+  known?: Customer,
+): Promise<MemberPassContent | undefined> {
+  // One round trip: every read is independent (a pass fetch waits on all of them).
+  const [customer, merchant, programs, rewards, entries] = await Promise.all([
+    known ?? readCustomer(db, merchantId, customerId),
+    getMerchant(db, merchantId),
+    listPrograms(db, merchantId),
+    listRewards(db, merchantId),
+    // A member removed meanwhile is "no pass", not an error; anything else (throttling…) propagates.
+    listEntries(db, merchantId, customerId, { limit: MAX_RECENT_ENTRIES }).catch((error: unknown) => {
+      if (error instanceof DomainError && error.kind === "not-found") return undefined;
+      throw error;
+    }),
+  ]);
+  if (!customer || !merchant || !entries) return undefined;
+  return { customer, merchant, programs, rewards, recentEntries: entries.entries };
+}
+
+/** The cheapest active reward not reached yet; when every one is reached, the dearest (shown as available). */
+export function nextReward(
+  rewards: readonly Reward[],
+  balance: number,
+): { name: string; cost: number } | undefined {
+  const active = rewards.filter((reward) => reward.status === "active").sort((a, b) => a.points - b.points);
+  const target = active.find((reward) => reward.points > balance) ?? active.at(-1);
+  return target ? { name: target.name, cost: target.points } : undefined;
+}
+
+function howPointsAreComputed(programs: readonly Program[]): string {
+  return programs.map((program) => `${program.name}: ${describeRule(program.rule)}`).join("\n");
+}
+
+/** `updatedAt` is the pass's own update time, which is also its Last-Modified. */
+export function applePassViewOf(content: MemberPassContent, updatedAt: string): ApplePassView {
+  const { customer, merchant } = content;
+  const reward = nextReward(content.rewards, customer.balance);
+  return {
+    serialNumber: customer.passSerial,
+    authenticationToken: customer.passToken,
+    barcode: customer.barcode,
+    locale: customer.locale,
+    organizationName: merchant.name,
+    description: DESCRIPTION[customer.locale](merchant.name),
+    colors: DEFAULT_COLORS,
+    memberName: customer.name,
+    balance: customer.balance,
+    ...(reward ? { nextReward: reward } : {}),
+    recentEntries: content.recentEntries.map((entry) => ({
+      createdAt: entry.createdAt,
+      points: entry.points,
+      explanation: entry.explanation,
+    })),
+    howPointsAreComputed: howPointsAreComputed(content.programs) || merchant.name,
+    updatedAt,
+  };
+}
+
+/** Google ids derive from the merchant and the pass serial, so a save link needs no lookup. */
+export function googleIds(issuerId: string, merchantId: string, serialNumber: string) {
+  return {
+    classId: loyaltyClassId(issuerId, merchantId),
+    objectId: loyaltyObjectId(issuerId, serialNumber),
+  };
+}
+
+/** One loyalty class per merchant: a member's balance is merchant-wide, across its programs. */
+export function googleLoyaltyClass(merchant: Merchant, classId: string, logoUrl: string): LoyaltyClass {
+  return {
+    id: classId,
+    issuerName: merchant.name,
+    programName: merchant.name,
+    programLogo: { sourceUri: { uri: logoUrl } },
+    reviewStatus: "UNDER_REVIEW",
+    hexBackgroundColor: "#202c39",
+  };
+}
+
+const POINTS_LABEL = { en: "Points", fr: "Points" } as const;
+const NEXT_REWARD_HEADER = { en: "Next reward", fr: "Prochaine récompense" } as const;
+
+/** What changes with the member's data: sent whole on creation, as a patch afterwards. */
+export function googleObjectPatch(content: MemberPassContent): LoyaltyObjectPatch {
+  const { customer } = content;
+  const reward = nextReward(content.rewards, customer.balance);
+  return {
+    state: "ACTIVE",
+    accountName: customer.name,
+    loyaltyPoints: { label: POINTS_LABEL[customer.locale], balance: { int: customer.balance } },
+    textModulesData: [
+      {
+        id: "nextReward",
+        header: NEXT_REWARD_HEADER[customer.locale],
+        body: reward ? `${reward.name} (${reward.cost})` : "—",
+      },
+    ],
+  };
+}
+
+export function googleLoyaltyObject(
+  content: MemberPassContent,
+  ids: { classId: string; objectId: string },
+): LoyaltyObject {
+  return {
+    id: ids.objectId,
+    classId: ids.classId,
+    accountId: content.customer.id,
+    barcode: { type: "QR_CODE", value: content.customer.barcode, alternateText: content.customer.barcode },
+    ...googleObjectPatch(content),
+    state: "ACTIVE",
+  };
+}

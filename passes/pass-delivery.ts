@@ -1,0 +1,142 @@
+import type { Clock } from "../shared/clock.ts";
+import type { Db } from "../shared/db/client.ts";
+import { logger } from "../shared/logger.ts";
+import type { Merchant } from "../shared/model.ts";
+import type { ApnsClient } from "./apple/apns/client.ts";
+import { listPassDevices, removeStaleRegistration } from "./apple/registrations.ts";
+import { GoogleWalletError } from "./google/errors.ts";
+import { decideNotify } from "./google/notify-quota.ts";
+import type { GoogleWalletClient } from "./google/wallet-client.ts";
+import {
+  googleIds,
+  googleLoyaltyClass,
+  googleLoyaltyObject,
+  googleObjectPatch,
+  loadMemberPassContent,
+  type MemberPassContent,
+} from "./member-pass.ts";
+import type { PassChange } from "./pass-changes.ts";
+import { bumpPass, markDelivered, type PassRecord, readPass } from "./pass-records.ts";
+
+export interface PassDeliveryDeps {
+  db: Db;
+  clock: Clock;
+  apple?: { passTypeIdentifier: string; apns: () => Promise<ApnsClient> };
+  google?: { issuerId: string; programLogoUrl: string; client: () => Promise<GoogleWalletClient> };
+}
+
+/** A delivery that should be tried again (its records are reported as failed). Carries ids only. */
+export class PassDeliveryError extends Error {
+  override readonly name = "PassDeliveryError";
+}
+
+/**
+ * Brings a pass's wallets up to date after a change: Apple (bump the update time, push to every
+ * registered device) and Google (create the object, or patch it). Each channel records the stream
+ * position it delivered, so a redelivered record, or a retry after the other channel failed, pushes
+ * nothing twice.
+ */
+export async function deliverPassChange(deps: PassDeliveryDeps, change: PassChange): Promise<void> {
+  const pass = await readPass(deps.db, change.serialNumber, true);
+  if (!pass) {
+    logger.warn("stream record for a pass without pointer", { serialNumber: change.serialNumber });
+    return;
+  }
+  const failures: unknown[] = [];
+  if (deps.apple && change.displayChanged && !deliveredUpTo(pass.appleSeq, change.seq)) {
+    await deliverToApple(deps, deps.apple, pass, change).catch((error: unknown) => failures.push(error));
+  }
+  if (
+    deps.google &&
+    (change.created || change.displayChanged) &&
+    !deliveredUpTo(pass.googleSeq, change.seq)
+  ) {
+    await deliverToGoogle(deps, deps.google, pass, change).catch((error: unknown) => failures.push(error));
+  }
+  if (failures.length > 0) throw failures[0];
+}
+
+const deliveredUpTo = (delivered: string | undefined, seq: string) =>
+  delivered !== undefined && delivered >= seq;
+
+async function deliverToApple(
+  deps: PassDeliveryDeps,
+  apple: NonNullable<PassDeliveryDeps["apple"]>,
+  pass: PassRecord,
+  change: PassChange,
+): Promise<void> {
+  // The new update time is written before any push: a device that is told to look must see it.
+  await bumpPass(deps.db, pass, deps.clock());
+  const devices = await listPassDevices(deps.db, pass.serialNumber);
+  if (devices.length > 0) {
+    const apns = await apple.apns();
+    const results = await Promise.all(
+      devices.map(async (device) => ({
+        device,
+        result: await apns.push(device.pushToken, apple.passTypeIdentifier),
+      })),
+    );
+    let retry = 0;
+    for (const { device, result } of results) {
+      if (result.status === "unregistered") {
+        await removeStaleRegistration(deps.db, {
+          ...device,
+          passTypeIdentifier: apple.passTypeIdentifier,
+          serialNumber: pass.serialNumber,
+        });
+      } else if (result.status === "failed" && (result.retryable || result.httpStatus === 403)) {
+        // Busy, unreachable, or our credentials refused: worth another try. A bad token is not.
+        retry += 1;
+      }
+    }
+    if (retry > 0) {
+      throw new PassDeliveryError(
+        `APNs refused ${retry} of ${devices.length} pushes for ${pass.serialNumber}`,
+      );
+    }
+  }
+  await markDelivered(deps.db, pass.serialNumber, "apple", change.seq);
+}
+
+// A class per merchant, created once per container; creating it again is harmless (an upsert).
+const knownClasses = new Set<string>();
+
+async function ensureClass(client: GoogleWalletClient, merchant: Merchant, classId: string, logoUrl: string) {
+  if (knownClasses.has(classId)) return;
+  await client.upsertLoyaltyClass(googleLoyaltyClass(merchant, classId, logoUrl));
+  knownClasses.add(classId);
+}
+
+async function deliverToGoogle(
+  deps: PassDeliveryDeps,
+  google: NonNullable<PassDeliveryDeps["google"]>,
+  pass: PassRecord,
+  change: PassChange,
+): Promise<void> {
+  const content = await loadMemberPassContent(deps.db, pass.merchantId, pass.customerId);
+  if (!content) return;
+  const client = await google.client();
+  const ids = googleIds(google.issuerId, pass.merchantId, pass.serialNumber);
+  const now = deps.clock();
+  const create = async (members: MemberPassContent) => {
+    await ensureClass(client, members.merchant, ids.classId, google.programLogoUrl);
+    // Created silently: nobody holds it yet, and an upsert of a known object never notifies.
+    await client.upsertLoyaltyObject(googleLoyaltyObject(members, ids));
+  };
+  if (!pass.googleObjectAt) {
+    await create(content);
+    await markDelivered(deps.db, pass.serialNumber, "google", change.seq, {
+      googleObjectAt: now.toISOString(),
+    });
+    return;
+  }
+  const previous = pass.googleNotifiedAt ?? [];
+  const decision = change.balanceChanged ? decideNotify(previous, now) : { notify: false, keep: previous };
+  try {
+    await client.patchLoyaltyObject(ids.objectId, googleObjectPatch(content), { notify: decision.notify });
+  } catch (error) {
+    if (!(error instanceof GoogleWalletError && error.code === "not_found")) throw error;
+    await create(content);
+  }
+  await markDelivered(deps.db, pass.serialNumber, "google", change.seq, { googleNotifiedAt: decision.keep });
+}

@@ -1,0 +1,124 @@
+import { notFound } from "../shared/errors.ts";
+import { logger } from "../shared/logger.ts";
+import { type ApnsClient, createApnsClient } from "./apple/apns/client.ts";
+import { type ApplePassRenderer, createApplePassRenderer } from "./apple/render-pass.ts";
+import type { ServiceAccountKey } from "./google/service-account.ts";
+import { createGoogleWalletClient, type GoogleWalletClient } from "./google/wallet-client.ts";
+import type { AppleWalletConfig, GoogleWalletConfig, WalletConfig } from "./wallet-config.ts";
+import { walletConfig } from "./wallet-config.ts";
+import { loadApnsKey, loadLinkKey, loadPassCertificates, loadServiceAccount } from "./wallet-secrets.ts";
+
+export interface AppleWallet {
+  config: AppleWalletConfig;
+  renderer(): Promise<ApplePassRenderer>;
+  apns(): Promise<ApnsClient>;
+}
+
+export interface GoogleWallet {
+  config: GoogleWalletConfig;
+  serviceAccount(): Promise<ServiceAccountKey>;
+  client(): Promise<GoogleWalletClient>;
+}
+
+/** What the wallet functions use, each piece built on first use: a route that only reads never loads a key. */
+export interface WalletRuntime {
+  config: WalletConfig;
+  apple?: AppleWallet;
+  google?: GoogleWallet;
+  linkKey?: () => Promise<Buffer>;
+  /** Closes the APNs connection, if one was opened. */
+  close(): Promise<void>;
+}
+
+/** Memoises a promise; a failure is forgotten, so the next invocation tries again (e.g. a secret not yet readable). */
+export function lazily<T>(make: () => Promise<T>): () => Promise<T> {
+  let pending: Promise<T> | undefined;
+  return () => {
+    pending ??= make().catch((error: unknown) => {
+      pending = undefined;
+      throw error;
+    });
+    return pending;
+  };
+}
+
+export function createWalletRuntime(config: WalletConfig): WalletRuntime {
+  let apnsClient: ApnsClient | undefined;
+  const runtime: WalletRuntime = { config, close: async () => apnsClient?.close() };
+  const { apple, google, linkKey } = config;
+  if (apple) {
+    const certificates = lazily(() => loadPassCertificates(apple.certificates));
+    runtime.apple = {
+      config: apple,
+      renderer: lazily(async () =>
+        createApplePassRenderer({
+          certificates: await certificates(),
+          passTypeIdentifier: apple.passTypeIdentifier,
+          teamIdentifier: apple.teamIdentifier,
+          webServiceURL: apple.webServiceURL,
+          ...(process.env.PASS_TIME_ZONE ? { timeZone: process.env.PASS_TIME_ZONE } : {}),
+        }),
+      ),
+      apns: lazily(async () => {
+        // Certificate auth with the Pass Type ID certificate is Apple's documented path for pass pushes.
+        const auth = apple.apnsKey
+          ? { kind: "token" as const, teamId: apple.teamIdentifier, ...(await loadApnsKey(apple.apnsKey)) }
+          : {
+              kind: "certificate" as const,
+              cert: (await certificates()).signerCert,
+              key: (await certificates()).signerKey,
+            };
+        apnsClient = createApnsClient({
+          origin: apple.apnsOrigin,
+          auth,
+          logger: {
+            debug: (message, attributes) => logger.debug(message, { ...attributes }),
+            warn: (message, attributes) => logger.warn(message, { ...attributes }),
+          },
+        });
+        return apnsClient;
+      }),
+    };
+  }
+  if (google) {
+    const serviceAccount = lazily(() => loadServiceAccount(google.serviceAccount));
+    runtime.google = {
+      config: google,
+      serviceAccount,
+      client: lazily(async () =>
+        createGoogleWalletClient({
+          serviceAccount: await serviceAccount(),
+          issuerId: google.issuerId,
+          ...(google.baseUrl ? { baseUrl: google.baseUrl } : {}),
+        }),
+      ),
+    };
+  }
+  if (linkKey) runtime.linkKey = lazily(() => loadLinkKey(linkKey));
+  return runtime;
+}
+
+let runtime: { value: WalletRuntime | undefined } | undefined;
+
+/** One per container, from walletConfig(); undefined when the deployment has no wallet configured. */
+export function walletRuntime(): WalletRuntime | undefined {
+  if (!runtime) {
+    const config = walletConfig();
+    runtime = { value: config ? createWalletRuntime(config) : undefined };
+  }
+  return runtime.value;
+}
+
+/** For the local stack and tests, which change the environment between stacks in one process. */
+export async function resetWalletRuntime(): Promise<void> {
+  const previous = runtime?.value;
+  runtime = undefined;
+  await previous?.close();
+}
+
+/** The Apple side, for routes that make no sense without it: a 404 when this deployment has none. */
+export function appleWallet(): AppleWallet {
+  const apple = walletRuntime()?.apple;
+  if (!apple) throw notFound("Apple Wallet web service");
+  return apple;
+}

@@ -1,0 +1,171 @@
+import { randomUUID } from "node:crypto";
+import { readFile } from "node:fs/promises";
+import { createPublicKey } from "node:crypto";
+import { decodeJwt, jwtVerify } from "jose";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { DEMO } from "../../infra/local/seed.ts";
+import { LOCAL_GOOGLE_ISSUER_ID, LOCAL_PASS_TYPE_ID } from "../../infra/local/wallet.ts";
+import { listPassDevices } from "../../passes/apple/registrations.ts";
+import { SAVE_URL_PREFIX } from "../../passes/google/save-link.ts";
+import { googleIds } from "../../passes/member-pass.ts";
+import { removeUnzippedPasses } from "../unit/passes/apple-pkpass-tools.ts";
+import { startTestStack, type TestStack } from "../support/test-stack.ts";
+import { appleCall, eventually, memberPass, passBalance } from "../support/wallet.ts";
+
+const camille = DEMO.customers.camille;
+let stack: TestStack;
+let alice: string;
+let pass: { serialNumber: string; authenticationToken: string };
+
+beforeAll(async () => {
+  stack = await startTestStack({ wallet: true });
+  alice = await stack.token("alice");
+  pass = await memberPass(stack, DEMO.merchantId, camille.id);
+});
+afterAll(async () => {
+  await stack?.close();
+  await removeUnzippedPasses();
+});
+
+const wallet = () => {
+  if (!stack.wallet) throw new Error("the stack was started without its wallet");
+  return stack.wallet;
+};
+
+const register = (device: string, pushToken: string) =>
+  appleCall(stack, "POST", `/v1/devices/${device}/registrations/${LOCAL_PASS_TYPE_ID}/${pass.serialNumber}`, {
+    token: pass.authenticationToken,
+    body: { pushToken },
+  });
+
+const listChanged = (device: string, since?: string) =>
+  appleCall(
+    stack,
+    "GET",
+    `/v1/devices/${device}/registrations/${LOCAL_PASS_TYPE_ID}${since ? `?passesUpdatedSince=${since}` : ""}`,
+  );
+
+const fetchPass = (headers: Record<string, string> = {}) =>
+  appleCall(stack, "GET", `/v1/passes/${LOCAL_PASS_TYPE_ID}/${pass.serialNumber}`, {
+    token: pass.authenticationToken,
+    headers,
+  });
+
+const earn = async (amount: string) => {
+  const response = await stack.call("POST", "/v1/transactions", {
+    token: alice,
+    headers: { "idempotency-key": randomUUID() },
+    body: { barcode: camille.barcode, locationId: "paris-01", type: "purchase", amount, currency: "EUR" },
+  });
+  expect(response.status).toBe(201);
+  return response.body.transaction.balanceAfter as number;
+};
+
+describe("a balance change reaches the member's wallets", () => {
+  it("pushes to the registered device, which then finds and fetches the updated pass", async () => {
+    const device = "a1b2c3d4e5f60718293a4b5c6d7e8f90";
+    const pushToken = `push-${randomUUID()}`;
+    expect((await register(device, pushToken)).status).toBe(201);
+    const first = await listChanged(device);
+    expect(first.status).toBe(200);
+    const tag = first.json.lastUpdated as string;
+
+    const balance = await earn("12.30");
+    const push = await wallet().apns.waitFor((delivery) => delivery.token === pushToken, 5_000);
+    expect(push).toMatchObject({ topic: LOCAL_PASS_TYPE_ID, body: "{}", status: 200 });
+    expect(push.headers["apns-push-type"]).toBe("background");
+
+    const changed = await listChanged(device, tag);
+    expect(changed.status).toBe(200);
+    expect(changed.json.serialNumbers).toEqual([pass.serialNumber]);
+    expect(typeof changed.json.lastUpdated).toBe("string");
+    expect(Number(changed.json.lastUpdated)).toBeGreaterThan(Number(tag));
+
+    const fetched = await fetchPass();
+    expect(fetched.status).toBe(200);
+    expect(fetched.headers.get("content-type")).toBe("application/vnd.apple.pkpass");
+    expect(await passBalance(fetched.bytes)).toBe(balance);
+    const lastModified = fetched.headers.get("last-modified") as string;
+    expect(new Date(lastModified).getTime() / 1000).toBe(Number(changed.json.lastUpdated));
+
+    const again = await fetchPass({ "if-modified-since": lastModified });
+    expect(again.status).toBe(304);
+    expect(again.bytes.length).toBe(0);
+    // Nothing changed since: the device is told so.
+    expect((await listChanged(device, changed.json.lastUpdated)).status).toBe(204);
+  });
+
+  it("removes a registration when APNs answers 410 Unregistered", async () => {
+    const device = "0f1e2d3c4b5a69788796a5b4c3d2e1f0";
+    const pushToken = `gone-${randomUUID()}`;
+    expect((await register(device, pushToken)).status).toBe(201);
+    wallet().apns.respondWith(pushToken, 410, "Unregistered");
+
+    await earn("3.00");
+    const refused = await wallet().apns.waitFor((delivery) => delivery.token === pushToken, 5_000);
+    expect(refused.status).toBe(410);
+    await eventually(
+      async () =>
+        (await listPassDevices(stack.db, pass.serialNumber)).some((d) => d.pushToken === pushToken) ? undefined : true,
+      5_000,
+      "registration removed",
+    );
+    expect((await listChanged(device)).status).toBe(204);
+  });
+
+  it("patches the Google object with the new balance, notifying within the quota", async () => {
+    const { objectId } = googleIds(LOCAL_GOOGLE_ISSUER_ID, DEMO.merchantId, pass.serialNumber);
+    const objectPath = `/walletobjects/v1/loyaltyObject/${encodeURIComponent(objectId)}`;
+    // Created silently from the enrolment's stream record.
+    await eventually(async () => wallet().google.objects.get(objectId), 5_000, "Google object created");
+
+    const balance = await earn("7.00");
+    const patch = await eventually(
+      async () =>
+        wallet().google.requests.find(
+          (r) =>
+            r.method === "PATCH" &&
+            r.path === objectPath &&
+            (r.body as { loyaltyPoints?: { balance?: { int?: number } } }).loyaltyPoints?.balance?.int === balance,
+        ),
+      5_000,
+      "Google patch",
+    );
+    expect(patch.status).toBe(200);
+    expect(patch.body).toMatchObject({ notifyPreference: "NOTIFY_ON_UPDATE" });
+    expect(wallet().google.objects.get(objectId)).toMatchObject({ loyaltyPoints: { balance: { int: balance } } });
+  });
+});
+
+describe("enrolment links", () => {
+  it("returns a Google save link whose JWT verifies with the service account's public key", async () => {
+    const enrolled = await stack.call("POST", "/v1/customers", {
+      token: alice,
+      headers: { "idempotency-key": randomUUID() },
+      body: { name: "Noé Durand", locale: "fr" },
+    });
+    expect(enrolled.status).toBe(201);
+    const url = enrolled.body.pass.googleWalletUrl as string;
+    expect(url.startsWith(SAVE_URL_PREFIX)).toBe(true);
+
+    const account = JSON.parse(await readFile(wallet().env.GOOGLE_SERVICE_ACCOUNT_FILE as string, "utf8")) as {
+      private_key: string;
+      client_email: string;
+    };
+    const jwt = url.slice(SAVE_URL_PREFIX.length);
+    const { payload } = await jwtVerify(jwt, createPublicKey(account.private_key), {
+      issuer: account.client_email,
+      audience: "google",
+      algorithms: ["RS256"],
+    });
+    const serial = (await memberPass(stack, DEMO.merchantId, enrolled.body.customer.id)).serialNumber;
+    expect(payload).toMatchObject({
+      typ: "savetowallet",
+      payload: { loyaltyObjects: [googleIds(LOCAL_GOOGLE_ISSUER_ID, DEMO.merchantId, serial)].map((ids) => ({
+        id: ids.objectId,
+        classId: ids.classId,
+      })) },
+    });
+    expect(decodeJwt(jwt).iat).toBeTypeOf("number");
+  });
+});
