@@ -50,6 +50,9 @@ const staff = Object.fromEntries(
 );
 const demo = {
   baseUrl: stack.baseUrl,
+  // For local tools that reach the same table (npm run job:expire).
+  dynamoEndpoint: dynamo.endpoint,
+  tableName: stack.db.table,
   merchantId: DEMO.merchantId,
   locations: Object.fromEntries(
     Object.entries(DEMO.locations).map(([key, l]) => [key, { id: l.id, programId: l.programId }]),

@@ -1,0 +1,45 @@
+import { randomUUID } from "node:crypto";
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { parseArgs } from "node:util";
+import type { ScheduledEvent } from "aws-lambda";
+import { lambdaContext } from "./api-gateway-event.ts";
+
+/**
+ * `npm run job:expire -- --at <ISO time>`: runs the scheduled expiry function once, as of that time,
+ * against the running local stack's table — the same handler as on AWS, fed a scheduled event.
+ */
+
+const { values } = parseArgs({ options: { at: { type: "string" } } });
+const at = values.at ? new Date(values.at) : new Date();
+if (Number.isNaN(at.getTime())) {
+  console.error(`--at must be an ISO time, e.g. 2027-11-30T09:00:00Z (got ${values.at})`);
+  process.exit(2);
+}
+const demoFile = join(process.cwd(), ".local", "demo.json");
+if (!existsSync(demoFile)) {
+  console.error("No running local stack found (.local/demo.json is missing): run `npm start` first.");
+  process.exit(2);
+}
+const demo = JSON.parse(readFileSync(demoFile, "utf8")) as { dynamoEndpoint: string; tableName: string };
+process.env.TABLE_NAME = demo.tableName;
+process.env.DYNAMODB_ENDPOINT = demo.dynamoEndpoint;
+
+const { handler } = await import("../../functions/expiry-job.ts");
+const event: ScheduledEvent = {
+  version: "0",
+  id: randomUUID(),
+  "detail-type": "Scheduled Event",
+  source: "aws.events",
+  account: "000000000000",
+  time: at.toISOString(),
+  region: "eu-west-3",
+  resources: ["arn:aws:events:eu-west-3:000000000000:rule/expiry-daily"],
+  detail: {},
+};
+// Each invocation resumes where the previous stopped, as successive scheduled runs would.
+for (;;) {
+  const result = await handler(event, lambdaContext("expiry-job", event.id, 512));
+  console.log(JSON.stringify({ at: at.toISOString(), ...result }, null, 2));
+  if (result.complete) break;
+}

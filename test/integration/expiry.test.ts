@@ -1,0 +1,219 @@
+import { BatchWriteCommand, QueryCommand } from "@aws-sdk/lib-dynamodb";
+import { randomUUID } from "node:crypto";
+import { beforeEach, describe, expect, it } from "vitest";
+import { PERMISSIONS } from "../../shared/auth/permissions.ts";
+import type { Principal } from "../../shared/auth/principal.ts";
+import { enrolCustomer } from "../../shared/customers/enrol.ts";
+import type { Db } from "../../shared/db/client.ts";
+import { customerPk, NOTIFICATION_PREFIX } from "../../shared/db/keys.ts";
+import type { ExpiryPolicy } from "../../shared/expiry/policy.ts";
+import { runExpiry } from "../../shared/expiry/run.ts";
+import { dueKeys } from "../../shared/ledger/batches.ts";
+import { verifyLedger } from "../../shared/ledger/read.ts";
+import { createLocation, createMerchant, createProgram } from "../../shared/merchants/setup.ts";
+import { adjustPoints } from "../../shared/transactions/manual.ts";
+import { earnPoints } from "../../shared/transactions/earn.ts";
+import { readCustomer } from "../../shared/ledger/append.ts";
+import { testDb } from "../support/test-stack.ts";
+
+let db: Db;
+let now = new Date("2026-01-01T10:00:00.000Z");
+const clock = () => now;
+const deps = () => ({ db, clock });
+const DAY = 86_400_000;
+const setNow = (iso: string) => {
+  now = new Date(iso);
+};
+
+const owner = (merchantId: string): Principal => ({
+  merchantId,
+  staffId: "staff_owner",
+  role: "owner",
+  locationIds: "*",
+  permissions: new Set(PERMISSIONS),
+});
+
+/** A merchant of its own per test, with one visit location per policy. */
+async function merchantWith(policies: Record<string, ExpiryPolicy>, defaultExpiry?: ExpiryPolicy) {
+  const merchantId = `m-${randomUUID().slice(0, 8)}`;
+  const at = now.toISOString();
+  await createMerchant(db, { id: merchantId, name: "M", country: "FR", currency: "EUR", createdAt: at, ...(defaultExpiry ? { expiry: defaultExpiry } : {}) });
+  for (const [locationId, expiry] of Object.entries(policies)) {
+    await createProgram(db, {
+      merchantId,
+      id: `prog-${locationId}`,
+      name: locationId,
+      version: 1,
+      rule: { kind: "visit", pointsPerVisit: 10, minMinutesBetweenVisits: 0 },
+      expiry,
+      updatedAt: at,
+    });
+    await createLocation(db, { merchantId, id: locationId, name: locationId, programId: `prog-${locationId}`, createdAt: at });
+  }
+  return merchantId;
+}
+
+async function newCustomer(merchantId: string) {
+  return (await enrolCustomer(deps(), merchantId, { name: "C" })).body.customer.id;
+}
+
+const visit = (merchantId: string, customerId: string, locationId: string) =>
+  earnPoints(deps(), owner(merchantId), { customerId, locationId, type: "visit" }, randomUUID());
+const manual = (merchantId: string, customerId: string, points: number) =>
+  adjustPoints(deps(), owner(merchantId), customerId, { points, reason: "correction" }, randomUUID());
+const balance = async (merchantId: string, customerId: string) => (await readCustomer(db, merchantId, customerId))?.balance;
+const run = (iso: string, extra: Parameters<typeof runExpiry>[1] extends infer O ? Partial<O> : never = {}) => {
+  setNow(iso);
+  return runExpiry(deps(), { now, ...extra });
+};
+
+// Each test gets its own table: the job's checkpoint is global, and time in these tests jumps around.
+beforeEach(async () => {
+  db = await testDb();
+});
+
+describe("rolling expiry", () => {
+  it("expires the oldest batches first, after spending and refunds, exactly once", async () => {
+    const m = await merchantWith({ shop: { kind: "rolling", days: 30 } }, { kind: "rolling", days: 365 });
+    const c = await newCustomer(m);
+    setNow("2026-01-01T10:00:00.000Z");
+    await visit(m, c, "shop"); // 10, due Jan 31
+    await visit(m, c, "shop"); // 10, due Jan 31
+    setNow("2026-01-10T10:00:00.000Z");
+    await visit(m, c, "shop"); // 10, due Feb 9
+    setNow("2026-01-15T10:00:00.000Z");
+    await manual(m, c, -15); // spends the first batch and half of the second
+    setNow("2026-01-20T10:00:00.000Z");
+    await manual(m, c, 8); // given back by hand: the merchant's default policy, 365 days
+    expect(await balance(m, c)).toBe(23);
+
+    const first = await run("2026-02-01T00:00:00.000Z");
+    expect(first).toMatchObject({ complete: true, customersExpired: 1, batchesExpired: 1, pointsExpired: 5 });
+    expect(await balance(m, c)).toBe(18);
+    const again = await run("2026-02-01T00:00:00.000Z");
+    expect(again).toMatchObject({ customersExpired: 0, pointsExpired: 0 });
+    const later = await run("2026-02-09T12:00:00.000Z");
+    expect(later).toMatchObject({ customersExpired: 1, pointsExpired: 10 });
+    expect(await balance(m, c)).toBe(8);
+    expect(await verifyLedger(db, m, c)).toMatchObject({ valid: true, entries: 7 });
+  });
+
+  it("sends each reminder step once per batch, as an outbox notification", async () => {
+    const m = await merchantWith({ shop: { kind: "rolling", days: 30 } });
+    const c = await newCustomer(m);
+    setNow("2026-03-01T10:00:00.000Z");
+    await visit(m, c, "shop"); // due Mar 31 10:00
+    expect((await run("2026-03-10T10:00:00.000Z")).remindersSent).toBe(0);
+    expect((await run("2026-03-18T10:00:00.000Z")).remindersSent).toBe(1); // 13 days left: the 14-day step
+    expect((await run("2026-03-19T10:00:00.000Z")).remindersSent).toBe(0);
+    expect((await run("2026-03-29T10:00:00.000Z")).remindersSent).toBe(1); // 2 days left: the 3-day step
+    expect((await run("2026-03-30T10:00:00.000Z")).remindersSent).toBe(0);
+    const { Items = [] } = await db.client.send(
+      new QueryCommand({
+        TableName: db.table,
+        KeyConditionExpression: "pk = :pk AND begins_with(sk, :p)",
+        ExpressionAttributeValues: { ":pk": customerPk(m, c), ":p": NOTIFICATION_PREFIX },
+      }),
+    );
+    expect(Items.map((i) => [i.moment, i.data.points, i.data.daysBefore, i.data.expiresAt, i.status])).toEqual([
+      ["points_expiring", 10, 14, "2026-03-31T10:00:00.000Z", "pending"],
+      ["points_expiring", 10, 3, "2026-03-31T10:00:00.000Z", "pending"],
+    ]);
+  });
+});
+
+describe("other policies", () => {
+  it("inactivity: the whole balance expires after N days without earning; earning moves the deadline", async () => {
+    const m = await merchantWith({ shop: { kind: "inactivity", days: 60 } });
+    const c = await newCustomer(m);
+    setNow("2026-01-01T10:00:00.000Z");
+    await visit(m, c, "shop");
+    setNow("2026-02-01T10:00:00.000Z");
+    await visit(m, c, "shop"); // deadline moves to Apr 2
+    expect((await run("2026-03-05T10:00:00.000Z")).pointsExpired).toBe(0);
+    expect(await balance(m, c)).toBe(20);
+    expect(await run("2026-04-03T10:00:00.000Z")).toMatchObject({ customersExpired: 1, pointsExpired: 20 });
+    expect(await balance(m, c)).toBe(0);
+    expect(await verifyLedger(db, m, c)).toMatchObject({ valid: true });
+  });
+
+  it("fixed: points expire at the end of the set date", async () => {
+    const m = await merchantWith({ shop: { kind: "fixed", month: 12, day: 31 } });
+    const c = await newCustomer(m);
+    setNow("2026-06-01T10:00:00.000Z");
+    const earned = await visit(m, c, "shop");
+    expect(earned.body.transaction).toMatchObject({ points: 10 });
+    expect((await run("2026-12-31T23:00:00.000Z")).pointsExpired).toBe(0);
+    expect((await run("2027-01-01T00:30:00.000Z")).pointsExpired).toBe(10);
+  });
+
+  it("a policy change applies only to points earned after it", async () => {
+    const m = await merchantWith({ shop: { kind: "rolling", days: 30 } });
+    const c = await newCustomer(m);
+    setNow("2026-05-01T10:00:00.000Z");
+    await visit(m, c, "shop"); // under the 30-day policy
+    // The merchant switches the program to "points do not expire" (a new program version).
+    await createProgram(db, {
+      merchantId: m,
+      id: "prog-later",
+      name: "later",
+      version: 1,
+      rule: { kind: "visit", pointsPerVisit: 10, minMinutesBetweenVisits: 0 },
+      updatedAt: now.toISOString(),
+    });
+    await createLocation(db, { merchantId: m, id: "shop2", name: "shop2", programId: "prog-later", createdAt: now.toISOString() });
+    await visit(m, c, "shop2");
+    const result = await run("2026-06-15T10:00:00.000Z");
+    expect(result.pointsExpired).toBe(10);
+    expect(await balance(m, c)).toBe(10);
+  });
+});
+
+describe("the job at scale", () => {
+  it("resumes an interrupted run where it stopped and expires every due batch once", async () => {
+    const m = await merchantWith({ shop: { kind: "rolling", days: 10 } });
+    setNow("2026-07-01T10:00:00.000Z");
+    const customers: string[] = [];
+    for (let i = 0; i < 12; i++) {
+      const c = await newCustomer(m);
+      await visit(m, c, "shop");
+      customers.push(c);
+    }
+    // Time for two pages (two of the due day's four shards), then the Lambda is about to time out.
+    let checks = 0;
+    const interrupted = await run("2026-07-12T10:00:00.000Z", {
+      lookbackDays: 1,
+      remainingMs: () => (checks++ < 2 ? 60_000 : 0),
+    });
+    expect(interrupted.complete).toBe(false);
+    expect(interrupted.checkpoint).toEqual({ day: "2026-07-11", shard: 2 });
+    expect(interrupted.batchesExpired).toBeGreaterThan(0);
+    expect(interrupted.batchesExpired).toBeLessThan(12);
+    const resumed = await run("2026-07-12T10:00:00.000Z");
+    expect(resumed.complete).toBe(true);
+    expect(interrupted.batchesExpired + resumed.batchesExpired).toBe(12);
+    const balances = await Promise.all(customers.map((c) => balance(m, c)));
+    expect(balances).toEqual(customers.map(() => 0));
+    for (const c of customers) expect(await verifyLedger(db, m, c)).toMatchObject({ valid: true, entries: 2 });
+  });
+
+  it("reads due-index items in proportion to the due batches, not to the memberships (10,000 with 1% due)", async () => {
+    const m = await merchantWith({ shop: { kind: "rolling", days: 30 } });
+    setNow("2026-09-01T10:00:00.000Z");
+    for (let i = 0; i < 100; i++) await visit(m, await newCustomer(m), "shop"); // due Oct 1
+    // 9,900 other memberships' batches, due far later: written directly, the job must never read them.
+    const later = "2027-03-01T10:00:00.000Z";
+    const items = Array.from({ length: 9_900 }, (_, i) => {
+      const customerId = `bulk-${i}`;
+      return { pk: customerPk(m, customerId), sk: "BATCH#0000000001", remaining: 10, expiresAt: later, ...dueKeys(m, customerId, later) };
+    });
+    for (let i = 0; i < items.length; i += 25) {
+      await db.client.send(
+        new BatchWriteCommand({ RequestItems: { [db.table]: items.slice(i, i + 25).map((Item) => ({ PutRequest: { Item } })) } }),
+      );
+    }
+    const result = await run("2026-10-01T12:00:00.000Z");
+    expect(result).toMatchObject({ complete: true, batchesExpired: 100, customersExpired: 100, pointsExpired: 1_000 });
+    expect(result.dueItemsRead).toBe(100);
+  }, 120_000);
+});
