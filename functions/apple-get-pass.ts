@@ -17,7 +17,7 @@ import { PassPath } from "./http/apple-params.ts";
 export const handler = apiHandler(async (request) => {
   const apple = appleWallet();
   const path = parse(PassPath, request.event.pathParameters, "path");
-  const { db } = runtimeDeps();
+  const { db, clock } = runtimeDeps();
   const pass = await authenticatePass(db, apple.config, {
     ...path,
     authorization: request.header("authorization"),
@@ -29,6 +29,6 @@ export const handler = apiHandler(async (request) => {
   if (request.event.requestContext.http.method === "HEAD") {
     return { status: 200, headers: { ...headers, "content-type": PKPASS_TYPE } };
   }
-  const pkpass = await renderMemberPass({ db, renderer: apple.renderer }, pass);
+  const pkpass = await renderMemberPass({ db, clock, renderer: apple.renderer }, pass);
   return { status: 200, body: pkpass, headers: { ...headers, "content-type": PKPASS_TYPE } };
 });

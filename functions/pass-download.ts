@@ -22,7 +22,7 @@ export const handler = apiHandler(async (request) => {
   }
   const pass = await findPass(db, serialNumber);
   if (!pass) throw notFound("Pass");
-  const pkpass = await renderMemberPass({ db, renderer: apple.renderer }, pass);
+  const pkpass = await renderMemberPass({ db, clock, renderer: apple.renderer }, pass);
   return {
     status: 200,
     body: pkpass,

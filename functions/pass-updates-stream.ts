@@ -40,13 +40,7 @@ export function createPassUpdatesHandler(deps: () => PassDeliveryDeps) {
   };
 }
 
-let deps: PassDeliveryDeps | undefined;
-
+// deliveryDeps() only gathers what runtimeDeps() and walletRuntime() keep per container.
 export const handler = middy<DynamoDBStreamEvent, DynamoDBBatchResponse>()
   .use(injectLambdaContext(logger, { resetKeys: true }))
-  .handler(
-    createPassUpdatesHandler(() => {
-      deps ??= deliveryDeps();
-      return deps;
-    }),
-  );
+  .handler(createPassUpdatesHandler(deliveryDeps));

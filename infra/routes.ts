@@ -110,4 +110,25 @@ export const ROUTES: readonly RouteDefinition[] = [
     auth: "none",
     memoryMb: 1024,
   },
+  // Customers: the portal page, and /v1/me with the portal token from the link (the handlers check it).
+  { method: "GET", path: "/portal", handler: "portal-page", auth: "none" },
+  { method: "GET", path: "/v1/me", handler: "me-get", auth: "none" },
+  { method: "PATCH", path: "/v1/me", handler: "me-update", auth: "none" },
+  { method: "GET", path: "/v1/me/ledger", handler: "me-ledger", auth: "none" },
+  { method: "GET", path: "/v1/me/statement", handler: "me-statement", auth: "none" },
+  { method: "GET", path: "/v1/me/claims", handler: "me-claims-list", auth: "none" },
+  { method: "POST", path: "/v1/me/claims", handler: "me-claims-create", auth: "none" },
+  { method: "POST", path: "/v1/me/portal-link", handler: "me-portal-link", auth: "none" },
+  // Public: the keys that check a merchant's signed statements.
+  { method: "GET", path: "/v1/merchants/{merchantId}/jwks.json", handler: "merchants-jwks", auth: "none" },
+  { method: "POST", path: "/v1/statement-keys/rotate", handler: "statement-keys-rotate", auth: "staff" },
+  {
+    method: "POST",
+    path: "/v1/customers/{customerId}/portal-link",
+    handler: "customers-portal-link",
+    auth: "staff",
+  },
+  { method: "GET", path: "/v1/claims", handler: "claims-list", auth: "staff" },
+  { method: "POST", path: "/v1/claims/{claimId}/approve", handler: "claims-approve", auth: "staff" },
+  { method: "POST", path: "/v1/claims/{claimId}/reject", handler: "claims-reject", auth: "staff" },
 ];

@@ -1,11 +1,13 @@
 import type { Db } from "../shared/db/client.ts";
 import { DomainError } from "../shared/errors.ts";
+import { upcomingExpiries } from "../shared/expiry/upcoming.ts";
 import { readCustomer } from "../shared/ledger/append.ts";
 import { listEntries } from "../shared/ledger/read.ts";
 import { getMerchant, listPrograms, listRewards } from "../shared/merchants/directory.ts";
 import type { Customer, LedgerEntry, Merchant, Program, Reward } from "../shared/model.ts";
 import { describeRule } from "../shared/programs/rules.ts";
 import { MAX_RECENT_ENTRIES } from "./apple/pass-fields.ts";
+import { passLabels } from "./apple/pass-labels.ts";
 import type { ApplePassView } from "./apple/pass-view.ts";
 import type { LoyaltyClass, LoyaltyObject, LoyaltyObjectPatch } from "./google/loyalty-types.ts";
 import { loyaltyClassId, loyaltyObjectId } from "./google/object-id.ts";
@@ -17,6 +19,8 @@ export interface MemberPassContent {
   programs: Program[];
   rewards: Reward[];
   recentEntries: LedgerEntry[];
+  /** The soonest points to expire, if any. */
+  nextExpiry?: { points: number; date: string };
 }
 
 // Merchant settings have no branding yet; these are the product's default colours.
@@ -36,11 +40,11 @@ export async function loadMemberPassContent(
   db: Db,
   merchantId: string,
   customerId: string,
-  known?: Customer,
+  options: { now: Date; customer?: Customer },
 ): Promise<MemberPassContent | undefined> {
   // One round trip: every read is independent (a pass fetch waits on all of them).
-  const [customer, merchant, programs, rewards, entries] = await Promise.all([
-    known ?? readCustomer(db, merchantId, customerId),
+  const [customer, merchant, programs, rewards, entries, expiries] = await Promise.all([
+    options.customer ?? readCustomer(db, merchantId, customerId),
     getMerchant(db, merchantId),
     listPrograms(db, merchantId),
     listRewards(db, merchantId),
@@ -49,9 +53,18 @@ export async function loadMemberPassContent(
       if (error instanceof DomainError && error.kind === "not-found") return undefined;
       throw error;
     }),
+    upcomingExpiries(db, merchantId, customerId, options.now),
   ]);
   if (!customer || !merchant || !entries) return undefined;
-  return { customer, merchant, programs, rewards, recentEntries: entries.entries };
+  const soonest = expiries[0];
+  return {
+    customer,
+    merchant,
+    programs,
+    rewards,
+    recentEntries: entries.entries,
+    ...(soonest ? { nextExpiry: { points: soonest.points, date: soonest.expiresAt.slice(0, 10) } } : {}),
+  };
 }
 
 /** The cheapest active reward not reached yet; when every one is reached, the dearest (shown as available). */
@@ -83,6 +96,7 @@ export function applePassViewOf(content: MemberPassContent, updatedAt: string): 
     memberName: customer.name,
     balance: customer.balance,
     ...(reward ? { nextReward: reward } : {}),
+    ...(content.nextExpiry ? { nextExpiry: content.nextExpiry } : {}),
     recentEntries: content.recentEntries.map((entry) => ({
       createdAt: entry.createdAt,
       points: entry.points,
@@ -113,23 +127,20 @@ export function googleLoyaltyClass(merchant: Merchant, classId: string, logoUrl:
   };
 }
 
-const POINTS_LABEL = { en: "Points", fr: "Points" } as const;
-const NEXT_REWARD_HEADER = { en: "Next reward", fr: "Prochaine récompense" } as const;
-
-/** What changes with the member's data: sent whole on creation, as a patch afterwards. */
+/** What changes with the member's data: sent whole on creation, as a patch afterwards. Labels as on the Apple pass. */
 export function googleObjectPatch(content: MemberPassContent): LoyaltyObjectPatch {
-  const { customer } = content;
+  const { customer, nextExpiry } = content;
+  const labels = passLabels[customer.locale];
   const reward = nextReward(content.rewards, customer.balance);
   return {
     state: "ACTIVE",
     accountName: customer.name,
-    loyaltyPoints: { label: POINTS_LABEL[customer.locale], balance: { int: customer.balance } },
+    loyaltyPoints: { label: labels.balance, balance: { int: customer.balance } },
     textModulesData: [
-      {
-        id: "nextReward",
-        header: NEXT_REWARD_HEADER[customer.locale],
-        body: reward ? `${reward.name} (${reward.cost})` : "—",
-      },
+      { id: "nextReward", header: labels.nextReward, body: reward ? `${reward.name} (${reward.cost})` : "—" },
+      ...(nextExpiry
+        ? [{ id: "expiry", header: labels.expiringPoints, body: `${nextExpiry.points} · ${nextExpiry.date}` }]
+        : []),
     ],
   };
 }

@@ -17,10 +17,11 @@ export const PASS_UPDATES_FILTER_PATTERNS: readonly Record<string, unknown>[] = 
 ];
 
 /**
- * Profile attributes a pass shows, directly or through what derives from them (the next reward
- * from the balance, the back's history from seq). `nextExpiry` is shown once the profile carries it.
+ * Profile attributes a pass shows, directly or through what derives from them: the next reward from
+ * the balance, the back's history from seq, and the next expiry from the point batches, which only
+ * change with an entry (so with seq).
  */
-const DISPLAYED = ["name", "balance", "locale", "seq", "barcode", "nextExpiry"] as const;
+const DISPLAYED = ["name", "balance", "locale", "seq", "barcode"] as const;
 
 export interface PassChange {
   serialNumber: string;

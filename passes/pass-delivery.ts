@@ -113,11 +113,11 @@ async function deliverToGoogle(
   pass: PassRecord,
   change: PassChange,
 ): Promise<void> {
-  const content = await loadMemberPassContent(deps.db, pass.merchantId, pass.customerId);
+  const now = deps.clock();
+  const content = await loadMemberPassContent(deps.db, pass.merchantId, pass.customerId, { now });
   if (!content) return;
   const client = await google.client();
   const ids = googleIds(google.issuerId, pass.merchantId, pass.serialNumber);
-  const now = deps.clock();
   const create = async (members: MemberPassContent) => {
     await ensureClass(client, members.merchant, ids.classId, google.programLogoUrl);
     // Created silently: nobody holds it yet, and an upsert of a known object never notifies.

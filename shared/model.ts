@@ -197,3 +197,63 @@ export interface Redemption {
     note?: string;
   };
 }
+
+/**
+ * A customer's claim for points they did not receive. `already_credited`: matched to an entry when it was
+ * filed, so nobody needs to act; staff may still decide it. pending → approved | rejected.
+ */
+export type ClaimStatus = "pending" | "already_credited" | "approved" | "rejected";
+
+/**
+ * The help article's checks, run when the claim is filed. already_credited: an entry at the claimed location
+ * and time (and amount, if given) exists. amount_differs: a purchase was credited there then, for another
+ * amount. other_location: the visit was scanned at another location. no_match: nothing was credited then.
+ */
+export type ClaimOutcome = "already_credited" | "amount_differs" | "other_location" | "no_match";
+
+/** The entry a claim was matched to, as the customer may see it. */
+export interface ClaimMatchedEntry {
+  id: string;
+  seq: number;
+  type: EntryType;
+  points: number;
+  locationId: string | null;
+  amount: string | null;
+  currency: string | null;
+  /** When what it records happened: its occurredAt, else its createdAt. */
+  at: string;
+  explanation: string;
+}
+
+export interface ClaimMatch {
+  outcome: ClaimOutcome;
+  entry?: ClaimMatchedEntry;
+  /** What the claimed location's rule gives for the claim, less what `entry` already credited. */
+  proposal?: { points: number; explanation: string; programId: string; programVersion: number };
+}
+
+export interface Claim {
+  merchantId: string;
+  id: string;
+  customerId: string;
+  status: ClaimStatus;
+  occurredAt: string;
+  locationId: string;
+  amount?: string;
+  currency?: string;
+  /** As the customer typed it; unique per location once normalised (see normalizeReceipt in shared/claims/store.ts). */
+  receiptNumber?: string;
+  description: string;
+  match: ClaimMatch;
+  createdAt: string;
+  updatedAt: string;
+  decision?: {
+    at: string;
+    staffId: string;
+    /** Approved: the points credited, and the manual entry that credited them (by its place in the chain). */
+    points?: number;
+    entrySeq?: number;
+    /** Rejected: why, for the customer. */
+    reason?: string;
+  };
+}

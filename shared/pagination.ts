@@ -17,5 +17,18 @@ export function decodeCursor<T>(text: string, isValid: (value: unknown) => value
   return value;
 }
 
+/** Guards a `{ before: n }` cursor over a positive integer sort key written with at most `maxDigits` digits. */
+export const isBeforeCursor =
+  (maxDigits: number) =>
+  (value: unknown): value is { before: number } => {
+    const before = (value as { before?: unknown } | null)?.before;
+    return (
+      typeof value === "object" &&
+      Number.isSafeInteger(before) &&
+      (before as number) > 0 &&
+      String(before).length <= maxDigits
+    );
+  };
+
 export const MAX_PAGE_SIZE = 100;
 export const DEFAULT_PAGE_SIZE = 25;

@@ -13,3 +13,4 @@ export const NoQuery = z.strictObject({});
 export const RewardPath = z.object({ rewardId: RecordId });
 export const RedemptionPath = z.object({ redemptionId: RecordId });
 export const TransactionPath = z.object({ transactionId: RecordId });
+export const ClaimPath = z.object({ claimId: RecordId });

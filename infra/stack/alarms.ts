@@ -28,24 +28,40 @@ export class OperationalAlarms extends Construct {
     this.action = new SnsAction(this.topic);
   }
 
-  /** Any unhandled error or throttle: handlers map expected failures to responses, so these are bugs or limits. */
+  /**
+   * Any unhandled error: handlers map expected failures to responses, so these are bugs or timeouts.
+   * The alarm sits next to its function, in whichever (nested) stack that is.
+   */
   watchFunction(target: AppFunction): void {
     const name = target.handlerName;
-    this.add(`${name}-errors`, {
+    this.add(target, "Errors", `${name}-errors`, {
       metric: target.fn.metricErrors({ period: PERIOD, statistic: "Sum" }),
       threshold: 1,
       description: `functions/${name}.ts threw or timed out`,
     });
-    this.add(`${name}-throttles`, {
-      metric: target.fn.metricThrottles({ period: PERIOD, statistic: "Sum" }),
+  }
+
+  /**
+   * Throttles of every function at once. No function reserves concurrency, so a throttle can only come
+   * from the account's (regional) concurrency limit, which they all share: one alarm says it all, and
+   * keeps the stack clear of CloudFormation's 500-resource limit as functions are added.
+   */
+  watchThrottles(): void {
+    this.add(this, "lambda-throttles", "lambda-throttles", {
+      metric: new cloudwatch.Metric({
+        namespace: "AWS/Lambda",
+        metricName: "Throttles",
+        period: PERIOD,
+        statistic: "Sum",
+      }),
       threshold: 1,
-      description: `functions/${name}.ts was throttled (account or reserved concurrency reached)`,
+      description: "Lambda throttled invocations: the account's concurrency limit was reached",
     });
   }
 
   /** Share of requests answered 5xx, including those a handler mapped to 500 itself. */
   watchApi(api: apigwv2.HttpApi): void {
-    this.add("api-5xx-rate", {
+    this.add(this, "api-5xx-rate", "api-5xx-rate", {
       metric: new cloudwatch.MathExpression({
         expression: "IF(requests > 0, 100 * errors / requests, 0)",
         usingMetrics: {
@@ -65,7 +81,7 @@ export class OperationalAlarms extends Construct {
   }
 
   watchFailureQueue(name: string, queue: sqs.IQueue): void {
-    this.add(`${name}-failed-records`, {
+    this.add(this, `${name}-failed-records`, `${name}-failed-records`, {
       metric: queue.metricApproximateNumberOfMessagesVisible({ period: PERIOD, statistic: "Maximum" }),
       threshold: 1,
       description: `Stream records that functions/${name}.ts gave up on; redrive or investigate`,
@@ -73,7 +89,7 @@ export class OperationalAlarms extends Construct {
   }
 
   watchIteratorAge(name: string, fn: lambda.IFunction): void {
-    this.add(`${name}-iterator-age`, {
+    this.add(this, `${name}-iterator-age`, `${name}-iterator-age`, {
       metric: fn.metric("IteratorAge", { period: PERIOD, statistic: "Maximum" }),
       // Passes should show a new balance within seconds; five minutes behind means the consumer is stuck.
       threshold: Duration.minutes(5).toMilliseconds(),
@@ -84,6 +100,8 @@ export class OperationalAlarms extends Construct {
   }
 
   private add(
+    scope: Construct,
+    id: string,
     name: string,
     options: {
       metric: cloudwatch.IMetric;
@@ -94,7 +112,7 @@ export class OperationalAlarms extends Construct {
       datapointsToAlarm?: number;
     },
   ): cloudwatch.Alarm {
-    const alarm = new cloudwatch.Alarm(this, name, {
+    const alarm = new cloudwatch.Alarm(scope, id, {
       alarmName: `${Stack.of(this).stackName}-${name}`,
       alarmDescription: options.description,
       metric: options.metric,

@@ -1,10 +1,8 @@
-import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Duration, Validations } from "aws-cdk-lib";
 import * as iam from "aws-cdk-lib/aws-iam";
 import * as lambda from "aws-cdk-lib/aws-lambda";
-import { NodejsFunction, OutputFormat } from "aws-cdk-lib/aws-lambda-nodejs";
 import * as logs from "aws-cdk-lib/aws-logs";
 import { Construct } from "constructs";
 import type { StageSettings } from "./stage-config.ts";
@@ -15,12 +13,6 @@ export const FUNCTIONS_DIR = join(PROJECT_ROOT, "functions");
 export function handlerEntry(handler: string): string {
   return join(FUNCTIONS_DIR, `${handler}.ts`);
 }
-
-/**
- * "esbuild" bundles each handler as deployed; "stub" puts a one-line inline handler in its place so
- * unit tests can synthesize the whole stack many times without paying for bundling each time.
- */
-export type CodeSource = "esbuild" | "stub";
 
 export const SERVICE_NAME = "loyalty-wallet";
 
@@ -34,18 +26,20 @@ export interface AppFunctionProps {
   /** Module under functions/, without extension; it exports `handler`. */
   handler: string;
   settings: StageSettings;
-  code: CodeSource;
+  /** The bundle (function-bundles.ts), whose index.mjs exports `handler`. */
+  code: lambda.Code;
   memoryMb?: number;
   timeout?: Duration;
   description?: string;
 }
 
 /**
- * Every function of the app: the same runtime, architecture, bundling, tracing and logging, and a
- * role that starts with nothing but writing to its own log group. access-grants.ts adds the rest.
+ * Every function of the app (Powertools' FunctionWithLogGroup, in spirit): the same runtime,
+ * architecture, tracing and logging, and a role that starts with nothing but writing to its own log
+ * group. access-grants.ts adds the rest; function-bundles.ts makes the code.
  */
 export class AppFunction extends Construct {
-  readonly fn: NodejsFunction;
+  readonly fn: lambda.Function;
   readonly role: iam.Role;
   readonly logGroup: logs.LogGroup;
   readonly handlerName: string;
@@ -53,10 +47,6 @@ export class AppFunction extends Construct {
   constructor(scope: Construct, id: string, props: AppFunctionProps) {
     super(scope, id);
     this.handlerName = props.handler;
-    const entry = handlerEntry(props.handler);
-    if (props.code === "esbuild" && !existsSync(entry)) {
-      throw new Error(`No handler module at ${entry}`);
-    }
 
     this.logGroup = new logs.LogGroup(this, "Logs", {
       retention: props.settings.logRetention,
@@ -70,7 +60,7 @@ export class AppFunction extends Construct {
     });
     this.logGroup.grantWrite(this.role);
 
-    this.fn = new NodejsFunction(this, "Function", {
+    this.fn = new lambda.Function(this, "Function", {
       // Names the module, so a function found in the console (or a test) leads straight to its code.
       description: [`${SERVICE_NAME}: functions/${props.handler}.ts`, props.description]
         .filter(Boolean)
@@ -91,28 +81,8 @@ export class AppFunction extends Construct {
         POWERTOOLS_LOG_LEVEL: props.settings.logLevel,
         NODE_OPTIONS: "--enable-source-maps",
       },
-      ...(props.code === "stub"
-        ? {
-            code: lambda.Code.fromInline("export const handler = async () => ({});"),
-            handler: "index.handler",
-          }
-        : { entry, projectRoot: PROJECT_ROOT, depsLockFilePath: join(PROJECT_ROOT, "package-lock.json") }),
-      bundling: {
-        format: OutputFormat.ESM,
-        target: "node22",
-        minify: true,
-        sourceMap: true,
-        // Stack traces still map to file and line; the sources themselves would double the bundle.
-        sourcesContent: false,
-        // The lock file pins the SDK we test against; the runtime's copy lags and changes underneath us.
-        bundleAwsSDK: true,
-        mainFields: ["module", "main"],
-        // CommonJS dependencies call require(), which an ES module does not have.
-        banner:
-          "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);",
-        // Synth must work offline and without Docker: the esbuild in node_modules does the bundling.
-        forceDockerBundling: false,
-      },
+      code: props.code,
+      handler: "index.handler",
     });
 
     Validations.of(this.fn).acknowledge({

@@ -58,7 +58,8 @@ export const BACKGROUND_FUNCTIONS: readonly BackgroundFunctionDefinition[] = [
       description: "Expire points whose validity ended",
     },
     memoryMb: 1024,
-    timeout: Duration.minutes(5),
+    // Lambda's maximum: a run that nears it saves a checkpoint, and only the next day's run goes on from there.
+    timeout: Duration.minutes(15),
   },
 ];
 

@@ -75,6 +75,23 @@ export const FUNCTION_NEEDS: Readonly<Record<string, FunctionNeeds>> = {
   "apple-get-pass": { table: "read", wallet: true, secrets: ["passCertificates"] },
   "apple-log": { table: "none" },
   "pass-download": { table: "read", wallet: true, secrets: ["passCertificates", "passLinkKey"] },
+  // The customer portal and its API (the portal token is checked by the handlers).
+  "portal-page": { table: "none" },
+  "me-get": { table: "read" },
+  // Changing a contact or the name removes the old lookup items, as customers-update does.
+  "me-update": { table: "readWriteDelete" },
+  "me-ledger": { table: "read" },
+  // Signs: creates the merchant's statement key on first use (local backend: a table item; on AWS a KMS key).
+  "me-statement": { table: "readWrite" },
+  "me-claims-list": { table: "read" },
+  "me-claims-create": { table: "readWrite" },
+  "me-portal-link": { table: "readWrite" },
+  "merchants-jwks": { table: "read" },
+  "statement-keys-rotate": { table: "readWrite" },
+  "customers-portal-link": { table: "readWrite" },
+  "claims-list": { table: "read" },
+  "claims-approve": { table: "readWrite" },
+  "claims-reject": { table: "readWrite" },
   // Background functions.
   // Bumps pass records, drops registrations APNs calls stale, pushes to Apple (APNs key, or the pass
   // certificate when no key is configured) and writes Google Wallet objects.
@@ -83,8 +100,8 @@ export const FUNCTION_NEEDS: Readonly<Record<string, FunctionNeeds>> = {
     wallet: true,
     secrets: ["passCertificates", "apnsKey", "googleServiceAccount"],
   },
-  // Writes expiry entries to the ledger, which moves balances.
-  "expiry-job": { table: "readWrite" },
+  // Writes expiry entries to the ledger and takes spent batches out of the due index.
+  "expiry-job": { table: "readWriteDelete" },
   // Copies claims from the user's attributes, which Cognito hands it in the event.
   "cognito-pre-token": { table: "none" },
 };

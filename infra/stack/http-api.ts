@@ -36,6 +36,16 @@ function routeId(route: RouteDefinition): string {
 }
 
 /**
+ * The group a route's function and route live in: the first path segment after the version
+ * ("/v1/customers/{id}" → "customers", "/apple/v1/…" → "apple"). Stable as routes are added, so adding
+ * one never moves another between stacks.
+ */
+export function routeGroup(route: RouteDefinition): string {
+  const segments = route.path.split("/").filter((segment) => segment && !/^v\d+$/.test(segment));
+  return segments[0]?.replace(/[^A-Za-z0-9]/g, "") || "root";
+}
+
+/**
  * The HTTP API; the stack adds one route per entry in infra/routes.ts. Binary bodies need no binary-media-type
  * setting on an HTTP API: a function that returns `isBase64Encoded: true` (a .pkpass for Apple Wallet)
  * has its body decoded and sent as bytes, with the content type it set.
@@ -74,16 +84,19 @@ export class LoyaltyHttpApi extends Construct {
     this.staffAuthorizer = props.staffAuthorizer;
   }
 
-  /** One API Gateway route, its authorizer chosen by the route's declared auth. */
-  addRoute(route: RouteDefinition, fn: lambda.IFunction): void {
+  /**
+   * One API Gateway route, its authorizer chosen by the route's declared auth. The route and its
+   * integration go in `scope`, next to the function, so they can live in a nested stack.
+   */
+  addRoute(scope: Construct, route: RouteDefinition, fn: lambda.IFunction): void {
     const id = routeId(route);
-    const [httpRoute] = this.httpApi.addRoutes({
-      path: route.path,
-      methods: [apigwv2.HttpMethod[route.method]],
+    const httpRoute = new apigwv2.HttpRoute(scope, id, {
+      httpApi: this.httpApi,
+      routeKey: apigwv2.HttpRouteKey.with(route.path, apigwv2.HttpMethod[route.method]),
       integration: new HttpLambdaIntegration(`${id}-Integration`, fn),
       authorizer: route.auth === "staff" ? this.staffAuthorizer : new apigwv2.HttpNoneAuthorizer(),
     });
-    if (route.auth === "none" && httpRoute) {
+    if (route.auth === "none") {
       Validations.of(httpRoute).acknowledge({
         id: "AwsSolutions-APIG4",
         reason: `${route.method} ${route.path} is declared auth "none" in infra/routes.ts: its callers (Apple/Google Wallet, customers) hold no staff token, and functions/${route.handler}.ts authenticates them itself.`,

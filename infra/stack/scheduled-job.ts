@@ -26,6 +26,9 @@ export function scheduleFunction(target: AppFunction, trigger: ScheduleTrigger):
     schedule: scheduler.ScheduleExpression.cron({ ...trigger.cron, timeZone: TimeZone.ETC_UTC }),
     target: new LambdaInvoke(target.fn, {
       role,
+      // The time the run was due, not the time it happened to start: a retried or late run expires as of
+      // the same moment (the handler reads `time` like an EventBridge event's).
+      input: scheduler.ScheduleTargetInput.fromObject({ time: scheduler.ContextAttribute.scheduledTime }),
       // These retries cover delivery. Scheduler invokes asynchronously, so a run that throws is retried
       // by Lambda itself (twice): the job must be safe to run again, as a daily job has to be anyway.
       retryAttempts: 2,

@@ -1,12 +1,12 @@
 import {
   BatchGetCommand,
   type BatchGetCommandOutput,
-  DeleteCommand,
   GetCommand,
   QueryCommand,
   TransactWriteCommand,
 } from "@aws-sdk/lib-dynamodb";
 import type { Db } from "../../shared/db/client.ts";
+import { cancellationCodes } from "../../shared/db/contention.ts";
 import {
   appleDevicePk,
   devicePassPrefix,
@@ -94,24 +94,30 @@ export async function unregisterDevice(db: Db, registration: Omit<Registration, 
 }
 
 /**
- * APNs said the token is no longer valid (410): the registration goes, unless the device registered
- * again with a new token in the meantime.
+ * APNs said the token is no longer valid (410): both sides of the registration go together, unless
+ * the device registered again with a new token in the meantime.
  */
 export async function removeStaleRegistration(db: Db, registration: Registration): Promise<void> {
   try {
     await db.client.send(
-      new DeleteCommand({
-        TableName: db.table,
-        Key: passSide(registration),
-        ConditionExpression: "pushToken = :token",
-        ExpressionAttributeValues: { ":token": registration.pushToken },
+      new TransactWriteCommand({
+        TransactItems: [
+          {
+            Delete: {
+              TableName: db.table,
+              Key: passSide(registration),
+              ConditionExpression: "pushToken = :token",
+              ExpressionAttributeValues: { ":token": registration.pushToken },
+            },
+          },
+          { Delete: { TableName: db.table, Key: deviceSide(registration) } },
+        ],
       }),
     );
   } catch (error) {
-    if ((error as { name?: string }).name === "ConditionalCheckFailedException") return;
+    if (cancellationCodes(error)?.[0] === "ConditionalCheckFailed") return;
     throw error;
   }
-  await db.client.send(new DeleteCommand({ TableName: db.table, Key: deviceSide(registration) }));
 }
 
 /** Every device to push to when the pass changes. */

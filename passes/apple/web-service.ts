@@ -1,4 +1,5 @@
 import { timingSafeEqual } from "node:crypto";
+import type { Clock } from "../../shared/clock.ts";
 import type { Db } from "../../shared/db/client.ts";
 import { notFound, unauthorized } from "../../shared/errors.ts";
 import { readCustomer } from "../../shared/ledger/append.ts";
@@ -87,11 +88,14 @@ export function notModifiedSince(lastModified: Date, ifModifiedSince: string | u
 
 /** The signed .pkpass as the pass stands now. */
 export async function renderMemberPass(
-  deps: { db: Db; renderer: () => Promise<ApplePassRenderer> },
+  deps: { db: Db; clock: Clock; renderer: () => Promise<ApplePassRenderer> },
   pass: AuthenticatedPass,
 ): Promise<Buffer> {
   const [content, renderer] = await Promise.all([
-    loadMemberPassContent(deps.db, pass.pass.merchantId, pass.pass.customerId, pass.customer),
+    loadMemberPassContent(deps.db, pass.pass.merchantId, pass.pass.customerId, {
+      now: deps.clock(),
+      customer: pass.customer,
+    }),
     deps.renderer(),
   ]);
   if (!content) throw notFound("Pass");

@@ -11,6 +11,8 @@ export const PERMISSIONS = [
   "staff:manage",
   "locations:manage",
   "programs:manage",
+  "claims:review",
+  "keys:manage",
 ] as const;
 
 export type Permission = (typeof PERMISSIONS)[number];
@@ -22,7 +24,14 @@ const SCANNER: Permission[] = ["customers:read", "transactions:create", "redempt
 
 export const DEFAULT_ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
   owner: PERMISSIONS,
-  manager: [...SCANNER, "customers:write", "points:adjust", "redemptions:refund", "activity:read"],
+  manager: [
+    ...SCANNER,
+    "customers:write",
+    "points:adjust",
+    "redemptions:refund",
+    "activity:read",
+    "claims:review",
+  ],
   staff: SCANNER,
 };
 

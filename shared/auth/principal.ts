@@ -31,7 +31,8 @@ export async function resolvePrincipal(db: Db, claims: Claims | undefined): Prom
   }
   const [staff, merchant] = await Promise.all([
     getStaff(db, merchantId, staffId),
-    getMerchant(db, merchantId),
+    // Consistent, like the staff read: a role change must hold from the very next request.
+    getMerchant(db, merchantId, true),
   ]);
   if (!staff?.active || !merchant) throw unauthorized();
   return {

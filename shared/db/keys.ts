@@ -14,8 +14,9 @@ export const merchantPk = (merchantId: string) => `MERCHANT#${merchantId}`;
 export const merchantSk = () => "#MERCHANT";
 export const locationSk = (locationId: string) => `LOCATION#${locationId}`;
 export const programSk = (programId: string) => `PROGRAM#${programId}`;
+export const VERSION_DIGITS = 6;
 export const programVersionSk = (programId: string, version: number) =>
-  `PROGRAM#${programId}#V#${String(version).padStart(6, "0")}`;
+  `PROGRAM#${programId}#V#${String(version).padStart(VERSION_DIGITS, "0")}`;
 export const staffSk = (staffId: string) => `STAFF#${staffId}`;
 /** Prefixes that list a merchant's records of one kind with begins_with. */
 export const LOCATION_PREFIX = "LOCATION#";
@@ -104,7 +105,8 @@ export const inactivitySk = () => "#INACTIVITY";
 export const DUE_SHARDS = 4;
 export const dueShard = (customerId: string) => activityShard(customerId) % DUE_SHARDS;
 export const duePk = (day: string, shard: number) => `DUE#${day}#${shard}`;
-export const dueSk = (dueAt: string, merchantId: string, customerId: string) => `${dueAt}#${merchantId}#${customerId}`;
+export const dueSk = (dueAt: string, merchantId: string, customerId: string) =>
+  `${dueAt}#${merchantId}#${customerId}`;
 
 /** Notifications waiting for delivery; the sort key is the dedupe key, so a notification is written once. */
 export const notificationSk = (dedupeKey: string) => `NOTIFY#${dedupeKey}`;
@@ -112,3 +114,26 @@ export const NOTIFICATION_PREFIX = "NOTIFY#";
 
 export const jobCheckpointPk = (job: string) => `JOB#${job}`;
 export const jobCheckpointSk = () => "#CHECKPOINT";
+
+/** A customer's portal access: every portal link carries this item's version; bumping it revokes them all. */
+export const portalSk = () => "#PORTAL";
+
+/** A merchant's Ed25519 keys for one purpose (signed statements, portal links): the current and previous public keys. */
+export const signingKeysSk = (purpose: string) => `#SIGNING_KEYS#${purpose}`;
+/** A private signing key; kept in the table on the local stack only (see shared/keys/key-backend.ts). */
+export const privateKeySk = (ref: string) => `PRIVATE_KEY#${ref}`;
+
+/** A claim for missing points, read by id when staff decide it. */
+export const pointsClaimPk = (merchantId: string, claimId: string) =>
+  `MERCHANT#${merchantId}#POINTSCLAIM#${claimId}`;
+export const pointsClaimSk = () => "#POINTSCLAIM";
+/** The merchant's review queue, one index partition per status (gsi1, sorted by activitySk). */
+export const pointsClaimQueuePk = (merchantId: string, status: string) =>
+  `MERCHANT#${merchantId}#POINTSCLAIMS#${status}`;
+/** A customer's own claims (gsi2, sorted by activitySk). */
+export const customerPointsClaimsPk = (merchantId: string, customerId: string) =>
+  `MERCHANT#${merchantId}#CUSTOMER#${customerId}#POINTSCLAIMS`;
+/** A receipt number claimed at a location: claimed once, so the same receipt cannot be claimed twice. */
+export const receiptPk = (merchantId: string, locationId: string, receipt: string) =>
+  `MERCHANT#${merchantId}#RECEIPT#${locationId}#${receipt}`;
+export const receiptSk = () => "#RECEIPT";

@@ -11,7 +11,12 @@ export interface UpcomingExpiry {
 }
 
 /** What will expire and when, soonest first: the customer's answer to "when do my points expire?". */
-export async function upcomingExpiries(db: Db, merchantId: string, customerId: string, now: Date): Promise<UpcomingExpiry[]> {
+export async function upcomingExpiries(
+  db: Db,
+  merchantId: string,
+  customerId: string,
+  now: Date,
+): Promise<UpcomingExpiry[]> {
   const [batches, inactivity] = await Promise.all([
     readOpenBatches(db, merchantId, customerId),
     readInactivity(db, merchantId, customerId),
@@ -22,7 +27,11 @@ export async function upcomingExpiries(db: Db, merchantId: string, customerId: s
     if (!batch.expiresAt || batch.expiresAt <= nowIso) continue;
     byDate.set(batch.expiresAt, (byDate.get(batch.expiresAt) ?? 0) + batch.remaining);
   }
-  const upcoming: UpcomingExpiry[] = [...byDate].map(([expiresAt, points]) => ({ expiresAt, points, kind: "batch" }));
+  const upcoming: UpcomingExpiry[] = [...byDate].map(([expiresAt, points]) => ({
+    expiresAt,
+    points,
+    kind: "batch",
+  }));
   const total = batches.reduce((sum, b) => sum + b.remaining, 0);
   if (inactivity && inactivity.dueAt > nowIso && total > 0) {
     upcoming.push({ expiresAt: inactivity.dueAt, points: total, kind: "inactivity" });

@@ -230,7 +230,12 @@ async function batchItems<R>(db: Db, entry: LedgerEntry, plan: EntryPlan<R>): Pr
     return [openBatch(db, entry), ...(dueAt ? [inactivityDeadline(db, entry, dueAt, days)] : [])];
   }
   if (entry.points < 0) {
-    const batches = await readOpenBatches(db, entry.merchantId, entry.customerId);
+    const batches = await readOpenBatches(
+      db,
+      entry.merchantId,
+      entry.customerId,
+      plan.spendOnly ? Number.POSITIVE_INFINITY : -entry.points,
+    );
     return spendBatches(db, entry.merchantId, entry.customerId, batches, -entry.points, plan.spendOnly);
   }
   return [];

@@ -21,8 +21,18 @@ export interface Batch {
   remindersSent?: number[];
 }
 
-export async function readOpenBatches(db: Db, merchantId: string, customerId: string): Promise<Batch[]> {
+/**
+ * Open batches, oldest first. With `enough`, stops once they hold that many points: spending reads only
+ * the batches it will spend from, however long the customer's history.
+ */
+export async function readOpenBatches(
+  db: Db,
+  merchantId: string,
+  customerId: string,
+  enough = Number.POSITIVE_INFINITY,
+): Promise<Batch[]> {
   const batches: Batch[] = [];
+  let held = 0;
   let startKey: Record<string, unknown> | undefined;
   do {
     const page = await db.client.send(
@@ -32,11 +42,15 @@ export async function readOpenBatches(db: Db, merchantId: string, customerId: st
         ExpressionAttributeValues: { ":pk": customerPk(merchantId, customerId), ":prefix": BATCH_PREFIX },
         ConsistentRead: true,
         ExclusiveStartKey: startKey,
+        ...(Number.isFinite(enough) ? { Limit: 10 } : {}),
       }),
     );
-    batches.push(...((page.Items ?? []) as Batch[]));
+    for (const batch of (page.Items ?? []) as Batch[]) {
+      batches.push(batch);
+      held += batch.remaining;
+    }
     startKey = page.LastEvaluatedKey;
-  } while (startKey);
+  } while (startKey && held < enough);
   return batches;
 }
 

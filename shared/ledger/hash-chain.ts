@@ -9,16 +9,21 @@ export const GENESIS_HASH = "0".repeat(64);
 /** Attributes that only place an item in the table; they are not part of what an entry says. */
 const STORAGE_ATTRIBUTES = new Set([...keyAttributes(), TABLE.ttlAttribute, "hash"]);
 
+/** What the hash covers: everything the entry says, without its storage attributes and its own hash. */
+export function hashedContent(entry: Record<string, unknown>): Record<string, unknown> {
+  const content: Record<string, unknown> = {};
+  for (const [name, value] of Object.entries(entry)) {
+    if (!STORAGE_ATTRIBUTES.has(name) && value !== undefined) content[name] = value;
+  }
+  return content;
+}
+
 /**
  * SHA-256 over the RFC 8785 (JCS) canonical JSON of everything the entry says except its own hash,
  * so anyone holding the entries can recompute it with an off-the-shelf JCS library.
  */
 export function hashEntry(entry: Record<string, unknown>): string {
-  const content: Record<string, unknown> = {};
-  for (const [name, value] of Object.entries(entry)) {
-    if (!STORAGE_ATTRIBUTES.has(name) && value !== undefined) content[name] = value;
-  }
-  const canonical = canonicalize(content);
+  const canonical = canonicalize(hashedContent(entry));
   if (canonical === undefined) throw new Error("entry cannot be canonicalised");
   return createHash("sha256").update(canonical).digest("hex");
 }

@@ -1,9 +1,9 @@
 import { GetCommand, QueryCommand } from "@aws-sdk/lib-dynamodb";
 import type { Db } from "../db/client.ts";
 import { customerPk, ENTRY_PREFIX, entryByIdPk, entrySk, SEQ_DIGITS } from "../db/keys.ts";
+import { beforeOf, numberedPage } from "../db/numbered-page.ts";
 import { notFound } from "../errors.ts";
 import type { LedgerEntry } from "../model.ts";
-import { decodeCursor, encodeCursor } from "../pagination.ts";
 import { readCustomer } from "./append.ts";
 import { type ChainVerdict, type StoredEntry, verifyChain } from "./hash-chain.ts";
 
@@ -12,13 +12,6 @@ export interface EntryPage {
   nextCursor: string | null;
 }
 
-const isSeqCursor = (value: unknown): value is { before: number } =>
-  typeof value === "object" &&
-  value !== null &&
-  Number.isSafeInteger((value as { before: unknown }).before) &&
-  (value as { before: number }).before > 0 &&
-  String((value as { before: number }).before).length <= SEQ_DIGITS;
-
 /** A customer's entries, newest first. */
 export async function listEntries(
   db: Db,
@@ -26,30 +19,18 @@ export async function listEntries(
   customerId: string,
   page: { limit: number; cursor?: string },
 ): Promise<EntryPage> {
-  const before = page.cursor ? decodeCursor(page.cursor, isSeqCursor).before : undefined;
+  const entries = {
+    pk: customerPk(merchantId, customerId),
+    prefix: ENTRY_PREFIX,
+    skOf: entrySk,
+    digits: SEQ_DIGITS,
+    numberOf: (item: Record<string, unknown>) => item.seq as number,
+  };
+  beforeOf(entries, page.cursor);
   const customer = await readCustomer(db, merchantId, customerId);
   if (!customer) throw notFound("Customer");
-  const { Items = [] } = await db.client.send(
-    new QueryCommand({
-      TableName: db.table,
-      KeyConditionExpression:
-        before === undefined
-          ? "pk = :pk AND begins_with(sk, :prefix)"
-          : "pk = :pk AND sk BETWEEN :prefix AND :before",
-      ExpressionAttributeValues: {
-        ":pk": customerPk(merchantId, customerId),
-        ":prefix": ENTRY_PREFIX,
-        ...(before === undefined ? {} : { ":before": entrySk(before - 1) }),
-      },
-      ScanIndexForward: false,
-      Limit: page.limit,
-    }),
-  );
-  const entries = Items as LedgerEntry[];
-  const last = entries.at(-1);
-  const nextCursor =
-    last && last.seq > 1 && entries.length === page.limit ? encodeCursor({ before: last.seq }) : null;
-  return { entries, nextCursor };
+  const result = await numberedPage(db, entries, page);
+  return { entries: result.items as unknown as LedgerEntry[], nextCursor: result.nextCursor };
 }
 
 /** Every entry of a customer, oldest first, storage attributes included. */

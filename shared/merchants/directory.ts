@@ -1,4 +1,4 @@
-import { GetCommand, QueryCommand } from "@aws-sdk/lib-dynamodb";
+import { GetCommand } from "@aws-sdk/lib-dynamodb";
 import type { Db } from "../db/client.ts";
 import {
   barcodePk,
@@ -15,10 +15,11 @@ import {
   rewardSk,
   STAFF_PREFIX,
   staffSk,
+  VERSION_DIGITS,
 } from "../db/keys.ts";
+import { numberedPage } from "../db/numbered-page.ts";
 import { queryAll } from "../db/query-all.ts";
 import type { Location, Merchant, Program, Reward, Staff } from "../model.ts";
-import { decodeCursor, encodeCursor } from "../pagination.ts";
 
 /** Reads of a merchant's own records. Every read is keyed by the merchant, so nothing crosses merchants. */
 
@@ -91,12 +92,6 @@ export interface ProgramVersionPage {
   nextCursor: string | null;
 }
 
-const isVersionCursor = (value: unknown): value is { before: number } =>
-  typeof value === "object" &&
-  value !== null &&
-  Number.isSafeInteger((value as { before: unknown }).before) &&
-  (value as { before: number }).before > 1;
-
 /** A program's saved versions, newest first. */
 export async function listProgramVersions(
   db: Db,
@@ -104,30 +99,17 @@ export async function listProgramVersions(
   programId: string,
   page: { limit: number; cursor?: string },
 ): Promise<ProgramVersionPage> {
-  const before = page.cursor ? decodeCursor(page.cursor, isVersionCursor).before : undefined;
-  const prefix = programVersionPrefix(programId);
-  const { Items = [] } = await db.client.send(
-    new QueryCommand({
-      TableName: db.table,
-      KeyConditionExpression:
-        before === undefined
-          ? "pk = :pk AND begins_with(sk, :prefix)"
-          : "pk = :pk AND sk BETWEEN :prefix AND :last",
-      ExpressionAttributeValues: {
-        ":pk": merchantPk(merchantId),
-        ":prefix": prefix,
-        ...(before === undefined ? {} : { ":last": programVersionSk(programId, before - 1) }),
-      },
-      ScanIndexForward: false,
-      ConsistentRead: true,
-      Limit: page.limit,
-    }),
+  const result = await numberedPage(
+    db,
+    {
+      pk: merchantPk(merchantId),
+      prefix: programVersionPrefix(programId),
+      skOf: (version) => programVersionSk(programId, version),
+      digits: VERSION_DIGITS,
+      numberOf: (item) => item.version as number,
+      consistent: true,
+    },
+    page,
   );
-  const versions = Items.map((item) => withoutKeys<Program>(item));
-  const last = versions.at(-1);
-  const nextCursor =
-    last && last.version > 1 && versions.length === page.limit
-      ? encodeCursor({ before: last.version })
-      : null;
-  return { versions, nextCursor };
+  return { versions: result.items.map((item) => withoutKeys<Program>(item)), nextCursor: result.nextCursor };
 }

@@ -5,10 +5,10 @@ import type { Db } from "../db/client.ts";
 import { locationSk, merchantPk } from "../db/keys.ts";
 import { setExpression } from "../db/set-expression.ts";
 import { notFound, ValidationError } from "../errors.ts";
-import { idempotencyFrom } from "../idempotency.ts";
-import { type IdempotentResult, idempotentWrite } from "../idempotent-write.ts";
+import type { IdempotentResult } from "../idempotent-write.ts";
 import { newId } from "../ids.ts";
 import type { Location } from "../model.ts";
+import { createOnce } from "./create-once.ts";
 import { getLocation, getProgram, listLocations } from "./directory.ts";
 import { locationItem } from "./setup.ts";
 import { locationView } from "./views.ts";
@@ -53,13 +53,13 @@ export async function addLocation(
   idempotencyKey: string | undefined,
 ): Promise<IdempotentResult<{ location: LocationView }>> {
   requirePermission(principal, "locations:manage");
-  const idempotency = idempotencyFrom(idempotencyKey, "locations.create", input);
   const { db } = deps;
   const { merchantId } = principal;
-  return idempotentWrite(deps, {
-    merchantId,
-    idempotency,
-    plan: async (now) => {
+  return createOnce(
+    deps,
+    principal,
+    { operation: "locations.create", input, idempotencyKey },
+    async (now) => {
       await requireProgram(db, merchantId, input.programId);
       const location: Location = {
         merchantId,
@@ -68,12 +68,9 @@ export async function addLocation(
         programId: input.programId,
         createdAt: now.toISOString(),
       };
-      return {
-        items: [locationItem(db, location)],
-        response: { status: 201, body: { location: locationView(location) } },
-      };
+      return { items: [locationItem(db, location)], body: { location: locationView(location) } };
     },
-  });
+  );
 }
 
 /** Renames a location or moves it to another program; earlier entries keep the program they were earned with. */

@@ -11,11 +11,12 @@ import {
   isRetryableCancellation,
 } from "../db/contention.ts";
 import { notFound, UnavailableError } from "../errors.ts";
-import { idempotencyFrom } from "../idempotency.ts";
-import { type IdempotentResult, idempotentWrite } from "../idempotent-write.ts";
+import type { IdempotentResult } from "../idempotent-write.ts";
 import { newId } from "../ids.ts";
 import type { Program } from "../model.ts";
+import { NO_EXPIRY } from "../expiry/policy.ts";
 import type { ProgramSettings } from "../programs/rule-schema.ts";
+import { createOnce } from "./create-once.ts";
 import { getProgram, listPrograms, listProgramVersions } from "./directory.ts";
 import { programVersionItems } from "./setup.ts";
 import { programSettingsView } from "./views.ts";
@@ -50,31 +51,24 @@ export async function addProgram(
   idempotencyKey: string | undefined,
 ): Promise<IdempotentResult<{ program: ProgramView }>> {
   requirePermission(principal, "programs:manage");
-  const idempotency = idempotencyFrom(idempotencyKey, "programs.create", settings);
-  const { merchantId } = principal;
-  return idempotentWrite(deps, {
-    merchantId,
-    idempotency,
-    plan: (now) => {
-      const program: Program = {
-        merchantId,
-        id: newId("prog", now),
-        name: settings.name,
-        version: 1,
-        rule: settings.rule,
-        updatedAt: now.toISOString(),
-        updatedBy: principal.staffId,
-      };
-      return {
-        items: programVersionItems(deps.db, program),
-        response: { status: 201, body: { program: programSettingsView(program) } },
-      };
-    },
+  const request = { operation: "programs.create", input: settings, idempotencyKey };
+  return createOnce(deps, principal, request, (now) => {
+    const program: Program = {
+      merchantId: principal.merchantId,
+      id: newId("prog", now),
+      name: settings.name,
+      version: 1,
+      rule: settings.rule,
+      expiry: settings.expiry,
+      updatedAt: now.toISOString(),
+      updatedBy: principal.staffId,
+    };
+    return { items: programVersionItems(deps.db, program), body: { program: programSettingsView(program) } };
   });
 }
 
 const sameSettings = (program: Program, settings: ProgramSettings) =>
-  canonicalize({ name: program.name, rule: program.rule }) === canonicalize(settings);
+  canonicalize({ name: program.name, rule: program.rule, expiry: program.expiry ?? NO_EXPIRY }) === canonicalize(settings);
 
 /**
  * Saves the settings as the next version. Two saves that read the same version race on the condition in
@@ -101,6 +95,7 @@ export async function replaceProgram(
       name: settings.name,
       version: current.version + 1,
       rule: settings.rule,
+      expiry: settings.expiry,
       updatedAt: deps.clock().toISOString(),
       updatedBy: principal.staffId,
     };

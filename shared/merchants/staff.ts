@@ -6,10 +6,10 @@ import { cancellationCodes } from "../db/contention.ts";
 import { merchantPk, staffSk } from "../db/keys.ts";
 import { setExpression } from "../db/set-expression.ts";
 import { conflict, notFound } from "../errors.ts";
-import { idempotencyFrom } from "../idempotency.ts";
-import { type IdempotentResult, idempotentWrite, type TransactItem } from "../idempotent-write.ts";
+import type { IdempotentResult, TransactItem } from "../idempotent-write.ts";
 import { newId } from "../ids.ts";
 import type { Role, Staff } from "../model.ts";
+import { createOnce } from "./create-once.ts";
 import { getStaff, listStaff } from "./directory.ts";
 import { requireKnownLocations } from "./locations.ts";
 import { rolePermissionsAt } from "./roles.ts";
@@ -45,38 +45,31 @@ export async function addStaffMember(
   idempotencyKey: string | undefined,
 ): Promise<IdempotentResult<{ staff: StaffView }>> {
   requirePermission(principal, "staff:manage");
-  const idempotency = idempotencyFrom(idempotencyKey, "staff.create", input);
   const { db } = deps;
   const { merchantId } = principal;
-  return idempotentWrite(deps, {
-    merchantId,
-    idempotency,
-    plan: async (now) => {
-      requireStaffChange(principal, await rolePermissionsAt(db, merchantId), undefined, {
-        role: input.role,
-        locationIds: input.locationIds,
-        active: true,
-      });
-      await requireKnownLocations(db, merchantId, input.locationIds);
-      // TODO(cognito): on AWS this must also create the person's sign-in: AdminCreateUser in the staff user
-      // pool with the email as username and the immutable custom:merchant_id / custom:staff_id attributes
-      // (copied into tokens by functions/cognito-pre-token.ts), and email becomes required. Until then a
-      // member created here can only sign in locally, with a token from the local authorizer.
-      const staff: Staff = {
-        merchantId,
-        id: newId("staff", now),
-        name: input.name,
-        role: input.role,
-        locationIds: input.locationIds,
-        ...(input.email === undefined ? {} : { email: input.email }),
-        active: true,
-        createdAt: now.toISOString(),
-      };
-      return {
-        items: [staffItem(db, staff)],
-        response: { status: 201, body: { staff: staffView(staff) } },
-      };
-    },
+  return createOnce(deps, principal, { operation: "staff.create", input, idempotencyKey }, async (now) => {
+    const { role, locationIds } = input;
+    requireStaffChange(principal, await rolePermissionsAt(db, merchantId), undefined, {
+      role,
+      locationIds,
+      active: true,
+    });
+    await requireKnownLocations(db, merchantId, locationIds);
+    // TODO(cognito): on AWS this must also create the person's sign-in: AdminCreateUser in the staff user
+    // pool with the email as username and the immutable custom:merchant_id / custom:staff_id attributes
+    // (copied into tokens by functions/cognito-pre-token.ts), and email becomes required. Until then a
+    // member created here can only sign in locally, with a token from the local authorizer.
+    const staff: Staff = {
+      merchantId,
+      id: newId("staff", now),
+      name: input.name,
+      role,
+      locationIds,
+      ...(input.email === undefined ? {} : { email: input.email }),
+      active: true,
+      createdAt: now.toISOString(),
+    };
+    return { items: [staffItem(db, staff)], body: { staff: staffView(staff) } };
   });
 }
 

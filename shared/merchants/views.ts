@@ -1,5 +1,6 @@
 import type { Permission } from "../auth/permissions.ts";
 import type { Location, Program, Role, Staff } from "../model.ts";
+import { describeExpiry, NO_EXPIRY } from "../expiry/policy.ts";
 import { describeRule } from "../programs/rules.ts";
 
 /** What clients see of a merchant's settings: explicit fields only, never storage keys. */
@@ -10,7 +11,8 @@ export function programView(program: Program) {
     name: program.name,
     version: program.version,
     rule: program.rule,
-    description: describeRule(program.rule),
+    expiry: program.expiry ?? NO_EXPIRY,
+    description: `${describeRule(program.rule)}; ${describeExpiry(program.expiry ?? NO_EXPIRY)}`,
   };
 }
 

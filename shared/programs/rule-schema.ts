@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { currencyMinorUnits, parseDecimal } from "../money.ts";
+import type { ExpiryPolicy } from "../expiry/policy.ts";
 import type { EarnRule } from "./rules.ts";
 
 /**
@@ -52,10 +53,29 @@ export const EarnRuleSchema: z.ZodType<EarnRule> = z.discriminatedUnion("kind", 
   VisitRuleSchema,
 ]);
 
-/** The body of a program create or replace: its name and its whole rule. */
+/** Up to ten years: a longer "expiry" is a promise nobody will be around to keep. */
+const expiryDays = z.number().int().min(1).max(3_650);
+
+export const ExpiryPolicySchema: z.ZodType<ExpiryPolicy> = z.discriminatedUnion("kind", [
+  z.strictObject({ kind: z.literal("none") }),
+  z.strictObject({ kind: z.literal("rolling"), days: expiryDays }),
+  z.strictObject({ kind: z.literal("inactivity"), days: expiryDays }),
+  z
+    .strictObject({ kind: z.literal("fixed"), month: z.number().int().min(1).max(12), day: z.number().int().min(1).max(31) })
+    .refine((p) => p.day <= new Date(Date.UTC(2001, p.month, 0)).getUTCDate(), {
+      message: "is not a day of that month (29 February is refused: it is not a yearly date)",
+      path: ["day"],
+    }),
+]);
+
+/**
+ * The body of a program create or replace: its name, its whole rule, and how its points expire
+ * (applies to points earned from this version on; absent means they do not expire).
+ */
 export const ProgramSettingsSchema = z.strictObject({
   name: z.string().trim().min(1).max(100),
   rule: EarnRuleSchema,
+  expiry: ExpiryPolicySchema.default({ kind: "none" }),
 });
 
 export type ProgramSettings = z.infer<typeof ProgramSettingsSchema>;

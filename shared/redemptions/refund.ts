@@ -2,6 +2,7 @@ import { type Principal, requireLocation, requirePermission } from "../auth/prin
 import type { CouponRef } from "../coupons/issuer.ts";
 import { issuersFromEnv } from "../coupons/issuers.ts";
 import { conflict, notFound } from "../errors.ts";
+import { creditExpiryPolicy } from "../expiry/credit-policy.ts";
 import { idempotencyFrom } from "../idempotency.ts";
 import { type AppendResult, appendEntry } from "../ledger/append.ts";
 import { getReward } from "../merchants/directory.ts";
@@ -66,7 +67,10 @@ export async function refundRedemption(
   const found = await getRedemption(db, merchantId, redemptionId);
   if (!found) throw notFound("Redemption");
   requireLocation(principal, found.locationId);
-  const spent = await redemptionEntry(db, found);
+  const [spent, expiry] = await Promise.all([
+    redemptionEntry(db, found),
+    creditExpiryPolicy(db, merchantId, found.locationId),
+  ]);
   const force = input.force ?? false;
 
   return appendEntry(deps, {
@@ -122,6 +126,7 @@ export async function refundRedemption(
             },
           },
         ],
+        expiry,
         respond: (entry) => ({
           status: 200,
           body: {

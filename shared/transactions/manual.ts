@@ -2,8 +2,10 @@ import { type Principal, requireLocation, requirePermission } from "../auth/prin
 import { ValidationError } from "../errors.ts";
 import { creditExpiryPolicy } from "../expiry/credit-policy.ts";
 import { idempotencyFrom } from "../idempotency.ts";
+import type { TransactItem } from "../idempotent-write.ts";
 import { type AppendDeps, type AppendResult, appendEntry } from "../ledger/append.ts";
 import { getLocation } from "../merchants/directory.ts";
+import type { Customer, EntryRefs } from "../model.ts";
 import { type TransactionView, transactionView } from "../views.ts";
 
 export const MANUAL_REASONS = ["missed_scan", "wrong_amount", "goodwill", "correction", "other"] as const;
@@ -26,6 +28,15 @@ export interface ManualInput {
   locationId?: string;
 }
 
+/** For an entry that settles something else, e.g. the claim whose approval credits the points. */
+export interface ManualLink {
+  refs: EntryRefs;
+  /** Named in the Idempotency-Key fingerprint, so a key used for one kind of request never replays another. */
+  operation: string;
+  /** Written in the same transaction, decided from the customer as read; may throw (e.g. already decided). */
+  extraItems: (customer: Customer, now: Date) => Promise<TransactItem[]>;
+}
+
 /** How far in the future an occurredAt may be, for clocks that run a little fast. */
 const CLOCK_SKEW_MS = 5 * 60_000;
 
@@ -39,9 +50,14 @@ export async function adjustPoints(
   customerId: string,
   input: ManualInput,
   idempotencyKey: string | undefined,
+  link?: ManualLink,
 ): Promise<AppendResult<{ transaction: TransactionView }>> {
   requirePermission(principal, "points:adjust");
-  const idempotency = idempotencyFrom(idempotencyKey, "customers.points", { customerId, ...input });
+  const idempotency = idempotencyFrom(idempotencyKey, link?.operation ?? "customers.points", {
+    customerId,
+    ...input,
+    ...(link ? { refs: link.refs } : {}),
+  });
   if (input.occurredAt && Date.parse(input.occurredAt) > deps.clock().getTime() + CLOCK_SKEW_MS) {
     throw ValidationError.field("occurredAt", "cannot be in the future");
   }
@@ -58,7 +74,7 @@ export async function adjustPoints(
     merchantId: principal.merchantId,
     customerId,
     idempotency,
-    plan: () => ({
+    plan: async (customer, now) => ({
       entry: {
         type: "manual",
         points: input.points,
@@ -69,7 +85,9 @@ export async function adjustPoints(
         reason: input.reason,
         ...(input.note ? { note: input.note } : {}),
         ...(input.occurredAt ? { occurredAt: new Date(input.occurredAt).toISOString() } : {}),
+        ...(link ? { refs: link.refs } : {}),
       },
+      ...(link ? { extraItems: await link.extraItems(customer, now) } : {}),
       expiry,
       respond: (entry) => ({ status: 201, body: { transaction: transactionView(entry) } }),
     }),

@@ -7,9 +7,9 @@ import { LOCAL_PASS_TYPE_ID } from "../../infra/local/wallet.ts";
 import { listPassDevices } from "../../passes/apple/registrations.ts";
 import { signedAppleDownloadUrl } from "../../passes/download-links.ts";
 import { readPass } from "../../passes/pass-records.ts";
-import { opensslVerify, removeUnzippedPasses, unzipPkpass } from "../unit/passes/apple-pkpass-tools.ts";
 import { startTestStack, type TestStack } from "../support/test-stack.ts";
 import { appleCall, eventually, memberPass } from "../support/wallet.ts";
+import { opensslVerify, removeUnzippedPasses, unzipPkpass } from "../unit/passes/apple-pkpass-tools.ts";
 
 /** Apple's PassKit web service, status by status, through the local API Gateway. */
 
@@ -28,7 +28,8 @@ afterAll(async () => {
 
 const registrationPath = (device: string, serial = pass.serialNumber, passType = LOCAL_PASS_TYPE_ID) =>
   `/v1/devices/${device}/registrations/${passType}/${serial}`;
-const passPath = (serial = pass.serialNumber, passType = LOCAL_PASS_TYPE_ID) => `/v1/passes/${passType}/${serial}`;
+const passPath = (serial = pass.serialNumber, passType = LOCAL_PASS_TYPE_ID) =>
+  `/v1/passes/${passType}/${serial}`;
 const newDevice = () => randomUUID().replaceAll("-", "");
 
 /** Every way of not holding the pass's token; each must get the same 401. */
@@ -74,15 +75,22 @@ describe("POST /apple/v1/devices/…/registrations/…: register", () => {
       body: { pushToken: "token-x" },
     });
     expect(unknownSerial.status).toBe(401);
-    const otherPassType = await appleCall(stack, "POST", registrationPath(device, pass.serialNumber, "pass.other.type"), {
-      token: pass.authenticationToken,
-      body: { pushToken: "token-x" },
-    });
-    expect(otherPassType.status).toBe(401);
-    expect((await listPassDevices(stack.db, pass.serialNumber)).map((d) => d.deviceLibraryIdentifier)).not.toContain(
-      device,
+    const otherPassType = await appleCall(
+      stack,
+      "POST",
+      registrationPath(device, pass.serialNumber, "pass.other.type"),
+      {
+        token: pass.authenticationToken,
+        body: { pushToken: "token-x" },
+      },
     );
-    expect((await appleCall(stack, "GET", `/v1/devices/${device}/registrations/${LOCAL_PASS_TYPE_ID}`)).status).toBe(204);
+    expect(otherPassType.status).toBe(401);
+    expect(
+      (await listPassDevices(stack.db, pass.serialNumber)).map((d) => d.deviceLibraryIdentifier),
+    ).not.toContain(device);
+    expect(
+      (await appleCall(stack, "GET", `/v1/devices/${device}/registrations/${LOCAL_PASS_TYPE_ID}`)).status,
+    ).toBe(204);
   });
 
   it("answers 400 without a usable push token", async () => {
@@ -114,7 +122,11 @@ describe("GET /apple/v1/devices/…/registrations/{passType}: serials updated si
   });
 
   it("answers 204 for a device that registered nothing", async () => {
-    const response = await appleCall(stack, "GET", `/v1/devices/${newDevice()}/registrations/${LOCAL_PASS_TYPE_ID}`);
+    const response = await appleCall(
+      stack,
+      "GET",
+      `/v1/devices/${newDevice()}/registrations/${LOCAL_PASS_TYPE_ID}`,
+    );
     expect(response.status).toBe(204);
   });
 });
@@ -126,21 +138,24 @@ describe("GET and HEAD /apple/v1/passes/{passType}/{serial}: the latest pass", (
     expect(response.headers.get("content-type")).toBe("application/vnd.apple.pkpass");
     const lastModified = response.headers.get("last-modified") as string;
     const record = await readPass(stack.db, pass.serialNumber);
-    const customer = await stack.call("GET", `/v1/customers/${camille.id}`, { token: await stack.token("alice") });
+    const customer = await stack.call("GET", `/v1/customers/${camille.id}`, {
+      token: await stack.token("alice"),
+    });
     const updatedAt = record?.updatedAt ?? customer.body.customer.createdAt;
     expect(new Date(lastModified).getTime()).toBe(Math.floor(Date.parse(updatedAt) / 1000) * 1000);
 
     const at = { "if-modified-since": lastModified };
-    expect((await appleCall(stack, "GET", passPath(), { token: pass.authenticationToken, headers: at })).status).toBe(
-      304,
-    );
+    expect(
+      (await appleCall(stack, "GET", passPath(), { token: pass.authenticationToken, headers: at })).status,
+    ).toBe(304);
     const later = { "if-modified-since": new Date(Date.parse(lastModified) + 60_000).toUTCString() };
     expect(
       (await appleCall(stack, "GET", passPath(), { token: pass.authenticationToken, headers: later })).status,
     ).toBe(304);
     const earlier = { "if-modified-since": new Date(Date.parse(lastModified) - 1_000).toUTCString() };
     expect(
-      (await appleCall(stack, "GET", passPath(), { token: pass.authenticationToken, headers: earlier })).status,
+      (await appleCall(stack, "GET", passPath(), { token: pass.authenticationToken, headers: earlier }))
+        .status,
     ).toBe(200);
   });
 
@@ -149,7 +164,10 @@ describe("GET and HEAD /apple/v1/passes/{passType}/{serial}: the latest pass", (
     const bundle = await unzipPkpass(response.bytes);
     const wwdr = join(stack.wallet?.env.PASS_CERTIFICATES_DIR as string, "wwdr.pem");
     expect(opensslVerify(join(bundle.dir, "signature"), join(bundle.dir, "manifest.json"), wwdr)).toBe(0);
-    const manifest = JSON.parse((bundle.files.get("manifest.json") as Buffer).toString("utf8")) as Record<string, string>;
+    const manifest = JSON.parse((bundle.files.get("manifest.json") as Buffer).toString("utf8")) as Record<
+      string,
+      string
+    >;
     for (const [name, bytes] of bundle.files) {
       if (name === "manifest.json" || name === "signature") continue;
       expect(manifest[name], name).toBe(createHash("sha1").update(bytes).digest("hex"));
@@ -185,9 +203,10 @@ describe("GET and HEAD /apple/v1/passes/{passType}/{serial}: the latest pass", (
       expect((await appleCall(stack, "GET", passPath(), options)).status, what).toBe(401);
       expect((await appleCall(stack, "HEAD", passPath(), options)).status, what).toBe(401);
     }
-    expect((await appleCall(stack, "GET", passPath("pass_NOSUCHSERIAL"), { token: pass.authenticationToken })).status).toBe(
-      401,
-    );
+    expect(
+      (await appleCall(stack, "GET", passPath("pass_NOSUCHSERIAL"), { token: pass.authenticationToken }))
+        .status,
+    ).toBe(401);
   });
 });
 
@@ -204,19 +223,22 @@ describe("DELETE /apple/v1/devices/…/registrations/…: unregister", () => {
     const list = `/v1/devices/${device}/registrations/${LOCAL_PASS_TYPE_ID}`;
     expect((await appleCall(stack, "GET", list)).status).toBe(200);
 
-    expect((await appleCall(stack, "DELETE", registrationPath(device), { token: pass.authenticationToken })).status).toBe(
-      200,
-    );
+    expect(
+      (await appleCall(stack, "DELETE", registrationPath(device), { token: pass.authenticationToken }))
+        .status,
+    ).toBe(200);
     expect((await appleCall(stack, "GET", list)).status).toBe(204);
-    expect((await listPassDevices(stack.db, pass.serialNumber)).map((d) => d.deviceLibraryIdentifier)).not.toContain(
-      device,
-    );
+    expect(
+      (await listPassDevices(stack.db, pass.serialNumber)).map((d) => d.deviceLibraryIdentifier),
+    ).not.toContain(device);
   });
 });
 
 describe("POST /apple/v1/log", () => {
   it("answers 200", async () => {
-    const response = await appleCall(stack, "POST", "/v1/log", { body: { logs: ["Web service error: 503"] } });
+    const response = await appleCall(stack, "POST", "/v1/log", {
+      body: { logs: ["Web service error: 503"] },
+    });
     expect(response.status).toBe(200);
   });
 });
@@ -230,13 +252,17 @@ describe("GET /v1/passes/{serial}/apple.pkpass: the signed download link from en
     });
     expect(enrolled.status).toBe(201);
     const url = new URL(enrolled.body.pass.appleWalletUrl as string);
-    expect(url.origin + url.pathname).toMatch(new RegExp(`^${stack.baseUrl}/v1/passes/[^/]+/apple\\.pkpass$`));
+    expect(url.origin + url.pathname).toMatch(
+      new RegExp(`^${stack.baseUrl}/v1/passes/[^/]+/apple\\.pkpass$`),
+    );
 
     const download = await fetch(url);
     expect(download.status).toBe(200);
     expect(download.headers.get("content-type")).toBe("application/vnd.apple.pkpass");
     const bundle = await unzipPkpass(Buffer.from(await download.arrayBuffer()));
-    expect(bundle.passJson).toMatchObject({ serialNumber: decodeURIComponent(url.pathname.split("/")[3] as string) });
+    expect(bundle.passJson).toMatchObject({
+      serialNumber: decodeURIComponent(url.pathname.split("/")[3] as string),
+    });
 
     const tampered = new URL(url);
     tampered.searchParams.set("expires", String(Number(url.searchParams.get("expires")) + 1));

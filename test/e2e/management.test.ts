@@ -592,7 +592,8 @@ describe("programs", () => {
       name: "Double points",
       version: 1,
       rule: { kind: "purchase", currency: "JPY", points: 2, per: "100", rounding: "down" },
-      description: "2 points per 100 JPY spent, rounded down",
+      expiry: { kind: "none" },
+      description: "2 points per 100 JPY spent, rounded down; points do not expire",
       updatedAt: expect.any(String),
       updatedBy: DEMO.staff.alice.id,
     });
@@ -853,5 +854,31 @@ describe("another merchant", () => {
     expect((await put("/v1/roles/staff", { permissions: [...PERMISSIONS] }, mallory)).status).toBe(200);
     expect((await get("/v1/roles")).body).toEqual(before);
     expectProblem(await get("/v1/staff", bob), 403);
+  });
+});
+
+describe("program expiry settings", () => {
+  it("saves an expiry policy as part of a new version, and refuses a bad one", async () => {
+    const alice = await stack.token("alice");
+    const created = await stack.call("POST", "/v1/programs", {
+      token: alice,
+      headers: { "idempotency-key": `expiry-${Date.now()}` },
+      body: { name: "Expiring", rule: { kind: "visit", pointsPerVisit: 5, minMinutesBetweenVisits: 0 }, expiry: { kind: "rolling", days: 90 } },
+    });
+    expect(created.status).toBe(201);
+    expect(created.body.program).toMatchObject({ version: 1, expiry: { kind: "rolling", days: 90 } });
+    const updated = await stack.call("PUT", `/v1/programs/${created.body.program.id}`, {
+      token: alice,
+      body: { name: "Expiring", rule: { kind: "visit", pointsPerVisit: 5, minMinutesBetweenVisits: 0 }, expiry: { kind: "fixed", month: 12, day: 31 } },
+    });
+    expect(updated.body.program).toMatchObject({ version: 2, expiry: { kind: "fixed", month: 12, day: 31 } });
+    for (const expiry of [{ kind: "rolling", days: 0 }, { kind: "fixed", month: 2, day: 30 }, { kind: "sometimes" }]) {
+      const bad = await stack.call("PUT", `/v1/programs/${created.body.program.id}`, {
+        token: alice,
+        body: { name: "Expiring", rule: { kind: "visit", pointsPerVisit: 5, minMinutesBetweenVisits: 0 }, expiry },
+      });
+      expect(bad.status, JSON.stringify(expiry)).toBe(400);
+      expect(bad.body.errors[0].field).toMatch(/^expiry/);
+    }
   });
 });

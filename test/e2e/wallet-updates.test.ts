@@ -1,6 +1,5 @@
-import { randomUUID } from "node:crypto";
+import { createPublicKey, randomUUID } from "node:crypto";
 import { readFile } from "node:fs/promises";
-import { createPublicKey } from "node:crypto";
 import { decodeJwt, jwtVerify } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEMO } from "../../infra/local/seed.ts";
@@ -8,9 +7,9 @@ import { LOCAL_GOOGLE_ISSUER_ID, LOCAL_PASS_TYPE_ID } from "../../infra/local/wa
 import { listPassDevices } from "../../passes/apple/registrations.ts";
 import { SAVE_URL_PREFIX } from "../../passes/google/save-link.ts";
 import { googleIds } from "../../passes/member-pass.ts";
-import { removeUnzippedPasses } from "../unit/passes/apple-pkpass-tools.ts";
 import { startTestStack, type TestStack } from "../support/test-stack.ts";
 import { appleCall, eventually, memberPass, passBalance } from "../support/wallet.ts";
+import { removeUnzippedPasses } from "../unit/passes/apple-pkpass-tools.ts";
 
 const camille = DEMO.customers.camille;
 let stack: TestStack;
@@ -106,7 +105,9 @@ describe("a balance change reaches the member's wallets", () => {
     expect(refused.status).toBe(410);
     await eventually(
       async () =>
-        (await listPassDevices(stack.db, pass.serialNumber)).some((d) => d.pushToken === pushToken) ? undefined : true,
+        (await listPassDevices(stack.db, pass.serialNumber)).some((d) => d.pushToken === pushToken)
+          ? undefined
+          : true,
       5_000,
       "registration removed",
     );
@@ -126,14 +127,17 @@ describe("a balance change reaches the member's wallets", () => {
           (r) =>
             r.method === "PATCH" &&
             r.path === objectPath &&
-            (r.body as { loyaltyPoints?: { balance?: { int?: number } } }).loyaltyPoints?.balance?.int === balance,
+            (r.body as { loyaltyPoints?: { balance?: { int?: number } } }).loyaltyPoints?.balance?.int ===
+              balance,
         ),
       5_000,
       "Google patch",
     );
     expect(patch.status).toBe(200);
     expect(patch.body).toMatchObject({ notifyPreference: "NOTIFY_ON_UPDATE" });
-    expect(wallet().google.objects.get(objectId)).toMatchObject({ loyaltyPoints: { balance: { int: balance } } });
+    expect(wallet().google.objects.get(objectId)).toMatchObject({
+      loyaltyPoints: { balance: { int: balance } },
+    });
   });
 });
 
@@ -148,7 +152,9 @@ describe("enrolment links", () => {
     const url = enrolled.body.pass.googleWalletUrl as string;
     expect(url.startsWith(SAVE_URL_PREFIX)).toBe(true);
 
-    const account = JSON.parse(await readFile(wallet().env.GOOGLE_SERVICE_ACCOUNT_FILE as string, "utf8")) as {
+    const account = JSON.parse(
+      await readFile(wallet().env.GOOGLE_SERVICE_ACCOUNT_FILE as string, "utf8"),
+    ) as {
       private_key: string;
       client_email: string;
     };
@@ -161,10 +167,12 @@ describe("enrolment links", () => {
     const serial = (await memberPass(stack, DEMO.merchantId, enrolled.body.customer.id)).serialNumber;
     expect(payload).toMatchObject({
       typ: "savetowallet",
-      payload: { loyaltyObjects: [googleIds(LOCAL_GOOGLE_ISSUER_ID, DEMO.merchantId, serial)].map((ids) => ({
-        id: ids.objectId,
-        classId: ids.classId,
-      })) },
+      payload: {
+        loyaltyObjects: [googleIds(LOCAL_GOOGLE_ISSUER_ID, DEMO.merchantId, serial)].map((ids) => ({
+          id: ids.objectId,
+          classId: ids.classId,
+        })),
+      },
     });
     expect(decodeJwt(jwt).iat).toBeTypeOf("number");
   });

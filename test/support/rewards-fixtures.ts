@@ -174,3 +174,22 @@ export async function startLoyaltyStack(options: { issuer: boolean }): Promise<L
     },
   };
 }
+
+export interface RedemptionStack extends LoyaltyStack {
+  issuer: FakeCouponIssuer;
+  /** 100-point rewards at Paris: one whose coupons we keep, one whose coupons the fake shop keeps. */
+  rewards: { internal: { id: string; points: number }; external: { id: string; points: number } };
+}
+
+export async function startRedemptionStack(): Promise<RedemptionStack> {
+  const loyalty = await startLoyaltyStack({ issuer: true });
+  if (!loyalty.issuer) throw new Error("the fake coupon issuer did not start");
+  const internal = await loyalty.api.reward({ name: "Free coffee", points: 100 });
+  const external = await loyalty.api.reward({
+    name: "5 EUR off online",
+    points: 100,
+    discount: { kind: "fixed_amount", amount: "5", currency: "EUR" },
+    issuer: "external",
+  });
+  return { ...loyalty, issuer: loyalty.issuer, rewards: { internal, external } };
+}

@@ -131,7 +131,11 @@ export async function startTestStack(options: TestStackOptions = {}): Promise<Te
 }
 
 /** The wallet pieces with their files (dev certificates, keys, delivery logs) in a directory of their own. */
-async function startTestWallet(stack: LocalStack, tableName: string, options: TestStackOptions): Promise<LocalWallet> {
+async function startTestWallet(
+  stack: LocalStack,
+  tableName: string,
+  options: TestStackOptions,
+): Promise<LocalWallet> {
   const localDir = await mkdtemp(join(tmpdir(), "wallet-e2e-"));
   const wallet = await startLocalWallet({
     dynamoEndpoint: inject("dynamoEndpoint"),

@@ -1,5 +1,5 @@
-import { unzipPkpass } from "../unit/passes/apple-pkpass-tools.ts";
 import { readCustomer } from "../../shared/ledger/append.ts";
+import { unzipPkpass } from "../unit/passes/apple-pkpass-tools.ts";
 import type { TestStack } from "./test-stack.ts";
 
 /** What a device knows of a member's Apple pass: its serial and authentication token. */
@@ -36,7 +36,8 @@ export async function appleCall(
   });
   const bytes = Buffer.from(await response.arrayBuffer());
   let json: unknown;
-  if (response.headers.get("content-type")?.includes("json") && bytes.length > 0) json = JSON.parse(bytes.toString("utf8"));
+  if (response.headers.get("content-type")?.includes("json") && bytes.length > 0)
+    json = JSON.parse(bytes.toString("utf8"));
   return { status: response.status, headers: response.headers, bytes, json };
 }
 
@@ -47,7 +48,11 @@ export async function passBalance(pkpass: Buffer): Promise<unknown> {
 }
 
 /** Polls until `check` returns a value (not undefined), or fails after `timeoutMs`. */
-export async function eventually<T>(check: () => Promise<T | undefined>, timeoutMs = 5_000, what = "condition"): Promise<T> {
+export async function eventually<T>(
+  check: () => Promise<T | undefined>,
+  timeoutMs = 5_000,
+  what = "condition",
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await check();

@@ -1,37 +1,38 @@
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { App, type CfnResource, Stack } from "aws-cdk-lib";
-import { afterAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { AppFunction } from "../../../infra/stack/app-function.ts";
+import { bundleHandlers } from "../../../infra/stack/function-bundles.ts";
 import { stageSettings } from "../../../infra/stack/stage-config.ts";
 
-const outdir = mkdtempSync(join(tmpdir(), "loyalty-wallet-bundling-"));
-afterAll(() => rmSync(outdir, { recursive: true, force: true }));
-
 // The stack tests use stub code; this one bundles a real (small) handler the way `npm run synth` does.
-describe("esbuild bundling", () => {
+describe("bundling", () => {
   it("emits a minified ES module with a source map and require() for CommonJS dependencies", () => {
-    const app = new App({ outdir });
+    const app = new App();
     const stack = new Stack(app, "bundling");
+    const codeFor = bundleHandlers(["cognito-pre-token"]);
     const target = new AppFunction(stack, "PreToken", {
       handler: "cognito-pre-token",
       settings: stageSettings("dev"),
-      code: "esbuild",
+      code: codeFor("cognito-pre-token"),
     });
     const assembly = app.synth();
     const template = assembly.getStackByName("bundling").template as {
-      Resources: Record<string, { Type: string; Properties: { Handler?: string } }>;
+      Resources: Record<string, { Properties: { Handler?: string; Runtime?: string } }>;
     };
     const fn =
       template.Resources[stack.resolve((target.fn.node.defaultChild as CfnResource).logicalId) as string];
-    expect(fn?.Properties.Handler).toBe("index.handler");
+    expect(fn?.Properties).toMatchObject({ Handler: "index.handler", Runtime: "nodejs22.x" });
+
     const assets = readdirSync(assembly.directory).filter((name) => name.startsWith("asset."));
     expect(assets).toHaveLength(1);
     const assetDir = join(assembly.directory, assets[0] ?? "");
     const code = readFileSync(join(assetDir, "index.mjs"), "utf8");
     expect(code.startsWith("import { createRequire as __createRequire } from 'node:module';")).toBe(true);
-    expect(existsSync(join(assetDir, "index.mjs.map"))).toBe(true);
+    expect(code).toMatch(/export\s*\{[^}]*as handler/);
     expect(code).toContain("sourceMappingURL=index.mjs.map");
+    expect(existsSync(join(assetDir, "index.mjs.map"))).toBe(true);
+    expect(() => codeFor("scan-lookup")).toThrow(/not bundled/);
   }, 60_000);
 });

@@ -311,6 +311,15 @@ describe("functions", () => {
     }
   });
 
+  it("leave every stack well under CloudFormation's 500 resources, with route groups in nested stacks", () => {
+    const count = (template: Synthesized["template"]) =>
+      Object.keys(template.toJSON().Resources as object).length;
+    expect(full.nested.length).toBeGreaterThan(1);
+    expect(count(full.root)).toBeLessThan(150);
+    // A group gains about 8 resources per route; a group nearing the limit should be split by path.
+    for (const { template } of full.nested) expect(count(template)).toBeLessThan(300);
+  });
+
   it("use no AWS managed policy", () => {
     const roles = full.template.findResources("AWS::IAM::Role") as Resources;
     for (const role of Object.values(roles)) expect(role.Properties.ManagedPolicyArns).toBeUndefined();
@@ -526,6 +535,7 @@ describe("background functions", () => {
       Target: {
         Arn: { "Fn::GetAtt": [Match.stringLikeRegexp("^ExpiryJobFunction"), "Arn"] },
         RetryPolicy: Match.objectLike({ MaximumRetryAttempts: 2 }),
+        Input: JSON.stringify({ time: "<aws.scheduler.scheduled-time>" }),
       },
     });
   });
@@ -547,13 +557,18 @@ describe("alarms", () => {
     }
   });
 
-  it("watch the API 5xx rate and each function's errors and throttles", () => {
+  it("watch the API 5xx rate, each function's errors and Lambda throttles", () => {
     const names = alarmNames(dev.template);
     expect(names).toContain("loyalty-wallet-test-api-5xx-rate");
     for (const handler of [...ROUTES.map((r) => r.handler), "cognito-pre-token"]) {
       expect(names).toContain(`loyalty-wallet-test-${handler}-errors`);
-      expect(names).toContain(`loyalty-wallet-test-${handler}-throttles`);
     }
+    dev.template.hasResourceProperties("AWS::CloudWatch::Alarm", {
+      AlarmName: "loyalty-wallet-test-lambda-throttles",
+      Namespace: "AWS/Lambda",
+      MetricName: "Throttles",
+      Dimensions: Match.absent(),
+    });
     dev.template.hasResourceProperties("AWS::CloudWatch::Alarm", {
       AlarmName: "loyalty-wallet-test-api-5xx-rate",
       Metrics: Match.arrayWith([

@@ -1,5 +1,5 @@
 import { readFileSync } from "node:fs";
-import { App } from "aws-cdk-lib";
+import { App, NestedStack, type Stack } from "aws-cdk-lib";
 import { Template } from "aws-cdk-lib/assertions";
 import {
   LoyaltyWalletStack,
@@ -22,7 +22,52 @@ export interface SynthOptions extends Omit<LoyaltyWalletStackProps, "config"> {
 export interface Synthesized {
   app: App;
   stack: LoyaltyWalletStack;
+  /** The root stack's template with every nested stack's resources added, for assertions across both. */
   template: Template;
+  /** The root stack's own template. */
+  root: Template;
+  nested: { stack: NestedStack; template: Template }[];
+}
+
+type Json = unknown;
+
+/** Replaces each { Ref: parameter } with what the parent passes for it, so nested resources read as the root's. */
+function substitute(value: Json, parameters: Record<string, Json>): Json {
+  if (Array.isArray(value)) return value.map((item) => substitute(item, parameters));
+  if (value && typeof value === "object") {
+    const ref = (value as { Ref?: unknown }).Ref;
+    if (typeof ref === "string" && Object.keys(value).length === 1 && ref in parameters)
+      return parameters[ref];
+    return Object.fromEntries(
+      Object.entries(value).map(([key, item]) => [key, substitute(item, parameters)]),
+    );
+  }
+  return value;
+}
+
+/**
+ * The root's resources and every nested stack's, with nested parameters resolved: assertions can then
+ * compare a nested function's environment or policy with root resources directly. Logical ids are
+ * unique per template, and a clash would mean a lost resource.
+ */
+function mergedTemplate(
+  stack: Stack,
+  root: Template,
+  nested: readonly { stack: NestedStack; template: Template }[],
+): Template {
+  const json = structuredClone(root.toJSON()) as {
+    Resources: Record<string, { Properties?: { Parameters?: Record<string, Json> } }>;
+  };
+  for (const child of nested) {
+    const resourceId = stack.resolve(child.stack.nestedStackResource?.logicalId) as string;
+    const parameters = json.Resources[resourceId]?.Properties?.Parameters ?? {};
+    const resources = (child.template.toJSON() as { Resources: Record<string, Json> }).Resources;
+    for (const [id, resource] of Object.entries(resources)) {
+      if (id in json.Resources) throw new Error(`Logical id ${id} appears in two stacks`);
+      json.Resources[id] = substitute(resource, parameters) as (typeof json.Resources)[string];
+    }
+  }
+  return Template.fromJSON(json);
 }
 
 /** The whole stack with stub code: bundling is exercised by `npm run synth` and by one test of its own. */
@@ -35,7 +80,12 @@ export function synthStack(options: SynthOptions = {}): Synthesized {
     ...props,
     config: readStageConfig(app.node),
   });
-  return { app, stack, template: Template.fromStack(stack) };
+  const root = Template.fromStack(stack);
+  const nested = stack.node
+    .findAll()
+    .filter((construct): construct is NestedStack => NestedStack.isNestedStack(construct))
+    .map((nestedStack) => ({ stack: nestedStack, template: Template.fromStack(nestedStack as Stack) }));
+  return { app, stack, template: mergedTemplate(stack, root, nested), root, nested };
 }
 
 export type Resources = Record<

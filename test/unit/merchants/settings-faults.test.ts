@@ -38,6 +38,7 @@ const program = (version: number): Program => ({
 const settings = {
   name: "Points",
   rule: { kind: "visit" as const, pointsPerVisit: 50, minMinutesBetweenVisits: 0 },
+  expiry: { kind: "none" as const },
 };
 
 const transactKeys = (call: number) =>

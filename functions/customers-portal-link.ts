@@ -1,0 +1,25 @@
+import { z } from "zod";
+import { requirePermission } from "../shared/auth/principal.ts";
+import { notFound } from "../shared/errors.ts";
+import { readCustomer } from "../shared/ledger/append.ts";
+import { portalLink, revokePortalLinks } from "../shared/portal/access.ts";
+import { parse, staffHandler } from "./http/api.ts";
+import { publicBaseUrl, signingDeps } from "./http/customer.ts";
+import { CustomerPath } from "./http/params.ts";
+
+const Body = z.strictObject({ revoke: z.boolean().default(false) }).default({ revoke: false });
+
+/**
+ * POST /v1/customers/{customerId}/portal-link: a link to the customer's portal, e.g. to send them. With
+ * `revoke: true`, every earlier link stops working first (a lost phone, a link sent to the wrong person).
+ */
+export const handler = staffHandler(async (request, principal) => {
+  requirePermission(principal, "customers:write");
+  const { customerId } = parse(CustomerPath, request.event.pathParameters, "path");
+  const { revoke } = parse(Body, request.json(), "body");
+  const deps = signingDeps();
+  const member = { merchantId: principal.merchantId, customerId };
+  if (!(await readCustomer(deps.db, member.merchantId, customerId))) throw notFound("Customer");
+  if (revoke) await revokePortalLinks(deps.db, member, deps.clock());
+  return { status: 201, body: { portalUrl: await portalLink(deps, publicBaseUrl(request), member) } };
+});

@@ -1,0 +1,122 @@
+import { GetCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
+import { createLocalJWKSet, decodeJwt, jwtVerify } from "jose";
+import type { Db } from "../db/client.ts";
+import { customerPk, portalSk } from "../db/keys.ts";
+import { unauthorized } from "../errors.ts";
+import { currentKey, publicKeys, type SigningDeps, signCompactJws } from "../keys/signing-keys.ts";
+
+/**
+ * Customers reach their own data without a password, through a link holding a signed token. The token
+ * names the membership (merchant and customer) and the membership's portal version; it is signed with the
+ * merchant's portal key and never contains, nor is derived from, the pass's authentication token. Bumping
+ * the version (`revokePortalLinks`) makes every earlier link useless at once.
+ */
+
+export interface CustomerIdentity {
+  merchantId: string;
+  customerId: string;
+}
+
+const ISSUER = "loyalty-wallet";
+const AUDIENCE = "loyalty-wallet:portal";
+const ID = /^[A-Za-z0-9_-]{1,64}$/;
+
+const INVALID = "This portal link is not valid any more; ask the shop for a new one.";
+
+/** The version every valid link of this membership carries: 1 until the first revocation. */
+async function portalVersion(db: Db, merchantId: string, customerId: string): Promise<number> {
+  const { Item } = await db.client.send(
+    new GetCommand({
+      TableName: db.table,
+      Key: { pk: customerPk(merchantId, customerId), sk: portalSk() },
+      ConsistentRead: true,
+    }),
+  );
+  return typeof Item?.version === "number" ? Item.version : 1;
+}
+
+/** A token for the membership's current version; links made from it live until the next revocation. */
+export async function issuePortalToken(deps: SigningDeps, member: CustomerIdentity): Promise<string> {
+  const [version, key] = await Promise.all([
+    portalVersion(deps.db, member.merchantId, member.customerId),
+    currentKey(deps, member.merchantId, "portal"),
+  ]);
+  return signCompactJws(
+    deps,
+    member.merchantId,
+    key,
+    { typ: "JWT" },
+    {
+      iss: ISSUER,
+      aud: AUDIENCE,
+      sub: member.customerId,
+      mid: member.merchantId,
+      ver: version,
+      iat: Math.floor(deps.clock().getTime() / 1000),
+    },
+  );
+}
+
+/** Revokes every portal link of the membership; returns the new version. */
+export async function revokePortalLinks(db: Db, member: CustomerIdentity, now: Date): Promise<number> {
+  const { Attributes } = await db.client.send(
+    new UpdateCommand({
+      TableName: db.table,
+      Key: { pk: customerPk(member.merchantId, member.customerId), sk: portalSk() },
+      // An absent item is version 1, so the first revocation makes it 2.
+      UpdateExpression: "SET version = if_not_exists(version, :one) + :one, updatedAt = :now",
+      ExpressionAttributeValues: { ":one": 1, ":now": now.toISOString() },
+      ReturnValues: "UPDATED_NEW",
+    }),
+  );
+  return Attributes?.version as number;
+}
+
+/** The membership a token speaks for; a 401 for anything forged, altered, revoked or for another audience. */
+export async function verifyPortalToken(db: Db, token: string): Promise<CustomerIdentity> {
+  let claimed: Record<string, unknown>;
+  try {
+    claimed = decodeJwt(token);
+  } catch {
+    throw unauthorized(INVALID);
+  }
+  // The unverified merchant id only chooses which keys to check against; it must still be a plain id.
+  const merchantId = claimed.mid;
+  if (typeof merchantId !== "string" || !ID.test(merchantId)) throw unauthorized(INVALID);
+  const keys = await publicKeys(db, merchantId, "portal");
+  if (keys.length === 0) throw unauthorized(INVALID);
+  let payload: Record<string, unknown>;
+  try {
+    ({ payload } = await jwtVerify(token, createLocalJWKSet({ keys }), {
+      issuer: ISSUER,
+      audience: AUDIENCE,
+      algorithms: ["EdDSA"],
+      typ: "JWT",
+    }));
+  } catch {
+    throw unauthorized(INVALID);
+  }
+  const customerId = payload.sub;
+  if (payload.mid !== merchantId || typeof customerId !== "string" || !ID.test(customerId)) {
+    throw unauthorized(INVALID);
+  }
+  if (payload.ver !== (await portalVersion(db, merchantId, customerId))) throw unauthorized(INVALID);
+  return { merchantId, customerId };
+}
+
+/** The token travels in the fragment: browsers never send it to a server, so it stays out of access logs. */
+export const portalUrl = (apiBaseUrl: string, token: string) =>
+  `${apiBaseUrl.replace(/\/+$/, "")}/portal#t=${token}`;
+
+/**
+ * The member's portal link, e.g. for the pass's `portalUrl` (passes/apple/pass-view.ts). Every link made
+ * since the last revocation is equally valid (links carry no expiry), so rendering the pass again never
+ * breaks a link the customer saved; after a revocation the pass needs rendering again to show a live one.
+ */
+export async function portalLink(
+  deps: SigningDeps,
+  apiBaseUrl: string,
+  member: CustomerIdentity,
+): Promise<string> {
+  return portalUrl(apiBaseUrl, await issuePortalToken(deps, member));
+}

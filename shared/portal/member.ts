@@ -1,0 +1,70 @@
+import type { Db } from "../db/client.ts";
+import { notFound } from "../errors.ts";
+import { upcomingExpiries } from "../expiry/upcoming.ts";
+import { readCustomer } from "../ledger/append.ts";
+import { listEntries } from "../ledger/read.ts";
+import { getMerchant, listLocations, listPrograms } from "../merchants/directory.ts";
+import type { Customer, LedgerEntry } from "../model.ts";
+import { customerView, entryView } from "../views.ts";
+import type { CustomerIdentity } from "./access.ts";
+import { describeRuleIn, explainEntryIn } from "./explain.ts";
+
+/** What GET /v1/me and GET /v1/me/ledger show a customer: only their own membership, in their language. */
+
+export async function readMember(db: Db, member: CustomerIdentity): Promise<Customer> {
+  const customer = await readCustomer(db, member.merchantId, member.customerId);
+  if (!customer) throw notFound("Customer");
+  return customer;
+}
+
+/** Balance, upcoming expiries, and how each location earns points (the "right to know how points are computed"). */
+export async function memberOverview(db: Db, member: CustomerIdentity, now: Date) {
+  const [customer, merchant, locations, programs, expiries] = await Promise.all([
+    readMember(db, member),
+    getMerchant(db, member.merchantId),
+    listLocations(db, member.merchantId),
+    listPrograms(db, member.merchantId),
+    upcomingExpiries(db, member.merchantId, member.customerId, now),
+  ]);
+  if (!merchant) throw notFound("Customer");
+  return {
+    customer: customerView(customer),
+    merchant: { id: merchant.id, name: merchant.name },
+    upcomingExpiries: expiries,
+    locations: locations.map((location) => {
+      const program = programs.find((p) => p.id === location.programId);
+      return {
+        id: location.id,
+        name: location.name,
+        program: program
+          ? {
+              kind: program.rule.kind,
+              currency: program.rule.kind === "purchase" ? program.rule.currency : null,
+              description: describeRuleIn(program.rule, customer.locale),
+            }
+          : null,
+      };
+    }),
+  };
+}
+
+/** An entry with its explanation also in the customer's language (`explanation` stays as recorded). */
+export const memberEntryView = (entry: LedgerEntry, locale: Customer["locale"]) => ({
+  ...entryView(entry),
+  localizedExplanation: explainEntryIn(entry, locale),
+});
+
+export async function memberLedger(
+  db: Db,
+  member: CustomerIdentity,
+  page: { limit: number; cursor?: string },
+) {
+  const [customer, entries] = await Promise.all([
+    readMember(db, member),
+    listEntries(db, member.merchantId, member.customerId, page),
+  ]);
+  return {
+    entries: entries.entries.map((entry) => memberEntryView(entry, customer.locale)),
+    nextCursor: entries.nextCursor,
+  };
+}

@@ -1,0 +1,315 @@
+/**
+ * The portal's script: plain browser JavaScript, no framework, no build step. It reads the token from the
+ * link's fragment (never sent to a server), keeps it for the tab only, and talks to /v1/me with it.
+ * Kept as text because the API serves it inline (with its hash in the Content-Security-Policy); it is
+ * exercised in a real Chromium by test/e2e/portal-browser.test.ts.
+ */
+export const PORTAL_SCRIPT = String.raw`
+(function () {
+  "use strict";
+  var TEXT = {
+    fr: {
+      title: "Ma carte de fidélité", skip: "Aller au contenu", loading: "Chargement…",
+      noToken: "Ouvrez ce portail depuis le lien de votre carte de fidélité.",
+      invalid: "Ce lien n'est plus valide. Demandez-en un nouveau au magasin.",
+      failed: "Le service ne répond pas. Réessayez dans un instant.",
+      balance: "Solde", points: "points", expiries: "Prochaines expirations",
+      noExpiries: "Aucun point n'expire prochainement.", expiryLine: "{points} points expirent le {date}",
+      expiryInactivity: "{points} points expirent le {date} si vous n'en gagnez pas d'ici là",
+      rules: "Comment vous gagnez des points", history: "Historique", noHistory: "Aucune opération pour l'instant.",
+      balanceAfter: "solde après : {n}", more: "Voir plus",
+      claimTitle: "Des points manquent ?",
+      claimIntro: "Décrivez votre passage : nous vérifions d'abord s'il a déjà été crédité, puis le magasin examine votre demande.",
+      when: "Date et heure du passage", location: "Magasin", amount: "Montant du ticket (pour un achat)",
+      amountHint: "Par exemple 23,40", receipt: "Numéro de ticket (facultatif)", description: "Que s'est-il passé ?",
+      send: "Envoyer la réclamation", filed: "Réclamation envoyée.", myClaims: "Mes réclamations", noClaims: "Aucune réclamation.",
+      status_pending: "En attente", status_already_credited: "Déjà créditée", status_approved: "Acceptée", status_rejected: "Refusée",
+      m_already_credited: "Ces points ont déjà été crédités : {points} points le {date} à {place}. Si votre carte affiche un ancien solde, actualisez-la.",
+      m_amount_differs: "Un achat de {amount} a été crédité à ce moment-là ({points} points) : le montant saisi était peut-être faux. Le magasin va vérifier.",
+      m_other_location: "Votre passage a été enregistré à {place} et non à {claimed} ({points} points). Le magasin va vérifier.",
+      m_no_match: "Aucun passage n'a été enregistré à ce moment-là. Le magasin va vérifier.",
+      proposal: "Points proposés d'après les règles du magasin : {n}",
+      approved: "Acceptée : {n} points crédités.", rejected: "Refusée : {reason}",
+      receiptTaken: "Ce numéro de ticket a déjà fait l'objet d'une réclamation.", fix: "Vérifiez : {details}",
+      otherPlace: "un autre magasin",
+      statement: "Relevé vérifiable",
+      statementIntro: "Votre historique complet, signé par le magasin : chacun peut vérifier qu'aucune opération n'a été modifiée, supprimée ou déplacée (npm run verify-statement).",
+      download: "Télécharger mon relevé signé", profile: "Mes informations", name: "Nom", email: "E-mail",
+      phone: "Téléphone", language: "Langue", marketing: "J'accepte de recevoir les offres du magasin par e-mail",
+      save: "Enregistrer", saved: "Informations enregistrées.", security: "Sécurité du lien",
+      securityIntro: "Ce portail s'ouvre sans mot de passe, grâce au lien de votre carte. Si vous l'avez partagé par erreur, révoquez-le : tous les anciens liens cessent de fonctionner.",
+      newLink: "Révoquer mes liens et en créer un nouveau", newLinkDone: "Nouveau lien créé ; les anciens ne fonctionnent plus. Gardez celui-ci :"
+    },
+    en: {
+      title: "My loyalty card", skip: "Skip to content", loading: "Loading…",
+      noToken: "Open this portal from the link on your loyalty card.",
+      invalid: "This link is no longer valid. Ask the shop for a new one.",
+      failed: "The service is not answering. Try again in a moment.",
+      balance: "Balance", points: "points", expiries: "Upcoming expiries",
+      noExpiries: "No points expire soon.", expiryLine: "{points} points expire on {date}",
+      expiryInactivity: "{points} points expire on {date} unless you earn some before",
+      rules: "How you earn points", history: "History", noHistory: "Nothing here yet.",
+      balanceAfter: "balance after: {n}", more: "Show more",
+      claimTitle: "Missing points?",
+      claimIntro: "Tell us about your visit: we first check whether it was already credited, then the shop reviews your claim.",
+      when: "Date and time of the visit", location: "Shop", amount: "Receipt amount (for a purchase)",
+      amountHint: "For example 23.40", receipt: "Receipt number (optional)", description: "What happened?",
+      send: "Send the claim", filed: "Claim sent.", myClaims: "My claims", noClaims: "No claims.",
+      status_pending: "Pending", status_already_credited: "Already credited", status_approved: "Approved", status_rejected: "Rejected",
+      m_already_credited: "These points were already credited: {points} points on {date} at {place}. If your card shows an older balance, refresh it.",
+      m_amount_differs: "A purchase of {amount} was credited then ({points} points): the amount entered may have been wrong. The shop will check.",
+      m_other_location: "Your visit was recorded at {place}, not at {claimed} ({points} points). The shop will check.",
+      m_no_match: "No visit was recorded at that time. The shop will check.",
+      proposal: "Points proposed by the shop's rules: {n}",
+      approved: "Approved: {n} points credited.", rejected: "Rejected: {reason}",
+      receiptTaken: "This receipt number was already claimed.", fix: "Please check: {details}",
+      otherPlace: "another shop",
+      statement: "Verifiable statement",
+      statementIntro: "Your whole history, signed by the shop: anyone can check that no entry was altered, removed or moved (npm run verify-statement).",
+      download: "Download my signed statement", profile: "My details", name: "Name", email: "Email",
+      phone: "Phone", language: "Language", marketing: "I agree to receive the shop's offers by email",
+      save: "Save", saved: "Details saved.", security: "Link security",
+      securityIntro: "This portal opens without a password, through your card's link. If you shared it by mistake, revoke it: every earlier link stops working.",
+      newLink: "Revoke my links and make a new one", newLinkDone: "New link made; the earlier ones no longer work. Keep this one:"
+    }
+  };
+  var KEY = "loyalty-portal-token";
+  var lang = document.documentElement.lang === "en" ? "en" : "fr";
+  var me = null, cursor = null, claimKey = null;
+  var $ = function (id) { return document.getElementById(id); };
+  var t = function (key, values) {
+    return (TEXT[lang][key] || key).replace(/\{(\w+)\}/g, function (_, name) { return values && values[name] !== undefined ? values[name] : ""; });
+  };
+  var el = function (tag, className, text) {
+    var node = document.createElement(tag);
+    if (className) node.className = className;
+    if (text !== undefined) node.textContent = text;
+    return node;
+  };
+  var when = function (iso) {
+    return new Intl.DateTimeFormat(lang, { dateStyle: "medium", timeStyle: "short" }).format(new Date(iso));
+  };
+  var day = function (iso) { return new Intl.DateTimeFormat(lang, { dateStyle: "long" }).format(new Date(iso)); };
+  var placeName = function (id) {
+    var found = me && me.locations.filter(function (l) { return l.id === id; })[0];
+    return found ? found.name : t("otherPlace");
+  };
+  var signedPoints = function (n) { return (n > 0 ? "+" : "−") + Math.abs(n); };
+
+  var fragment = /(?:^#|&)t=([^&]+)/.exec(location.hash);
+  if (fragment) {
+    sessionStorage.setItem(KEY, decodeURIComponent(fragment[1]));
+    history.replaceState(null, "", location.pathname + location.search);
+  }
+  var token = sessionStorage.getItem(KEY);
+
+  function say(id, message, isError) {
+    var node = $(id);
+    node.textContent = message;
+    node.classList.toggle("error", Boolean(isError));
+  }
+
+  function api(method, path, body, headers) {
+    var init = { method: method, headers: Object.assign({ authorization: "Bearer " + token }, headers || {}) };
+    if (body !== undefined) {
+      init.headers["content-type"] = "application/json";
+      init.body = JSON.stringify(body);
+    }
+    return fetch(path, init).then(function (response) {
+      return response.text().then(function (text) {
+        var data = text ? JSON.parse(text) : null;
+        if (response.status === 401) {
+          sessionStorage.removeItem(KEY);
+          $("content").hidden = true;
+          say("status", t("invalid"), true);
+        }
+        return { status: response.status, ok: response.ok, body: data, headers: response.headers };
+      });
+    });
+  }
+
+  function problemText(result) {
+    var body = result.body || {};
+    if (result.status === 409 && body.field === "receiptNumber") return t("receiptTaken");
+    if (body.errors) return t("fix", { details: body.errors.map(function (e) { return e.field + " " + e.reason; }).join("; ") });
+    return body.detail || t("failed");
+  }
+
+  function translate() {
+    document.documentElement.lang = lang;
+    document.title = t("title") + (me ? " · " + me.merchant.name : "");
+    document.querySelectorAll("[data-t]").forEach(function (node) { node.textContent = t(node.getAttribute("data-t")); });
+  }
+
+  function renderOverview() {
+    $("merchant").textContent = me.merchant.name;
+    $("member").textContent = me.customer.name;
+    $("balance").textContent = String(me.customer.balance);
+    var expiries = $("expiries");
+    expiries.replaceChildren();
+    me.upcomingExpiries.forEach(function (e) {
+      var key = e.kind === "inactivity" ? "expiryInactivity" : "expiryLine";
+      expiries.append(el("li", "", t(key, { points: e.points, date: day(e.expiresAt) })));
+    });
+    $("no-expiries").hidden = me.upcomingExpiries.length > 0;
+    var rules = $("rules");
+    rules.replaceChildren();
+    me.locations.forEach(function (l) {
+      var item = el("li");
+      item.append(el("strong", "", l.name), el("p", "meta", l.program ? l.program.description : "—"));
+      rules.append(item);
+    });
+    var select = $("c-location");
+    select.replaceChildren();
+    me.locations.forEach(function (l) { var option = el("option", "", l.name); option.value = l.id; select.append(option); });
+    var form = $("profile-form");
+    form.elements.name.value = me.customer.name;
+    form.elements.email.value = me.customer.email || "";
+    form.elements.phone.value = me.customer.phone || "";
+    form.elements.locale.value = me.customer.locale;
+    form.elements.marketingConsent.checked = me.customer.marketingConsent;
+  }
+
+  function entryItem(entry) {
+    var item = el("li");
+    var row = el("div", "row");
+    row.append(el("span", "", entry.localizedExplanation), el("span", "pts " + (entry.points >= 0 ? "plus" : "minus"), signedPoints(entry.points)));
+    var meta = [when(entry.occurredAt || entry.createdAt)];
+    if (entry.locationId) meta.push(placeName(entry.locationId));
+    meta.push(t("balanceAfter", { n: entry.balanceAfter }));
+    item.append(row, el("p", "meta", meta.join(" · ")));
+    return item;
+  }
+
+  function loadHistory(reset) {
+    var query = "?limit=20" + (cursor && !reset ? "&cursor=" + encodeURIComponent(cursor) : "");
+    return api("GET", "/v1/me/ledger" + query).then(function (result) {
+      if (!result.ok) return;
+      var list = $("history");
+      if (reset) list.replaceChildren();
+      result.body.entries.forEach(function (entry) { list.append(entryItem(entry)); });
+      cursor = result.body.nextCursor;
+      $("more").hidden = !cursor;
+      $("no-history").hidden = list.children.length > 0;
+    });
+  }
+
+  function claimMessage(claim) {
+    var m = claim.match, e = m.entry, lines = [];
+    var values = e ? { points: e.points, date: when(e.at), place: placeName(e.locationId), claimed: placeName(claim.locationId),
+      amount: e.amount ? e.amount + " " + (e.currency || "") : "" } : {};
+    lines.push(t("m_" + m.outcome, values));
+    if (claim.status === "pending" && m.proposal) lines.push(t("proposal", { n: m.proposal.points }));
+    if (claim.status === "approved" && claim.decision) lines.push(t("approved", { n: claim.decision.points }));
+    if (claim.status === "rejected" && claim.decision) lines.push(t("rejected", { reason: claim.decision.reason }));
+    return lines;
+  }
+
+  function claimItem(claim) {
+    var item = el("li");
+    item.id = "claim-" + claim.id;
+    var row = el("div", "row");
+    var title = when(claim.occurredAt) + " · " + placeName(claim.locationId) + (claim.amount ? " · " + claim.amount + " " + (claim.currency || "") : "");
+    row.append(el("strong", "", title), el("span", "badge status-" + claim.status, t("status_" + claim.status)));
+    item.append(row);
+    claimMessage(claim).forEach(function (line) { item.append(el("p", "meta", line)); });
+    return item;
+  }
+
+  function loadClaims() {
+    return api("GET", "/v1/me/claims").then(function (result) {
+      if (!result.ok) return;
+      var list = $("claims");
+      list.replaceChildren();
+      result.body.claims.forEach(function (claim) { list.append(claimItem(claim)); });
+      $("no-claims").hidden = result.body.claims.length > 0;
+    });
+  }
+
+  function load() {
+    return api("GET", "/v1/me").then(function (result) {
+      if (result.status === 401) return;
+      if (!result.ok) { say("status", t("failed"), true); return; }
+      me = result.body;
+      lang = me.customer.locale;
+      translate();
+      renderOverview();
+      say("status", "");
+      $("content").hidden = false;
+      return Promise.all([loadHistory(true), loadClaims()]);
+    }, function () { say("status", t("failed"), true); });
+  }
+
+  $("claim-form").addEventListener("input", function () { claimKey = null; });
+  $("claim-form").addEventListener("submit", function (event) {
+    event.preventDefault();
+    var form = event.target, button = form.querySelector("button");
+    if (!form.reportValidity()) return;
+    var body = { occurredAt: new Date(form.elements.occurredAt.value).toISOString(), locationId: form.elements.locationId.value,
+      description: form.elements.description.value };
+    var amount = form.elements.amount.value.trim().replace(",", ".");
+    if (amount) body.amount = amount;
+    var receipt = form.elements.receiptNumber.value.trim();
+    if (receipt) body.receiptNumber = receipt;
+    // One key per claim as typed: sending it again after a network failure cannot file it twice.
+    claimKey = claimKey || crypto.randomUUID();
+    button.disabled = true;
+    api("POST", "/v1/me/claims", body, { "idempotency-key": claimKey }).then(function (result) {
+      button.disabled = false;
+      if (!result.ok) { say("claim-result", problemText(result), true); return; }
+      claimKey = null;
+      form.reset();
+      say("claim-result", t("filed") + " " + claimMessage(result.body.claim).join(" "));
+      return loadClaims();
+    }, function () { button.disabled = false; say("claim-result", t("failed"), true); });
+  });
+
+  $("profile-form").addEventListener("submit", function (event) {
+    event.preventDefault();
+    var f = event.target.elements, changes = {};
+    var text = function (name) { var v = f[name].value.trim(); return v === "" ? null : v; };
+    if (f.name.value.trim() && f.name.value.trim() !== me.customer.name) changes.name = f.name.value.trim();
+    if (text("email") !== me.customer.email) changes.email = text("email");
+    if (text("phone") !== me.customer.phone) changes.phone = text("phone");
+    if (f.locale.value !== me.customer.locale) changes.locale = f.locale.value;
+    if (f.marketingConsent.checked !== me.customer.marketingConsent) changes.marketingConsent = f.marketingConsent.checked;
+    if (Object.keys(changes).length === 0) { say("profile-result", t("saved")); return; }
+    api("PATCH", "/v1/me", changes).then(function (result) {
+      if (!result.ok) { say("profile-result", problemText(result), true); return; }
+      return load().then(function () { say("profile-result", t("saved")); });
+    });
+  });
+
+  $("more").addEventListener("click", function () { loadHistory(false); });
+
+  $("statement").addEventListener("click", function () {
+    fetch("/v1/me/statement", { headers: { authorization: "Bearer " + token } }).then(function (response) {
+      if (!response.ok) { say("statement-result", t("failed"), true); return; }
+      var name = (/filename="([^"]+)"/.exec(response.headers.get("content-disposition") || "") || [])[1] || "statement.json";
+      return response.blob().then(function (blob) {
+        var link = el("a");
+        link.href = URL.createObjectURL(blob);
+        link.download = name;
+        document.body.append(link);
+        link.click();
+        link.remove();
+        setTimeout(function () { URL.revokeObjectURL(link.href); }, 1000);
+      });
+    });
+  });
+
+  $("new-link").addEventListener("click", function () {
+    api("POST", "/v1/me/portal-link").then(function (result) {
+      if (!result.ok) return;
+      var fresh = /#t=([^&]+)/.exec(result.body.portalUrl);
+      if (fresh) { token = fresh[1]; sessionStorage.setItem(KEY, token); }
+      say("link-result", t("newLinkDone") + " " + result.body.portalUrl);
+    });
+  });
+
+  translate();
+  if (!token) { say("status", t("noToken"), true); return; }
+  say("status", t("loading"));
+  load();
+})();
+`;

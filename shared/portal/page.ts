@@ -1,0 +1,146 @@
+import { createHash } from "node:crypto";
+import type { Locale } from "./explain.ts";
+import { PORTAL_SCRIPT } from "./page-script.ts";
+import { PORTAL_STYLE } from "./page-style.ts";
+
+/**
+ * The customer portal: one small HTML page (no framework, no external request) with its style and script
+ * inline. The Content-Security-Policy allows exactly those two by hash, and nothing else: no other script,
+ * no framing, no form posting elsewhere, and requests only to this API.
+ */
+
+const sha256 = (text: string) => `'sha256-${createHash("sha256").update(text).digest("base64")}'`;
+
+export const PORTAL_CSP = [
+  "default-src 'none'",
+  `script-src ${sha256(PORTAL_SCRIPT)}`,
+  `style-src ${sha256(PORTAL_STYLE)}`,
+  "connect-src 'self'",
+  // The empty data: icon keeps browsers from asking for a /favicon.ico that does not exist.
+  "img-src 'self' data:",
+  "base-uri 'none'",
+  "form-action 'none'",
+  "frame-ancestors 'none'",
+].join("; ");
+
+/** The page in a language; the script switches to the customer's own once it knows them. */
+export function portalPage(locale: Locale): string {
+  return `<!doctype html>
+<html lang="${locale}">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="referrer" content="no-referrer">
+<link rel="icon" href="data:,">
+<title>${locale === "fr" ? "Ma carte de fidélité" : "My loyalty card"}</title>
+<style>${PORTAL_STYLE}</style>
+</head>
+<body>
+<a class="skip" href="#main" data-t="skip"></a>
+<header>
+<p class="merchant" id="merchant"></p>
+<h1 data-t="title"></h1>
+<p id="member"></p>
+</header>
+<main id="main" tabindex="-1">
+<p id="status" class="notice" role="status" aria-live="polite"></p>
+<div id="content" hidden>
+<section class="balance" aria-labelledby="balance-h">
+<h2 id="balance-h" data-t="balance"></h2>
+<p><span id="balance" class="big"></span> <span data-t="points"></span></p>
+</section>
+<section aria-labelledby="expiries-h">
+<h2 id="expiries-h" data-t="expiries"></h2>
+<ul id="expiries"></ul>
+<p id="no-expiries" class="hint" data-t="noExpiries"></p>
+</section>
+<section aria-labelledby="rules-h">
+<h2 id="rules-h" data-t="rules"></h2>
+<ul id="rules"></ul>
+</section>
+<section aria-labelledby="history-h">
+<h2 id="history-h" data-t="history"></h2>
+<ol id="history"></ol>
+<p id="no-history" class="hint" data-t="noHistory" hidden></p>
+<button id="more" class="secondary" type="button" data-t="more" hidden></button>
+</section>
+<section aria-labelledby="claim-h">
+<h2 id="claim-h" data-t="claimTitle"></h2>
+<p class="hint" data-t="claimIntro"></p>
+<form id="claim-form">
+<label for="c-when" data-t="when"></label>
+<input id="c-when" name="occurredAt" type="datetime-local" required>
+<label for="c-location" data-t="location"></label>
+<select id="c-location" name="locationId" required></select>
+<label for="c-amount" data-t="amount"></label>
+<input id="c-amount" name="amount" inputmode="decimal" autocomplete="off" pattern="[0-9]+([.,][0-9]{1,3})?" aria-describedby="c-amount-hint">
+<p id="c-amount-hint" class="hint" data-t="amountHint"></p>
+<label for="c-receipt" data-t="receipt"></label>
+<input id="c-receipt" name="receiptNumber" autocomplete="off" maxlength="64">
+<label for="c-description" data-t="description"></label>
+<textarea id="c-description" name="description" required maxlength="1000"></textarea>
+<button type="submit" data-t="send"></button>
+<p id="claim-result" class="notice" role="status" aria-live="polite"></p>
+</form>
+<h3 data-t="myClaims"></h3>
+<ul id="claims"></ul>
+<p id="no-claims" class="hint" data-t="noClaims" hidden></p>
+</section>
+<section aria-labelledby="statement-h">
+<h2 id="statement-h" data-t="statement"></h2>
+<p class="hint" data-t="statementIntro"></p>
+<button id="statement" type="button" data-t="download"></button>
+<p id="statement-result" class="notice" role="status" aria-live="polite"></p>
+</section>
+<section aria-labelledby="profile-h">
+<h2 id="profile-h" data-t="profile"></h2>
+<form id="profile-form">
+<label for="p-name" data-t="name"></label>
+<input id="p-name" name="name" autocomplete="name" required maxlength="120">
+<label for="p-email" data-t="email"></label>
+<input id="p-email" name="email" type="email" autocomplete="email" maxlength="254">
+<label for="p-phone" data-t="phone"></label>
+<input id="p-phone" name="phone" type="tel" autocomplete="tel" maxlength="40">
+<label for="p-locale" data-t="language"></label>
+<select id="p-locale" name="locale"><option value="fr" lang="fr">Français</option><option value="en" lang="en">English</option></select>
+<label class="check"><input id="p-marketing" name="marketingConsent" type="checkbox"> <span data-t="marketing"></span></label>
+<button type="submit" data-t="save"></button>
+<p id="profile-result" class="notice" role="status" aria-live="polite"></p>
+</form>
+</section>
+<section aria-labelledby="security-h">
+<h2 id="security-h" data-t="security"></h2>
+<p class="hint" data-t="securityIntro"></p>
+<button id="new-link" class="secondary" type="button" data-t="newLink"></button>
+<p id="link-result" class="notice" role="status" aria-live="polite"></p>
+</section>
+</div>
+</main>
+<script>${PORTAL_SCRIPT}</script>
+</body>
+</html>
+`;
+}
+
+/** fr or en from Accept-Language (the first of the two it names, by preference), else `fallback`. */
+export function localeFromAcceptLanguage(header: string | undefined, fallback: Locale): Locale {
+  const ranked = (header ?? "")
+    .split(",")
+    .map((part, index) => {
+      const [tag = "", ...params] = part.trim().split(";");
+      const q = Number(
+        params
+          .find((p) => p.trim().startsWith("q="))
+          ?.trim()
+          .slice(2) ?? "1",
+      );
+      return { base: tag.toLowerCase().split("-")[0], q: Number.isFinite(q) ? q : 0, index };
+    })
+    .filter(
+      (entry): entry is { base: Locale; q: number; index: number } =>
+        entry.base === "fr" || entry.base === "en",
+    )
+    .filter((entry) => entry.q > 0)
+    .sort((a, b) => b.q - a.q || a.index - b.index);
+  return ranked[0]?.base ?? fallback;
+}

@@ -1,0 +1,41 @@
+import { mkdirSync, writeFileSync } from "node:fs";
+import { cpus, totalmem } from "node:os";
+import { join } from "node:path";
+import { benchCapacity } from "./capacity.ts";
+import { benchColdStart } from "./cold-start.ts";
+import { benchEarn } from "./earn.ts";
+import { benchExpiry } from "./expiry.ts";
+import { benchPasses } from "./passes.ts";
+import { toMarkdown } from "./report.ts";
+
+/**
+ * `npm run bench`: every figure is measured in this run, beside its baseline from the same run, and
+ * written to test/bench/results/latest.json and latest.md. Nothing here is asserted: timing belongs
+ * to reports, not to tests. `BENCH_ONLY=earn,passes` runs some sections.
+ */
+const only = process.env.BENCH_ONLY?.split(",");
+const sections: Record<string, () => unknown> = {
+  coldStart: benchColdStart,
+  passes: benchPasses,
+  capacity: benchCapacity,
+  expiry: benchExpiry,
+  earn: benchEarn,
+};
+
+const results: Record<string, unknown> = {
+  measuredAt: new Date().toISOString(),
+  machine: { cpus: cpus().length, cpu: cpus()[0]?.model, memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version },
+};
+for (const [name, run] of Object.entries(sections)) {
+  if (only && !only.includes(name)) continue;
+  const t0 = performance.now();
+  process.stderr.write(`bench: ${name}…\n`);
+  results[name] = await run();
+  process.stderr.write(`bench: ${name} done in ${Math.round((performance.now() - t0) / 1000)} s\n`);
+}
+const dir = join(process.cwd(), "test", "bench", "results");
+mkdirSync(dir, { recursive: true });
+writeFileSync(join(dir, "latest.json"), `${JSON.stringify(results, null, 2)}\n`);
+const markdown = toMarkdown(results);
+writeFileSync(join(dir, "latest.md"), markdown);
+console.log(markdown);

@@ -1,0 +1,205 @@
+import { existsSync } from "node:fs";
+import { mkdir, mkdtemp, readFile, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { type BrowserContext, chromium, type Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { DEMO } from "../../infra/local/seed.ts";
+import { verifyStatement } from "../../shared/statements/verify.ts";
+import { earn, enrolCustomer, portalLinkFor } from "../support/portal.ts";
+import { startTestStack, type TestStack } from "../support/test-stack.ts";
+
+/**
+ * The portal in a real headless Chromium (Debian's package, driven by playwright-core: no browser download).
+ * Without /usr/bin/chromium the suite is skipped locally, with a message; in CI it fails.
+ */
+const CHROMIUM = "/usr/bin/chromium";
+const available = existsSync(CHROMIUM);
+if (!available) {
+  const message = `${CHROMIUM} is missing: install Debian's chromium package (apt-get install -y chromium; .ci/run does it)`;
+  if (process.env.CI) throw new Error(message);
+  console.warn(`portal browser tests skipped: ${message}`);
+}
+
+const SCREENSHOTS = new URL("./__screenshots__/", import.meta.url).pathname;
+const camille = DEMO.customers.camille;
+let stack: TestStack;
+let profile: string;
+let browser: BrowserContext;
+
+beforeAll(async () => {
+  if (!available) return;
+  stack = await startTestStack();
+  profile = await mkdtemp(join(tmpdir(), "portal-chromium-"));
+  await mkdir(SCREENSHOTS, { recursive: true });
+  [browser] = await Promise.all([
+    // A fresh profile every run: nothing cached or stored from an earlier one.
+    chromium.launchPersistentContext(profile, {
+      executablePath: CHROMIUM,
+      headless: true,
+      locale: "fr-FR",
+      timezoneId: "Europe/Paris",
+      viewport: { width: 480, height: 900 },
+      args: [
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+      ],
+    }),
+    earn(stack, { customerId: camille.id, locationId: "paris-01", type: "purchase", amount: "23.40", currency: "EUR" }),
+  ]);
+});
+afterAll(async () => {
+  await browser?.close();
+  await stack?.close();
+  if (profile) await rm(profile, { recursive: true, force: true });
+});
+
+/** The page opened from a portal link, once the member's data is shown. */
+async function open(link: string): Promise<Page> {
+  const page = await browser.newPage();
+  await page.goto(link);
+  await page.locator("#content").waitFor({ state: "visible" });
+  // The history arrives after the overview: either its first entry or the "nothing yet" line.
+  await page.locator("#history li, #no-history:not([hidden])").first().waitFor();
+  return page;
+}
+
+/** The page updates after requests of its own: wait for it, with room for a busy test machine. */
+const poll = <T>(read: () => Promise<T>) => expect.poll(read, { timeout: 10_000 });
+
+/** A datetime-local value `minutes` ago, in the browser's time zone. */
+const localTime = (page: Page, minutes: number) =>
+  page.evaluate((m) => {
+    const d = new Date(Date.now() - m * 60_000);
+    d.setMinutes(d.getMinutes() - d.getTimezoneOffset());
+    return d.toISOString().slice(0, 16);
+  }, minutes);
+
+interface ClaimForm {
+  minutesAgo: number;
+  location: string;
+  amount?: string;
+  receipt?: string;
+}
+
+/** Fills the claim form as a customer would and sends it; returns what the page then says. */
+async function sendClaim(page: Page, claim: ClaimForm): Promise<string> {
+  const before = await page.locator("#claim-result").textContent();
+  await page.getByLabel("Date et heure du passage").fill(await localTime(page, claim.minutesAgo));
+  await page.getByLabel("Magasin", { exact: true }).selectOption(claim.location);
+  if (claim.amount) await page.getByLabel("Montant du ticket (pour un achat)").fill(claim.amount);
+  if (claim.receipt) await page.getByLabel("Numéro de ticket (facultatif)").fill(claim.receipt);
+  await page.getByLabel("Que s'est-il passé ?").fill("Le passage n'a pas été scanné");
+  await page.getByRole("button", { name: "Envoyer la réclamation" }).click();
+  await poll(() => page.locator("#claim-result").textContent()).not.toBe(before);
+  return (await page.locator("#claim-result").textContent()) ?? "";
+}
+
+describe.runIf(available)("the customer portal in Chromium", () => {
+  it("shows the balance, expiries, earning rules and the explained history in French", async () => {
+    const page = await open(await portalLinkFor(stack, camille.id));
+    expect(page.url()).toBe(`${stack.baseUrl}/portal`);
+    expect(await page.getAttribute("html", "lang")).toBe("fr");
+    expect(await page.locator("h1").textContent()).toBe("Ma carte de fidélité");
+    expect(await page.locator("#merchant").textContent()).toBe("Café Démo");
+    expect(await page.locator("#balance").textContent()).toBe("23");
+    expect(await page.locator("#rules").textContent()).toContain(
+      "1 point par tranche de 1,00 EUR dépensée, arrondi à l'inférieur",
+    );
+    const expiries = await page.locator("#expiries li").count();
+    expect(expiries > 0 || (await page.locator("#no-expiries").isVisible())).toBe(true);
+    expect(await page.locator("#history li").first().textContent()).toContain(
+      "23,40 EUR × 1 point par 1,00 EUR = 23,4, arrondi à l'inférieur → 23 points",
+    );
+    await page.screenshot({ path: join(SCREENSHOTS, "portal-fr.png"), fullPage: true });
+    await page.close();
+  });
+
+  it("files claims, shows what the ledger says about each, and the decision once it is made", async () => {
+    const page = await open(await portalLinkFor(stack, camille.id));
+    const credited = await sendClaim(page, { minutesAgo: 30, location: "paris-01", amount: "23,40" });
+    expect(credited).toMatch(/^Réclamation envoyée\. Ces points ont déjà été crédités : 23 points le .+ à Paris 01\./);
+    const pending = await sendClaim(page, { minutesAgo: 6 * 60, location: "paris-01", amount: "12,00", receipt: "T-881" });
+    expect(pending).toBe(
+      "Réclamation envoyée. Aucun passage n'a été enregistré à ce moment-là. Le magasin va vérifier. Points proposés d'après les règles du magasin : 12",
+    );
+    await poll(() => page.locator("#claims li").count()).toBe(2);
+    expect(await page.locator("#claims .badge").allTextContents()).toEqual(["En attente", "Déjà créditée"]);
+    // The same receipt again: the form says so, and nothing is filed.
+    const again = await sendClaim(page, { minutesAgo: 60, location: "paris-01", amount: "12,00", receipt: "t-881" });
+    expect(again).toBe("Ce numéro de ticket a déjà fait l'objet d'une réclamation.");
+    expect(await page.locator("#claims li").count()).toBe(2);
+
+    const alice = await stack.token("alice");
+    const queue = await stack.call("GET", "/v1/claims?status=pending", { token: alice });
+    const claimId = queue.body.claims.find((c: { receiptNumber: string }) => c.receiptNumber === "T-881").id;
+    const approved = await stack.call("POST", `/v1/claims/${claimId}/approve`, {
+      token: alice,
+      body: {},
+      headers: { "idempotency-key": `approve-${claimId}` },
+    });
+    expect(approved.status).toBe(201);
+    await page.reload();
+    await page.locator(`#claim-${claimId}`).waitFor();
+    expect(await page.locator(`#claim-${claimId}`).textContent()).toContain("Acceptée : 12 points crédités.");
+    expect(await page.locator("#balance").textContent()).toBe("35");
+    expect(await page.locator("#history li").first().textContent()).toContain("Réclamation acceptée : +12 points");
+    await page.locator("#claims").screenshot({ path: join(SCREENSHOTS, "portal-fr-claims.png") });
+    await page.close();
+  });
+
+  it("downloads a signed statement that verifies against the merchant's published keys", async () => {
+    const page = await open(await portalLinkFor(stack, camille.id));
+    const [download] = await Promise.all([
+      page.waitForEvent("download"),
+      page.getByRole("button", { name: "Télécharger mon relevé signé" }).click(),
+    ]);
+    expect(download.suggestedFilename()).toMatch(/^statement-demo-\d{4}-\d{2}-\d{2}\.json$/);
+    const document = JSON.parse(await readFile(await download.path(), "utf8"));
+    const keys = (await stack.call("GET", "/v1/merchants/demo/jwks.json")).body;
+    expect(await verifyStatement(document, keys)).toMatchObject({ valid: true });
+    await page.close();
+  });
+
+  it("speaks English to an English customer, labels every field, and switches language from the profile", async () => {
+    const id = await enrolCustomer(stack, { name: "Dana Smith", locale: "en" });
+    const page = await open(await portalLinkFor(stack, id));
+    expect(await page.getAttribute("html", "lang")).toBe("en");
+    expect(await page.locator("h1").textContent()).toBe("My loyalty card");
+    expect(await page.locator("#no-history").textContent()).toBe("Nothing here yet.");
+    // Every field has a label the browser associates with it (what screen readers announce).
+    const fields = page.locator("input, select, textarea");
+    for (const field of await fields.all()) {
+      expect(await field.evaluate((node) => (node as unknown as { labels: unknown[] }).labels.length)).toBe(1);
+    }
+    await page.screenshot({ path: join(SCREENSHOTS, "portal-en.png"), fullPage: true });
+    await page.keyboard.press("Tab");
+    expect(await page.locator(":focus").textContent()).toBe("Skip to content");
+
+    await page.getByLabel("Language").selectOption("fr");
+    await page.getByRole("button", { name: "Save" }).click();
+    await poll(() => page.locator("#profile-result").textContent()).toBe("Informations enregistrées.");
+    expect(await page.locator("h1").textContent()).toBe("Ma carte de fidélité");
+    expect(await page.getAttribute("html", "lang")).toBe("fr");
+    await page.close();
+  });
+
+  it("tells the customer, in their browser's language, that a revoked link no longer works", async () => {
+    const id = await enrolCustomer(stack, { name: "Rémi Révoqué" });
+    const old = await portalLinkFor(stack, id);
+    await portalLinkFor(stack, id, true);
+    const page = await browser.newPage();
+    await page.goto(old);
+    await poll(() => page.locator("#status").textContent()).toBe(
+      "Ce lien n'est plus valide. Demandez-en un nouveau au magasin.",
+    );
+    expect(await page.locator("#content").isHidden()).toBe(true);
+    await page.close();
+  });
+});
