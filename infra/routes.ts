@@ -27,6 +27,8 @@ export const ROUTES: readonly RouteDefinition[] = [
   { method: "GET", path: "/v1/customers/{customerId}/audit", handler: "customers-audit", auth: "staff" },
   { method: "POST", path: "/v1/customers/{customerId}/points", handler: "customers-points", auth: "staff" },
   { method: "GET", path: "/v1/activity", handler: "activity-list", auth: "staff" },
+  { method: "GET", path: "/v1/settings", handler: "settings-get", auth: "staff" },
+  { method: "PATCH", path: "/v1/settings", handler: "settings-update", auth: "staff" },
   { method: "GET", path: "/v1/customers/{customerId}/ledger", handler: "customers-ledger", auth: "staff" },
   {
     method: "GET",

@@ -1,5 +1,6 @@
 import type { Permission } from "./auth/permissions.ts";
 import type { ExpiryPolicy } from "./expiry/policy.ts";
+import type { Moment } from "./notifications/outbox.ts";
 import type { EarnRule } from "./programs/rules.ts";
 
 /** The shapes stored in the table and returned by the domain, without their storage keys. */
@@ -14,6 +15,8 @@ export interface Merchant {
   expiry?: ExpiryPolicy;
   /** The merchant's own choice of permissions per role; roles not listed keep the defaults. */
   rolePermissions?: Partial<Record<Role, Permission[]>>;
+  /** Which Moments customers are told about; a Moment not listed is on. */
+  moments?: Partial<Record<Moment, boolean>>;
   createdAt: string;
 }
 

@@ -1,0 +1,56 @@
+import { UpdateCommand } from "@aws-sdk/lib-dynamodb";
+import { type Principal, requirePermission } from "../auth/principal.ts";
+import type { Db } from "../db/client.ts";
+import { merchantPk, merchantSk } from "../db/keys.ts";
+import { setExpression } from "../db/set-expression.ts";
+import { notFound } from "../errors.ts";
+import { type ExpiryPolicy, NO_EXPIRY } from "../expiry/policy.ts";
+import type { Merchant } from "../model.ts";
+import { MOMENTS, type Moment } from "../notifications/outbox.ts";
+import { getMerchant } from "./directory.ts";
+
+export interface MerchantSettings {
+  name?: string;
+  /** Expiry of points credited outside a program (manual points without a location, refunds). */
+  expiry?: ExpiryPolicy;
+  moments?: Partial<Record<Moment, boolean>>;
+}
+
+/** A Moment is on unless the merchant switched it off. */
+export const momentEnabled = (merchant: Pick<Merchant, "moments"> | undefined, moment: Moment) =>
+  merchant?.moments?.[moment] !== false;
+
+export function settingsView(merchant: Merchant) {
+  return {
+    id: merchant.id,
+    name: merchant.name,
+    country: merchant.country,
+    currency: merchant.currency,
+    expiry: merchant.expiry ?? NO_EXPIRY,
+    moments: Object.fromEntries(MOMENTS.map((moment) => [moment, momentEnabled(merchant, moment)])),
+  };
+}
+
+export async function readSettings(db: Db, principal: Principal) {
+  requirePermission(principal, "programs:manage");
+  const merchant = await getMerchant(db, principal.merchantId);
+  if (!merchant) throw notFound("Merchant");
+  return settingsView(merchant);
+}
+
+/** Changes what was sent; a default expiry change, like a program's, reaches only points credited after it. */
+export async function updateSettings(db: Db, principal: Principal, settings: MerchantSettings) {
+  requirePermission(principal, "programs:manage");
+  const merchant = await getMerchant(db, principal.merchantId);
+  if (!merchant) throw notFound("Merchant");
+  const moments = settings.moments ? { ...merchant.moments, ...settings.moments } : undefined;
+  await db.client.send(
+    new UpdateCommand({
+      TableName: db.table,
+      Key: { pk: merchantPk(principal.merchantId), sk: merchantSk() },
+      ...setExpression({ name: settings.name, expiry: settings.expiry, moments }),
+      ConditionExpression: "attribute_exists(pk)",
+    }),
+  );
+  return settingsView({ ...merchant, ...settings, ...(moments ? { moments } : {}) } as Merchant);
+}
