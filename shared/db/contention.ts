@@ -27,9 +27,9 @@ export interface Backoff extends BackoffPolicy {
 
 /** Writers that collided on one customer spread out instead of colliding again in lockstep. */
 export const defaultBackoff: Backoff = {
-  maxAttempts: 10,
+  maxAttempts: 15,
   baseMs: 8,
-  capMs: 250,
+  capMs: 300,
   jitter: "full",
   sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
   random: Math.random,
