@@ -42,9 +42,9 @@ export class OperationalAlarms extends Construct {
   }
 
   /**
-   * Throttles of every function at once. No function reserves concurrency, so a throttle can only come
-   * from the account's (regional) concurrency limit, which they all share: one alarm says it all, and
-   * keeps the stack clear of CloudFormation's 500-resource limit as functions are added.
+   * Throttles of every function at once (the account-wide metric, so other stacks in the account and
+   * region count too). No function reserves concurrency, so a throttle can only come from the
+   * account's concurrency limit, which they all share: one alarm says it all.
    */
   watchThrottles(): void {
     this.add(this, "lambda-throttles", "lambda-throttles", {

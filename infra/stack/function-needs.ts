@@ -66,6 +66,8 @@ export const FUNCTION_NEEDS: Readonly<Record<string, FunctionNeeds>> = {
   "programs-update": { table: "readWrite" },
   "roles-list": { table: "read" },
   "roles-update": { table: "readWrite" },
+  "settings-get": { table: "read" },
+  "settings-update": { table: "readWrite" },
   // Apple's PassKit web service and the "Add to Apple Wallet" link.
   "apple-register-device": { table: "readWrite", wallet: true },
   // Removes both sides of the registration.

@@ -87,7 +87,9 @@ export function matchClaim(
     .filter((entry) => isVisitCredit(entry) && Math.abs(entryTime(entry) - at) <= MATCH_WINDOW_MS)
     .sort((a, b) => Math.abs(entryTime(a) - at) - Math.abs(entryTime(b) - at));
   // A hand credit without a location was made for the customer at that time, wherever it was.
-  const here = near;
+  const here = near.filter(
+    (entry) => entry.locationId === claim.locationId || entry.locationId === undefined,
+  );
   const elsewhere = near.filter((entry) => !here.includes(entry));
   const isPurchase = (entry: LedgerEntry) => entry.type === "purchase";
   const found = (

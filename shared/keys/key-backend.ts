@@ -79,9 +79,15 @@ export function tableKeyBackend(db: Db, clock: Clock): KeyBackend {
  */
 export function keyBackend(db: Db, clock: Clock, env: NodeJS.ProcessEnv = process.env): KeyBackend {
   if (env.DYNAMODB_ENDPOINT) return tableKeyBackend(db, clock);
-  throw new Error(
-    "no signing-key backend is configured for this deployment (see shared/keys/key-backend.ts)",
-  );
+  throw new NoKeyBackendError();
+}
+
+/** This deployment cannot sign (yet): what can do without a signature (a pass's portal link) does. */
+export class NoKeyBackendError extends Error {
+  constructor() {
+    super("no signing-key backend is configured for this deployment (see shared/keys/key-backend.ts)");
+    this.name = "NoKeyBackendError";
+  }
 }
 
 let memo: { db: Db; backend: KeyBackend } | undefined;

@@ -1,8 +1,10 @@
 import { GetCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import { createLocalJWKSet, decodeJwt, jwtVerify } from "jose";
+import type { Clock } from "../clock.ts";
 import type { Db } from "../db/client.ts";
 import { customerPk, portalSk } from "../db/keys.ts";
 import { unauthorized } from "../errors.ts";
+import { NoKeyBackendError, runtimeKeyBackend } from "../keys/key-backend.ts";
 import { currentKey, publicKeys, type SigningDeps, signCompactJws } from "../keys/signing-keys.ts";
 
 /**
@@ -119,4 +121,21 @@ export async function portalLink(
   member: CustomerIdentity,
 ): Promise<string> {
   return portalUrl(apiBaseUrl, await issuePortalToken(deps, member));
+}
+
+/**
+ * For the pass renderer: the member's portal link with this container's key backend, or undefined where
+ * the deployment cannot sign yet (the pass then simply shows no link).
+ */
+export async function memberPortalUrl(
+  deps: { db: Db; clock: Clock },
+  apiBaseUrl: string,
+  member: CustomerIdentity,
+): Promise<string | undefined> {
+  try {
+    return await portalLink({ ...deps, backend: runtimeKeyBackend(deps.db, deps.clock) }, apiBaseUrl, member);
+  } catch (error) {
+    if (error instanceof NoKeyBackendError) return undefined;
+    throw error;
+  }
 }

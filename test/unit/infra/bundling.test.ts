@@ -1,17 +1,21 @@
-import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { App, type CfnResource, Stack } from "aws-cdk-lib";
-import { describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { AppFunction } from "../../../infra/stack/app-function.ts";
 import { bundleHandlers } from "../../../infra/stack/function-bundles.ts";
 import { stageSettings } from "../../../infra/stack/stage-config.ts";
 
+const outdir = mkdtempSync(join(tmpdir(), "loyalty-wallet-bundling-test-"));
+afterAll(() => rmSync(outdir, { recursive: true, force: true }));
+
 // The stack tests use stub code; this one bundles a real (small) handler the way `npm run synth` does.
 describe("bundling", () => {
   it("emits a minified ES module with a source map and require() for CommonJS dependencies", () => {
-    const app = new App();
+    const app = new App({ outdir: join(outdir, "cdk.out") });
     const stack = new Stack(app, "bundling");
-    const codeFor = bundleHandlers(["cognito-pre-token"]);
+    const codeFor = bundleHandlers(["cognito-pre-token"], join(outdir, "bundles"));
     const target = new AppFunction(stack, "PreToken", {
       handler: "cognito-pre-token",
       settings: stageSettings("dev"),
