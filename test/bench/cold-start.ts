@@ -21,7 +21,7 @@ interface TemplateResource {
  * Node takes to load it (module initialisation, the part of a cold start the code controls).
  */
 export function benchColdStart() {
-  execFileSync("npx", ["cdk", "synth", "--quiet"], { cwd: ROOT, stdio: "ignore" });
+  execFileSync("npx", ["cdk", "synth", "--quiet"], { cwd: ROOT, stdio: ["ignore", "ignore", "inherit"] });
   const templateFile = readdirSync(OUT).find((f) => f.endsWith(".template.json"));
   if (!templateFile) throw new Error("cdk synth produced no template");
   const template = JSON.parse(readFileSync(join(OUT, templateFile), "utf8")) as { Resources: Record<string, TemplateResource> };

@@ -5,6 +5,7 @@ import { benchCapacity } from "./capacity.ts";
 import { benchColdStart } from "./cold-start.ts";
 import { benchEarn } from "./earn.ts";
 import { benchExpiry } from "./expiry.ts";
+import { benchFreshness } from "./freshness.ts";
 import { benchPasses } from "./passes.ts";
 import { toMarkdown } from "./report.ts";
 
@@ -19,6 +20,7 @@ const sections: Record<string, () => unknown> = {
   passes: benchPasses,
   capacity: benchCapacity,
   expiry: benchExpiry,
+  freshness: benchFreshness,
   earn: benchEarn,
 };
 
