@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { passesUpdatedSince } from "../passes/apple/web-service.ts";
-import { appleWallet } from "../passes/wallet-runtime.ts";
+import { appleWalletConfig } from "../passes/wallet-config.ts";
 import { runtimeDeps } from "../shared/runtime.ts";
 import { apiHandler, parse } from "./http/api.ts";
 import { DevicePath } from "./http/apple-params.ts";
@@ -12,7 +12,7 @@ const Query = z.object({ passesUpdatedSince: z.string().max(64).optional() });
  * device's passes changed. No authorization: Apple makes the device id the shared secret.
  */
 export const handler = apiHandler(async (request) => {
-  appleWallet();
+  appleWalletConfig();
   const path = parse(DevicePath, request.event.pathParameters, "path");
   const query = parse(Query, request.event.queryStringParameters, "query");
   const changed = await passesUpdatedSince(runtimeDeps().db, { ...path, ...query });

@@ -8,7 +8,10 @@ import { RecordId } from "./http/params.ts";
 const Body = z.strictObject({
   occurredAt: z.iso.datetime({ offset: true }),
   locationId: RecordId,
-  amount: z.string().max(32).optional(),
+  amount: z
+    .string()
+    .regex(/^\d{1,12}(\.\d{1,4})?$/, "must be a decimal number such as 23.40")
+    .optional(),
   currency: z
     .string()
     .regex(/^[A-Z]{3}$/, "must be an ISO 4217 code such as EUR")

@@ -2,7 +2,10 @@ import { createHmac, timingSafeEqual } from "node:crypto";
 import type { Customer } from "../shared/model.ts";
 import { createSaveToGoogleWalletUrl } from "./google/save-link.ts";
 import { googleIds } from "./member-pass.ts";
-import { type WalletRuntime, walletRuntime } from "./wallet-runtime.ts";
+import { lazily } from "../shared/lazily.ts";
+import type { ServiceAccountKey } from "./google/service-account.ts";
+import { type WalletConfig, walletConfig } from "./wallet-config.ts";
+import { loadLinkKey, loadServiceAccount } from "./wallet-secrets.ts";
 
 /**
  * "Add to Apple Wallet" and "Save to Google Wallet" links for a member. The Apple one is a URL to the
@@ -50,32 +53,31 @@ export function verifyAppleDownload(
   return given.length === expected.length && timingSafeEqual(given, expected);
 }
 
+/** What signing both links takes: the configuration and two secrets, each loaded on first use. */
+export interface LinkSigning {
+  config: WalletConfig;
+  linkKey?: () => Promise<Buffer>;
+  googleServiceAccount?: () => Promise<ServiceAccountKey>;
+}
+
 /** Both links for a member; each is null when its wallet is not configured here. */
 export async function walletLinksFor(
-  runtime: WalletRuntime | undefined,
+  signing: LinkSigning | undefined,
   customer: Pick<Customer, "merchantId" | "passSerial">,
   now: Date,
 ): Promise<WalletLinks> {
   const links: WalletLinks = { appleWalletUrl: null, googleWalletUrl: null };
-  if (!runtime) return links;
-  if (runtime.apple && runtime.linkKey) {
-    const expiresAt = new Date(now.getTime() + runtime.config.linkTtlSeconds * 1000);
-    links.appleWalletUrl = signedAppleDownloadUrl(
-      runtime.config.apiBaseUrl,
-      await runtime.linkKey(),
-      customer.passSerial,
-      expiresAt,
-    );
+  if (!signing) return links;
+  const { config } = signing;
+  if (config.apple && signing.linkKey) {
+    const expiresAt = new Date(now.getTime() + config.linkTtlSeconds * 1000);
+    links.appleWalletUrl = signedAppleDownloadUrl(config.apiBaseUrl, await signing.linkKey(), customer.passSerial, expiresAt);
   }
-  if (runtime.google) {
-    const { classId, objectId } = googleIds(
-      runtime.google.config.issuerId,
-      customer.merchantId,
-      customer.passSerial,
-    );
+  if (config.google && signing.googleServiceAccount) {
+    const { classId, objectId } = googleIds(config.google.issuerId, customer.merchantId, customer.passSerial);
     links.googleWalletUrl = await createSaveToGoogleWalletUrl({
-      serviceAccount: await runtime.google.serviceAccount(),
-      origins: runtime.google.config.origins,
+      serviceAccount: await signing.googleServiceAccount(),
+      origins: config.google.origins,
       objects: [{ id: objectId, classId }],
       now: () => now,
     });
@@ -83,6 +85,27 @@ export async function walletLinksFor(
   return links;
 }
 
+// Enrolment signs links but renders and pushes nothing: it loads the two secrets itself rather than the
+// wallet runtime, which would pull the pass renderer and both wallet clients into its bundle.
+let signingFor: { config: WalletConfig; signing: LinkSigning } | undefined;
+
+function linkSigning(): LinkSigning | undefined {
+  const config = walletConfig();
+  if (!config) return undefined;
+  if (signingFor?.config !== config) {
+    const { linkKey, google } = config;
+    signingFor = {
+      config,
+      signing: {
+        config,
+        ...(linkKey ? { linkKey: lazily(() => loadLinkKey(linkKey)) } : {}),
+        ...(google ? { googleServiceAccount: lazily(() => loadServiceAccount(google.serviceAccount)) } : {}),
+      },
+    };
+  }
+  return signingFor.signing;
+}
+
 /** For enrolment: the links, from this container's wallet configuration. */
 export const walletLinks = (customer: Pick<Customer, "merchantId" | "passSerial">, now: Date) =>
-  walletLinksFor(walletRuntime(), customer, now);
+  walletLinksFor(linkSigning(), customer, now);

@@ -1,3 +1,4 @@
+import { notFound } from "../shared/errors.ts";
 /**
  * Where the wallet pieces find their identifiers, endpoints and keys: read from the environment once
  * per container (Lambda's configuration on AWS, infra/local/wallet.ts locally). Secrets are named
@@ -112,4 +113,14 @@ export function walletConfig(): WalletConfig | undefined {
 /** For the local stack, which sets the environment after starting its recorders, and for tests. */
 export function resetWalletConfig(): void {
   cached = undefined;
+}
+
+/**
+ * The Apple configuration alone, for routes that check a pass's token but render or push nothing:
+ * importing it does not pull the renderer, APNs or Google clients into their bundles.
+ */
+export function appleWalletConfig(): AppleWalletConfig {
+  const apple = walletConfig()?.apple;
+  if (!apple) throw notFound("Apple Wallet web service");
+  return apple;
 }

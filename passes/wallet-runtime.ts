@@ -1,4 +1,5 @@
 import { notFound } from "../shared/errors.ts";
+import { lazily } from "../shared/lazily.ts";
 import { logger } from "../shared/logger.ts";
 import { type ApnsClient, createApnsClient } from "./apple/apns/client.ts";
 import { type ApplePassRenderer, createApplePassRenderer } from "./apple/render-pass.ts";
@@ -28,18 +29,6 @@ export interface WalletRuntime {
   linkKey?: () => Promise<Buffer>;
   /** Closes the APNs connection, if one was opened. */
   close(): Promise<void>;
-}
-
-/** Memoises a promise; a failure is forgotten, so the next invocation tries again (e.g. a secret not yet readable). */
-export function lazily<T>(make: () => Promise<T>): () => Promise<T> {
-  let pending: Promise<T> | undefined;
-  return () => {
-    pending ??= make().catch((error: unknown) => {
-      pending = undefined;
-      throw error;
-    });
-    return pending;
-  };
 }
 
 export function createWalletRuntime(config: WalletConfig): WalletRuntime {

@@ -6,6 +6,7 @@ import type * as lambda from "aws-cdk-lib/aws-lambda";
 import * as logs from "aws-cdk-lib/aws-logs";
 import { Construct } from "constructs";
 import type { RouteDefinition } from "../routes.ts";
+import { ACCESS_TOKEN_SCOPE } from "./staff-auth.ts";
 import type { StageSettings } from "./stage-config.ts";
 
 export interface LoyaltyHttpApiProps {
@@ -94,7 +95,9 @@ export class LoyaltyHttpApi extends Construct {
       httpApi: this.httpApi,
       routeKey: apigwv2.HttpRouteKey.with(route.path, apigwv2.HttpMethod[route.method]),
       integration: new HttpLambdaIntegration(`${id}-Integration`, fn),
-      authorizer: route.auth === "staff" ? this.staffAuthorizer : new apigwv2.HttpNoneAuthorizer(),
+      ...(route.auth === "staff"
+        ? { authorizer: this.staffAuthorizer, authorizationScopes: [ACCESS_TOKEN_SCOPE] }
+        : { authorizer: new apigwv2.HttpNoneAuthorizer() }),
     });
     if (route.auth === "none") {
       Validations.of(httpRoute).acknowledge({

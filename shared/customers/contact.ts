@@ -1,4 +1,6 @@
 import { type CountryCode, parsePhoneNumberFromString } from "libphonenumber-js";
+import { conflict, ValidationError } from "../errors.ts";
+import type { ContactField } from "./index-items.ts";
 
 /**
  * Contact details are stored normalised, so "06 12 34 56 78" and "+33 6 12 34 56 78" are one number
@@ -32,3 +34,27 @@ export function nameTokens(name: string): string[] {
 export function looksLikePhone(text: string): boolean {
   return /^\+?[\d\s().-]{6,}$/.test(text.trim()) && (text.match(/\d/g)?.length ?? 0) >= 6;
 }
+
+/** Normalised contact details, or a 400 naming each field that cannot be one. */
+export function normalizeContact(
+  input: { phone?: string | null; email?: string | null },
+  country: string,
+): { phone?: string | null; email?: string | null } {
+  const problems: { field: string; reason: string }[] = [];
+  const out: { phone?: string | null; email?: string | null } = {};
+  if (input.phone !== undefined) {
+    out.phone = input.phone === null ? null : normalizePhone(input.phone, country);
+    if (out.phone === undefined) problems.push({ field: "phone", reason: `is not a valid phone number (region ${country})` });
+  }
+  if (input.email !== undefined) {
+    out.email = input.email === null ? null : normalizeEmail(input.email);
+    if (out.email === undefined) problems.push({ field: "email", reason: "is not a valid email address" });
+  }
+  if (problems.length > 0) throw new ValidationError(problems);
+  return out;
+}
+
+export const contactTaken = (field: ContactField) =>
+  conflict(`This ${field === "phone" ? "phone number" : "email address"} is already used by another customer.`, {
+    field,
+  });

@@ -2,7 +2,7 @@ import { type WalletLinks, walletLinks } from "../../passes/download-links.ts";
 import type { Clock } from "../clock.ts";
 import type { Db } from "../db/client.ts";
 import { barcodePk, barcodeSk, customerPk, passPk, passSk, profileSk } from "../db/keys.ts";
-import { conflict, notFound, ValidationError } from "../errors.ts";
+import { notFound } from "../errors.ts";
 import { newId, randomCode, randomToken } from "../ids.ts";
 import type { Idempotency } from "../idempotency.ts";
 import { type IdempotentResult, idempotentWrite, type TransactItem } from "../idempotent-write.ts";
@@ -10,7 +10,7 @@ import { GENESIS_HASH } from "../ledger/hash-chain.ts";
 import { getMerchant } from "../merchants/directory.ts";
 import type { Customer } from "../model.ts";
 import { type CustomerView, customerView } from "../views.ts";
-import { normalizeEmail, normalizePhone } from "./contact.ts";
+import { contactTaken, normalizeContact } from "./contact.ts";
 import { type ContactField, claimContact, renameItems } from "./index-items.ts";
 
 export interface Enrolment {
@@ -23,30 +23,6 @@ export interface Enrolment {
   id?: string;
   barcode?: string;
 }
-
-/** Normalised contact details, or a 400 naming each field that cannot be one. */
-export function normalizeContact(
-  input: { phone?: string | null; email?: string | null },
-  country: string,
-): { phone?: string | null; email?: string | null } {
-  const problems: { field: string; reason: string }[] = [];
-  const out: { phone?: string | null; email?: string | null } = {};
-  if (input.phone !== undefined) {
-    out.phone = input.phone === null ? null : normalizePhone(input.phone, country);
-    if (out.phone === undefined) problems.push({ field: "phone", reason: `is not a valid phone number (region ${country})` });
-  }
-  if (input.email !== undefined) {
-    out.email = input.email === null ? null : normalizeEmail(input.email);
-    if (out.email === undefined) problems.push({ field: "email", reason: "is not a valid email address" });
-  }
-  if (problems.length > 0) throw new ValidationError(problems);
-  return out;
-}
-
-export const contactTaken = (field: ContactField) =>
-  conflict(`This ${field === "phone" ? "phone number" : "email address"} is already used by another customer.`, {
-    field,
-  });
 
 /**
  * Creates the membership with an empty ledger. The barcode, the pass serial, the phone number and the

@@ -9,7 +9,7 @@ import { readCustomer } from "../ledger/append.ts";
 import { getMerchant } from "../merchants/directory.ts";
 import type { Customer } from "../model.ts";
 import { customerView } from "../views.ts";
-import { contactTaken, normalizeContact } from "./enrol.ts";
+import { contactTaken, normalizeContact } from "./contact.ts";
 import { type ContactField, claimContact, releaseContact, renameItems } from "./index-items.ts";
 
 export interface CustomerChanges {

@@ -111,6 +111,16 @@ export const dueSk = (dueAt: string, merchantId: string, customerId: string) =>
 /** Notifications waiting for delivery; the sort key is the dedupe key, so a notification is written once. */
 export const notificationSk = (dedupeKey: string) => `NOTIFY#${dedupeKey}`;
 export const NOTIFICATION_PREFIX = "NOTIFY#";
+/**
+ * The delivery record of a notification caused by a ledger entry (the entry itself is its outbox):
+ * one per Moment and entry, so a redelivered stream record finds it and sends nothing twice.
+ */
+export const deliverySk = (moment: string, entryId: string) => `DELIVERY#${moment}:${entryId}`;
+/** A customer's notifications, newest first (gsi2, sorted by activitySk): delivery records and outbox items. */
+export const customerNotificationsPk = (merchantId: string, customerId: string) =>
+  `MERCHANT#${merchantId}#CUSTOMER#${customerId}#NOTIFICATIONS`;
+/** Whether the customer's email address bounced; apart from the profile, whose writes update the pass. */
+export const emailStatusSk = () => "#EMAIL_STATUS";
 
 export const jobCheckpointPk = (job: string) => `JOB#${job}`;
 export const jobCheckpointSk = () => "#CHECKPOINT";

@@ -1,5 +1,5 @@
 import type { Db } from "../db/client.ts";
-import { customerPk, notificationSk } from "../db/keys.ts";
+import { activitySk, customerNotificationsPk, customerPk, notificationSk } from "../db/keys.ts";
 import type { TransactItem } from "../idempotent-write.ts";
 
 /**
@@ -27,6 +27,11 @@ export interface OutboxNotification {
   createdAt: string;
 }
 
+/** Lists a customer's notifications newest first (gsi2); set on outbox items and delivery records alike. */
+export function notificationIndexKeys(merchantId: string, customerId: string, createdAt: string, dedupeKey: string) {
+  return { gsi2pk: customerNotificationsPk(merchantId, customerId), gsi2sk: activitySk(createdAt, dedupeKey) };
+}
+
 export function outboxItem(db: Db, merchantId: string, customerId: string, notification: OutboxNotification): TransactItem {
   return {
     Put: {
@@ -37,6 +42,8 @@ export function outboxItem(db: Db, merchantId: string, customerId: string, notif
         merchantId,
         customerId,
         ...notification,
+        // Listed with the customer's notifications while still waiting for the stream handler.
+        ...notificationIndexKeys(merchantId, customerId, notification.createdAt, notification.dedupeKey),
         status: "pending",
         attempts: 0,
       },

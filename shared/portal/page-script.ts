@@ -95,6 +95,9 @@ export const PORTAL_SCRIPT = String.raw`
     return found ? found.name : t("otherPlace");
   };
   var signedPoints = function (n) { return (n > 0 ? "+" : "−") + Math.abs(n); };
+  var money = function (amount, currency) {
+    return (lang === "fr" ? amount.replace(".", ",") : amount) + (currency ? " " + currency : "");
+  };
 
   var fragment = /(?:^#|&)t=([^&]+)/.exec(location.hash);
   if (fragment) {
@@ -196,12 +199,13 @@ export const PORTAL_SCRIPT = String.raw`
 
   function claimMessage(claim) {
     var m = claim.match, e = m.entry, lines = [];
+    // Once decided, the decision is what matters; until then, what the ledger said about the claim.
+    if (claim.status === "approved") return [t("approved", { n: claim.decision.points })];
+    if (claim.status === "rejected") return [t("rejected", { reason: claim.decision.reason })];
     var values = e ? { points: e.points, date: when(e.at), place: placeName(e.locationId), claimed: placeName(claim.locationId),
-      amount: e.amount ? e.amount + " " + (e.currency || "") : "" } : {};
+      amount: e.amount ? money(e.amount, e.currency) : "" } : {};
     lines.push(t("m_" + m.outcome, values));
     if (claim.status === "pending" && m.proposal) lines.push(t("proposal", { n: m.proposal.points }));
-    if (claim.status === "approved" && claim.decision) lines.push(t("approved", { n: claim.decision.points }));
-    if (claim.status === "rejected" && claim.decision) lines.push(t("rejected", { reason: claim.decision.reason }));
     return lines;
   }
 
@@ -209,7 +213,7 @@ export const PORTAL_SCRIPT = String.raw`
     var item = el("li");
     item.id = "claim-" + claim.id;
     var row = el("div", "row");
-    var title = when(claim.occurredAt) + " · " + placeName(claim.locationId) + (claim.amount ? " · " + claim.amount + " " + (claim.currency || "") : "");
+    var title = when(claim.occurredAt) + " · " + placeName(claim.locationId) + (claim.amount ? " · " + money(claim.amount, claim.currency) : "");
     row.append(el("strong", "", title), el("span", "badge status-" + claim.status, t("status_" + claim.status)));
     item.append(row);
     claimMessage(claim).forEach(function (line) { item.append(el("p", "meta", line)); });

@@ -24,11 +24,24 @@ async function member(locale: "fr" | "en" = "fr") {
 }
 
 const file = (token: string, body: Record<string, unknown>, key: string = randomUUID()) =>
-  asCustomer(stack, token, "POST", "/v1/me/claims", { description: "My points did not arrive", ...body }, {
-    "idempotency-key": key,
-  });
+  asCustomer(
+    stack,
+    token,
+    "POST",
+    "/v1/me/claims",
+    { description: "My points did not arrive", ...body },
+    {
+      "idempotency-key": key,
+    },
+  );
 
-const decide = (claimId: string, action: "approve" | "reject", body: unknown = {}, token = alice, key = randomUUID()) =>
+const decide = (
+  claimId: string,
+  action: "approve" | "reject",
+  body: unknown = {},
+  token = alice,
+  key = randomUUID(),
+) =>
   stack.call("POST", `/v1/claims/${claimId}/${action}`, { token, body, headers: { "idempotency-key": key } });
 
 const purchase = (customerId: string, locationId: string, amount: string) =>
@@ -52,7 +65,13 @@ describe("matching a claim against the ledger before anyone looks at it", () => 
       status: "already_credited",
       match: {
         outcome: "already_credited",
-        entry: { id: earned.body.transaction.id, points: 23, locationId: "paris-01", amount: "23.40", currency: "EUR" },
+        entry: {
+          id: earned.body.transaction.id,
+          points: 23,
+          locationId: "paris-01",
+          amount: "23.40",
+          currency: "EUR",
+        },
       },
     });
     expect(claim.body.claim.match.proposal).toBeUndefined();
@@ -64,7 +83,10 @@ describe("matching a claim against the ledger before anyone looks at it", () => 
     const { id, token } = await member();
     await earn(stack, { customerId: id, locationId: "lyon-01", type: "visit" });
     const claim = await file(token, { occurredAt: minutesAgo(90), locationId: "lyon-01" });
-    expect(claim.body.claim).toMatchObject({ status: "already_credited", match: { entry: { type: "visit" } } });
+    expect(claim.body.claim).toMatchObject({
+      status: "already_credited",
+      match: { entry: { type: "visit" } },
+    });
   });
 
   it("says when the visit was scanned at another location, and proposes what the claimed one gives, less what was credited", async () => {
@@ -93,7 +115,11 @@ describe("matching a claim against the ledger before anyone looks at it", () => 
 
   it("proposes the points the location's rule gives for the claimed amount when nothing was credited", async () => {
     const { token } = await member();
-    const purchaseClaim = await file(token, { occurredAt: minutesAgo(60), locationId: "paris-01", amount: "23.40" });
+    const purchaseClaim = await file(token, {
+      occurredAt: minutesAgo(60),
+      locationId: "paris-01",
+      amount: "23.40",
+    });
     expect(purchaseClaim.body.claim).toMatchObject({
       status: "pending",
       currency: "EUR",
@@ -116,7 +142,11 @@ describe("matching a claim against the ledger before anyone looks at it", () => 
   it("ignores entries outside the time window", async () => {
     const { id, token } = await member();
     await purchase(id, "paris-01", "23.40");
-    const claim = await file(token, { occurredAt: minutesAgo(6 * 60), locationId: "paris-01", amount: "23.40" });
+    const claim = await file(token, {
+      occurredAt: minutesAgo(6 * 60),
+      locationId: "paris-01",
+      amount: "23.40",
+    });
     expect(claim.body.claim.match.outcome).toBe("no_match");
   });
 });
@@ -125,7 +155,12 @@ describe("filing a claim", () => {
   it("refuses the same receipt number twice (409), whoever claims it, in any spelling", async () => {
     const first = await member();
     const second = await member();
-    const body = { occurredAt: minutesAgo(30), locationId: "paris-01", amount: "12.00", receiptNumber: "r-0042 7" };
+    const body = {
+      occurredAt: minutesAgo(30),
+      locationId: "paris-01",
+      amount: "12.00",
+      receiptNumber: "r-0042 7",
+    };
     const key = randomUUID();
     const filed = await file(first.token, body, key);
     expect(filed.status).toBe(201);
@@ -152,6 +187,7 @@ describe("filing a claim", () => {
     ["a time over a year ago", { occurredAt: "2020-01-01T10:00:00Z" }, "occurredAt"],
     ["an unknown location", { locationId: "nowhere" }, "locationId"],
     ["too many decimals", { amount: "12.345" }, "amount"],
+    ["an amount that is no number", { amount: "douze" }, "amount"],
     ["another currency", { amount: "12.00", currency: "USD" }, "currency"],
     ["no description", { description: "" }, "description"],
     ["an unknown field", { points: 100 }, "points"],
@@ -185,14 +221,17 @@ describe("the merchant's review", () => {
     expect(ids.indexOf(first.body.claim.id)).toBeLessThan(ids.indexOf(second.body.claim.id));
     const paged = await stack.call("GET", "/v1/claims?limit=1", { token: alice });
     expect(paged.body.claims).toHaveLength(1);
-    const next = await stack.call("GET", `/v1/claims?limit=1&cursor=${paged.body.nextCursor}`, { token: alice });
+    const next = await stack.call("GET", `/v1/claims?limit=1&cursor=${paged.body.nextCursor}`, {
+      token: alice,
+    });
     expect(next.body.claims[0].id).not.toBe(paged.body.claims[0].id);
     expect((await stack.call("GET", "/v1/claims?status=lost", { token: alice })).status).toBe(400);
   });
 
   it("approves with the proposed points: a manual entry linked to the claim, the chain still valid", async () => {
     const { id, token } = await member();
-    const claim = (await file(token, { occurredAt: minutesAgo(30), locationId: "paris-01", amount: "23.40" })).body.claim;
+    const claim = (await file(token, { occurredAt: minutesAgo(30), locationId: "paris-01", amount: "23.40" }))
+      .body.claim;
     const before = await ledgerOf(id);
     const key = randomUUID();
     const approved = await decide(claim.id, "approve", {}, alice, key);
@@ -284,10 +323,32 @@ describe("the merchant's review", () => {
     expect(after.verify.valid).toBe(true);
   });
 
+  it("shows a manager limited to some locations only those locations' claims, and lets them decide only those", async () => {
+    const created = await stack.call("POST", "/v1/staff", {
+      token: alice,
+      body: { name: "Paula Paris", role: "manager", locationIds: ["paris-01"] },
+      headers: { "idempotency-key": randomUUID() },
+    });
+    expect(created.status).toBe(201);
+    const paula = await stack.tokenFor(created.body.staff.id);
+    const { token } = await member();
+    const paris = (await file(token, { occurredAt: minutesAgo(30), locationId: "paris-01", amount: "2.00" }))
+      .body.claim;
+    const lyon = (await file(token, { occurredAt: minutesAgo(30), locationId: "lyon-01" })).body.claim;
+    const seen = await stack.call("GET", "/v1/claims?limit=100", { token: paula });
+    const ids = seen.body.claims.map((c: { id: string }) => c.id);
+    expect(ids).toContain(paris.id);
+    expect(ids).not.toContain(lyon.id);
+    expect(seen.body.claims.every((c: { locationId: string }) => c.locationId === "paris-01")).toBe(true);
+    expect((await decide(lyon.id, "reject", { reason: "no" }, paula)).status).toBe(403);
+    expect((await decide(lyon.id, "approve", {}, paula)).status).toBe(403);
+    expect((await decide(paris.id, "approve", {}, paula)).status).toBe(201);
+  });
+
   it("keeps claims from staff without claims:review and from another merchant's staff", async () => {
     const { token } = await member();
-    const claim = (await file(token, { occurredAt: minutesAgo(30), locationId: "paris-01", amount: "9.00" })).body
-      .claim;
+    const claim = (await file(token, { occurredAt: minutesAgo(30), locationId: "paris-01", amount: "9.00" }))
+      .body.claim;
     const bob = await stack.token("bob");
     expect((await stack.call("GET", "/v1/claims", { token: bob })).status).toBe(403);
     expect((await decide(claim.id, "approve", {}, bob)).status).toBe(403);

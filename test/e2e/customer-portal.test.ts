@@ -9,7 +9,14 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEMO } from "../../infra/local/seed.ts";
 import { readCustomer } from "../../shared/ledger/append.ts";
 import { verifyStatement } from "../../shared/statements/verify.ts";
-import { asCustomer, earn, enrolCustomer, portalLinkFor, portalTokenFor, tokenOf } from "../support/portal.ts";
+import {
+  asCustomer,
+  earn,
+  enrolCustomer,
+  portalLinkFor,
+  portalTokenFor,
+  tokenOf,
+} from "../support/portal.ts";
 import { OTHER_MERCHANT, startTestStack, type TestStack } from "../support/test-stack.ts";
 
 const camille = DEMO.customers.camille;
@@ -19,7 +26,13 @@ let camilleToken: string;
 beforeAll(async () => {
   stack = await startTestStack();
   camilleToken = await portalTokenFor(stack, camille.id);
-  await earn(stack, { customerId: camille.id, locationId: "paris-01", type: "purchase", amount: "23.40", currency: "EUR" });
+  await earn(stack, {
+    customerId: camille.id,
+    locationId: "paris-01",
+    type: "purchase",
+    amount: "23.40",
+    currency: "EUR",
+  });
   await earn(stack, { customerId: camille.id, locationId: "lyon-01", type: "visit" });
 });
 afterAll(() => stack?.close());
@@ -39,7 +52,9 @@ function forge(token: string, changes: Record<string, unknown> = {}): string {
   const header = decodeProtectedHeader(token);
   const claims = { ...decodeJwt(token), ...changes };
   const { privateKey } = generateKeyPairSync("ed25519");
-  const input = [header, claims].map((part) => Buffer.from(JSON.stringify(part)).toString("base64url")).join(".");
+  const input = [header, claims]
+    .map((part) => Buffer.from(JSON.stringify(part)).toString("base64url"))
+    .join(".");
   return `${input}.${sign(null, Buffer.from(input), privateKey).toString("base64url")}`;
 }
 
@@ -58,7 +73,10 @@ describe("customer access without a password", () => {
       locations: [
         {
           id: "lyon-01",
-          program: { kind: "visit", description: "10 points par visite (au plus une visite toutes les 60 minutes)" },
+          program: {
+            kind: "visit",
+            description: "10 points par visite (au plus une visite toutes les 60 minutes)",
+          },
         },
         {
           id: "paris-01",
@@ -76,7 +94,9 @@ describe("customer access without a password", () => {
   it("shows the history with each explanation as recorded and in the customer's language", async () => {
     const response = await me(camilleToken, "GET", "/v1/me/ledger?limit=10");
     expect(response.status).toBe(200);
-    expect(response.body.entries.map((e: { localizedExplanation: string }) => e.localizedExplanation)).toEqual([
+    expect(
+      response.body.entries.map((e: { localizedExplanation: string }) => e.localizedExplanation),
+    ).toEqual([
       "1 visite × 10 points par visite → 10 points",
       "23,40 EUR × 1 point par 1,00 EUR = 23,4, arrondi à l'inférieur → 23 points",
     ]);
@@ -122,7 +142,10 @@ describe("customer access without a password", () => {
     expect(statement.body.statement).toMatchObject({ customerId: danaId, entries: [] });
     // Staff tokens of another merchant get no portal link for this merchant's customers.
     const mallory = await stack.token("mallory");
-    const link = await stack.call("POST", `/v1/customers/${camille.id}/portal-link`, { token: mallory, body: {} });
+    const link = await stack.call("POST", `/v1/customers/${camille.id}/portal-link`, {
+      token: mallory,
+      body: {},
+    });
     expect(link.status).toBe(404);
     // A customer of the other merchant only ever sees that merchant.
     const otherCustomer = await stack.call("POST", "/v1/customers", {
@@ -130,10 +153,14 @@ describe("customer access without a password", () => {
       body: { name: "Olga Other" },
       headers: { "idempotency-key": randomUUID() },
     });
-    const otherLink = await stack.call("POST", `/v1/customers/${otherCustomer.body.customer.id}/portal-link`, {
-      token: mallory,
-      body: {},
-    });
+    const otherLink = await stack.call(
+      "POST",
+      `/v1/customers/${otherCustomer.body.customer.id}/portal-link`,
+      {
+        token: mallory,
+        body: {},
+      },
+    );
     const olga = tokenOf(otherLink.body.portalUrl);
     expect((await me(olga)).body.merchant.id).toBe(OTHER_MERCHANT.merchantId);
     expect((await me(alter(olga, { mid: DEMO.merchantId, sub: camille.id }))).status).toBe(401);
@@ -208,10 +235,12 @@ describe("verifiable statement", () => {
   it("keeps verifying across one rotation; the key before that is no longer published", async () => {
     const alice = await stack.token("alice");
     const before = (await me(camilleToken, "GET", "/v1/me/statement")).body;
-    expect((await stack.call("POST", "/v1/statement-keys/rotate", { token: await stack.token("bob") })).status).toBe(
-      403,
-    );
-    const mallory = await stack.call("POST", "/v1/statement-keys/rotate", { token: await stack.token("mallory") });
+    expect(
+      (await stack.call("POST", "/v1/statement-keys/rotate", { token: await stack.token("bob") })).status,
+    ).toBe(403);
+    const mallory = await stack.call("POST", "/v1/statement-keys/rotate", {
+      token: await stack.token("mallory"),
+    });
     expect(mallory.status).toBe(200);
     const [oldKey] = (await jwks()).keys;
     const rotated = await stack.call("POST", "/v1/statement-keys/rotate", { token: alice });
@@ -235,7 +264,11 @@ describe("verifiable statement", () => {
     const dir = await mkdtemp(join(tmpdir(), "statement-"));
     try {
       const document = (await me(camilleToken, "GET", "/v1/me/statement")).body;
-      const files = { good: join(dir, "good.json"), bad: join(dir, "bad.json"), jwks: join(dir, "jwks.json") };
+      const files = {
+        good: join(dir, "good.json"),
+        bad: join(dir, "bad.json"),
+        jwks: join(dir, "jwks.json"),
+      };
       const tampered = structuredClone(document);
       tampered.statement.entries[0].points += 100;
       await Promise.all([

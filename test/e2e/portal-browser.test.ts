@@ -51,7 +51,13 @@ beforeAll(async () => {
         "--disable-sync",
       ],
     }),
-    earn(stack, { customerId: camille.id, locationId: "paris-01", type: "purchase", amount: "23.40", currency: "EUR" }),
+    earn(stack, {
+      customerId: camille.id,
+      locationId: "paris-01",
+      type: "purchase",
+      amount: "23.40",
+      currency: "EUR",
+    }),
   ]);
 });
 afterAll(async () => {
@@ -124,15 +130,27 @@ describe.runIf(available)("the customer portal in Chromium", () => {
   it("files claims, shows what the ledger says about each, and the decision once it is made", async () => {
     const page = await open(await portalLinkFor(stack, camille.id));
     const credited = await sendClaim(page, { minutesAgo: 30, location: "paris-01", amount: "23,40" });
-    expect(credited).toMatch(/^Réclamation envoyée\. Ces points ont déjà été crédités : 23 points le .+ à Paris 01\./);
-    const pending = await sendClaim(page, { minutesAgo: 6 * 60, location: "paris-01", amount: "12,00", receipt: "T-881" });
+    expect(credited).toMatch(
+      /^Réclamation envoyée\. Ces points ont déjà été crédités : 23 points le .+ à Paris 01\./,
+    );
+    const pending = await sendClaim(page, {
+      minutesAgo: 6 * 60,
+      location: "paris-01",
+      amount: "12,00",
+      receipt: "T-881",
+    });
     expect(pending).toBe(
       "Réclamation envoyée. Aucun passage n'a été enregistré à ce moment-là. Le magasin va vérifier. Points proposés d'après les règles du magasin : 12",
     );
     await poll(() => page.locator("#claims li").count()).toBe(2);
     expect(await page.locator("#claims .badge").allTextContents()).toEqual(["En attente", "Déjà créditée"]);
     // The same receipt again: the form says so, and nothing is filed.
-    const again = await sendClaim(page, { minutesAgo: 60, location: "paris-01", amount: "12,00", receipt: "t-881" });
+    const again = await sendClaim(page, {
+      minutesAgo: 60,
+      location: "paris-01",
+      amount: "12,00",
+      receipt: "t-881",
+    });
     expect(again).toBe("Ce numéro de ticket a déjà fait l'objet d'une réclamation.");
     expect(await page.locator("#claims li").count()).toBe(2);
 
@@ -147,9 +165,13 @@ describe.runIf(available)("the customer portal in Chromium", () => {
     expect(approved.status).toBe(201);
     await page.reload();
     await page.locator(`#claim-${claimId}`).waitFor();
-    expect(await page.locator(`#claim-${claimId}`).textContent()).toContain("Acceptée : 12 points crédités.");
+    expect(await page.locator(`#claim-${claimId}`).textContent()).toMatch(
+      /· Paris 01 · 12,00 EURAcceptéeAcceptée : 12 points crédités\.$/,
+    );
     expect(await page.locator("#balance").textContent()).toBe("35");
-    expect(await page.locator("#history li").first().textContent()).toContain("Réclamation acceptée : +12 points");
+    expect(await page.locator("#history li").first().textContent()).toContain(
+      "Réclamation acceptée : +12 points",
+    );
     await page.locator("#claims").screenshot({ path: join(SCREENSHOTS, "portal-fr-claims.png") });
     await page.close();
   });
@@ -176,7 +198,9 @@ describe.runIf(available)("the customer portal in Chromium", () => {
     // Every field has a label the browser associates with it (what screen readers announce).
     const fields = page.locator("input, select, textarea");
     for (const field of await fields.all()) {
-      expect(await field.evaluate((node) => (node as unknown as { labels: unknown[] }).labels.length)).toBe(1);
+      expect(await field.evaluate((node) => (node as unknown as { labels: unknown[] }).labels.length)).toBe(
+        1,
+      );
     }
     await page.screenshot({ path: join(SCREENSHOTS, "portal-en.png"), fullPage: true });
     await page.keyboard.press("Tab");

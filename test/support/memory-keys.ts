@@ -23,10 +23,19 @@ export function memoryKeyBackend(): KeyBackend {
 }
 
 /** Deps for signing (no table is touched) and a fresh key made by the backend, with its JWKS. */
-export async function memorySigner(): Promise<{ deps: SigningDeps; key: KeyRecord; jwks: { keys: ReturnType<typeof toPublicJwk>[] } }> {
+export async function memorySigner(): Promise<{
+  deps: SigningDeps;
+  key: KeyRecord;
+  jwks: { keys: ReturnType<typeof toPublicJwk>[] };
+}> {
   const backend = memoryKeyBackend();
   const { ref, publicJwk } = await backend.create("m");
-  const key: KeyRecord = { kid: await calculateJwkThumbprint(publicJwk), ref, x: publicJwk.x, createdAt: "2026-01-01T00:00:00.000Z" };
+  const key: KeyRecord = {
+    kid: await calculateJwkThumbprint(publicJwk),
+    ref,
+    x: publicJwk.x,
+    createdAt: "2026-01-01T00:00:00.000Z",
+  };
   const deps = { db: undefined as never, clock: () => new Date("2026-03-01T12:00:00Z"), backend };
   return { deps, key, jwks: { keys: [toPublicJwk(key)] } };
 }

@@ -31,7 +31,8 @@ export const asCustomer = (
   path: string,
   body?: unknown,
   headers: Record<string, string> = {},
-): Promise<CallResult> => stack.call(method, path, { token, ...(body !== undefined ? { body } : {}), headers });
+): Promise<CallResult> =>
+  stack.call(method, path, { token, ...(body !== undefined ? { body } : {}), headers });
 
 /** Enrols a customer of the demo merchant; returns its id. */
 export async function enrolCustomer(stack: TestStack, body: Record<string, unknown>): Promise<string> {

@@ -27,7 +27,12 @@ function entry(fields: Partial<LedgerEntry>): LedgerEntry {
 
 const paris = (amount: string, at = AT, points = Math.floor(Number(amount))) =>
   entry({ locationId: "paris", inputs: { amount, currency: "EUR" }, points, createdAt: at });
-const earning: Earning = { points: 23, explanation: "23.40 EUR → 23 points", programId: "p", programVersion: 2 };
+const earning: Earning = {
+  points: 23,
+  explanation: "23.40 EUR → 23 points",
+  programId: "p",
+  programVersion: 2,
+};
 const claim = { occurredAt: AT, locationId: "paris", amount: "23.40" };
 
 describe("matching a claim", () => {
@@ -41,7 +46,13 @@ describe("matching a claim", () => {
   });
 
   it("is already credited by a hand credit made for that visit, but not by a goodwill gesture", () => {
-    const handCredit = entry({ type: "manual", reason: "missed_scan", locationId: "paris", occurredAt: shift(600_000), createdAt: shift(86_400_000) });
+    const handCredit = entry({
+      type: "manual",
+      reason: "missed_scan",
+      locationId: "paris",
+      occurredAt: shift(600_000),
+      createdAt: shift(86_400_000),
+    });
     expect(matchClaim(claim, [handCredit], earning).outcome).toBe("already_credited");
     const goodwill = entry({ type: "manual", reason: "goodwill", locationId: "paris" });
     expect(matchClaim(claim, [goodwill], earning)).toEqual({ outcome: "no_match", proposal: earning });
@@ -68,7 +79,12 @@ describe("matching a claim", () => {
 
   it("sees the visit scanned at another location, preferring the one with the claimed amount", () => {
     const lyonVisit = entry({ type: "visit", locationId: "lyon", points: 10, createdAt: shift(-60_000) });
-    const lyonPurchase = entry({ locationId: "lyon", inputs: { amount: "23.40" }, points: 2, createdAt: shift(-3600_000) });
+    const lyonPurchase = entry({
+      locationId: "lyon",
+      inputs: { amount: "23.40" },
+      points: 2,
+      createdAt: shift(-3600_000),
+    });
     expect(matchClaim(claim, [lyonVisit, lyonPurchase], earning)).toMatchObject({
       outcome: "other_location",
       entry: { id: lyonPurchase.id, locationId: "lyon" },
@@ -83,7 +99,10 @@ describe("matching a claim", () => {
   it("finds nothing outside the window, nor in debits, and proposes the rule's points", () => {
     const late = paris("23.40", shift(MATCH_WINDOW_MS + 1));
     const redemption = entry({ type: "redemption", points: -23, locationId: "paris" });
-    expect(matchClaim(claim, [late, redemption], earning)).toEqual({ outcome: "no_match", proposal: earning });
+    expect(matchClaim(claim, [late, redemption], earning)).toEqual({
+      outcome: "no_match",
+      proposal: earning,
+    });
     expect(matchClaim(claim, [], undefined)).toEqual({ outcome: "no_match" });
   });
 });

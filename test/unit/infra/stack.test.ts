@@ -146,7 +146,12 @@ describe("HTTP API", () => {
       dev.template.hasResourceProperties("AWS::ApiGatewayV2::Route", {
         RouteKey: `${route.method} ${route.path}`,
         ...(route.auth === "staff"
-          ? { AuthorizationType: "JWT", AuthorizerId: { Ref: authorizerId } }
+          ? {
+              AuthorizationType: "JWT",
+              AuthorizerId: { Ref: authorizerId },
+              // Only access tokens carry it; ID tokens have the same audience.
+              AuthorizationScopes: ["aws.cognito.signin.user.admin"],
+            }
           : { AuthorizationType: "NONE" }),
       });
     }

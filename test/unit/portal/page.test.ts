@@ -60,7 +60,9 @@ describe("explanations in the customer's language", () => {
 
   it("describes rules in French and English", () => {
     const rule = { kind: "purchase", currency: "EUR", points: 1, per: "1.00", rounding: "nearest" } as const;
-    expect(describeRuleIn(rule, "fr")).toBe("1 point par tranche de 1,00 EUR dépensée, arrondi au point le plus proche");
+    expect(describeRuleIn(rule, "fr")).toBe(
+      "1 point par tranche de 1,00 EUR dépensée, arrondi au point le plus proche",
+    );
     expect(describeRuleIn(rule, "en")).toBe("1 point per 1.00 EUR spent, rounded to the nearest point");
   });
 });

@@ -15,7 +15,12 @@ import { memorySigner } from "../../support/memory-keys.ts";
 /** Three entries of one customer, chained as the ledger chains them. */
 function chain(): Statement["entries"] {
   const drafts = [
-    { type: "purchase", points: 23, inputs: { amount: "23.40", currency: "EUR" }, explanation: "23.40 EUR → 23 points" },
+    {
+      type: "purchase",
+      points: 23,
+      inputs: { amount: "23.40", currency: "EUR" },
+      explanation: "23.40 EUR → 23 points",
+    },
     { type: "visit", points: 10, inputs: {}, explanation: "1 visit → 10 points" },
     { type: "redemption", points: -20, inputs: {}, explanation: "Coffee: −20 points" },
   ];
@@ -77,7 +82,10 @@ describe("signed statements", () => {
     (tampered.statement.entries[1] as { points: number }).points = 100;
     const verdict = await verifyStatement(tampered, signer.jwks);
     expect(verdict.valid).toBe(false);
-    expect(verdict.signature).toEqual({ valid: false, reason: "the statement is not the one that was signed" });
+    expect(verdict.signature).toEqual({
+      valid: false,
+      reason: "the statement is not the one that was signed",
+    });
     expect(verdict.chain).toMatchObject({ valid: false, firstInvalidEntryId: "txn_2" });
   });
 
@@ -97,7 +105,11 @@ describe("signed statements", () => {
 
   it.each([
     ["removed from the middle", (e: unknown[]) => e.splice(1, 1), "an entry is missing or out of order"],
-    ["removed from the end", (e: unknown[]) => e.pop(), "the chain does not end at the customer's recorded head"],
+    [
+      "removed from the end",
+      (e: unknown[]) => e.pop(),
+      "the chain does not end at the customer's recorded head",
+    ],
     ["reordered", (e: unknown[]) => e.reverse(), "an entry is missing or out of order"],
   ])("fail when an entry is %s, signed again or not", async (_name, change, reason) => {
     const tampered = copy();
@@ -126,18 +138,26 @@ describe("signed statements", () => {
   it("fail when the signature is modified", async () => {
     const [header, payload, signature = ""] = signed.signature.split(".");
     const flipped = `${signature.startsWith("A") ? "B" : "A"}${signature.slice(1)}`;
-    const verdict = await verifyStatement({ ...copy(), signature: [header, payload, flipped].join(".") }, signer.jwks);
+    const verdict = await verifyStatement(
+      { ...copy(), signature: [header, payload, flipped].join(".") },
+      signer.jwks,
+    );
     expect(verdict.signature).toEqual({ valid: false, reason: "the signature does not match the key" });
     expect(verdict.valid).toBe(false);
     // A payload naming another digest, with the original signature.
     const forgedPayload = Buffer.from(JSON.stringify({ sha256: "0".repeat(64) })).toString("base64url");
-    const swapped = await verifyStatement({ ...copy(), signature: [header, forgedPayload, signature].join(".") }, signer.jwks);
+    const swapped = await verifyStatement(
+      { ...copy(), signature: [header, forgedPayload, signature].join(".") },
+      signer.jwks,
+    );
     expect(swapped.signature.valid).toBe(false);
   });
 
   it("fail when the signature belongs to another statement, or is no signature at all", async () => {
     const otherCustomer = await sign({ ...statementOf(chain()), customerId: "cus_2" });
-    expect((await verifyStatement({ ...copy(), signature: otherCustomer.signature }, signer.jwks)).signature).toEqual({
+    expect(
+      (await verifyStatement({ ...copy(), signature: otherCustomer.signature }, signer.jwks)).signature,
+    ).toEqual({
       valid: false,
       reason: "the statement is not the one that was signed",
     });
@@ -174,16 +194,22 @@ describe("the README's verification snippet", () => {
     await expect(readmeCheck(signed, signer.jwks)).resolves.toBeUndefined();
     const edited = copy();
     (edited.statement.entries[0] as { points: number }).points = 24;
-    await expect(readmeCheck(await sign(edited.statement), signer.jwks)).rejects.toThrow("entry 1 is not intact");
+    await expect(readmeCheck(await sign(edited.statement), signer.jwks)).rejects.toThrow(
+      "entry 1 is not intact",
+    );
     const removed = copy();
     removed.statement.entries.splice(0, 1);
-    await expect(readmeCheck(await sign(removed.statement), signer.jwks)).rejects.toThrow("entry 1 is not intact");
+    await expect(readmeCheck(await sign(removed.statement), signer.jwks)).rejects.toThrow(
+      "entry 1 is not intact",
+    );
     const reordered = copy();
     reordered.statement.entries.reverse();
     await expect(readmeCheck(await sign(reordered.statement), signer.jwks)).rejects.toThrow("is not intact");
     const truncated = copy();
     truncated.statement.entries.pop();
-    await expect(readmeCheck(await sign(truncated.statement), signer.jwks)).rejects.toThrow("does not end at the head");
+    await expect(readmeCheck(await sign(truncated.statement), signer.jwks)).rejects.toThrow(
+      "does not end at the head",
+    );
     await expect(readmeCheck(edited, signer.jwks)).rejects.toThrow("not the statement that was signed");
     await expect(readmeCheck(signed, (await memorySigner()).jwks)).rejects.toThrow();
   });

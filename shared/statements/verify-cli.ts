@@ -1,6 +1,6 @@
 import { readFile } from "node:fs/promises";
 import type { JSONWebKeySet } from "jose";
-import { verifyStatement } from "../shared/statements/verify.ts";
+import { verifyStatement } from "./verify.ts";
 
 /**
  * `npm run verify-statement -- <statement.json> [--jwks <file or URL>]`: checks a signed statement

@@ -1,0 +1,58 @@
+import { createHash } from "node:crypto";
+import { GetCommand, PutCommand } from "@aws-sdk/lib-dynamodb";
+import type { Db } from "../db/client.ts";
+import { customerPk, emailStatusSk } from "../db/keys.ts";
+import type { TransactItem } from "../idempotent-write.ts";
+import type { Customer } from "../model.ts";
+
+/**
+ * Whether email can reach a customer. A bounce is kept in an item of its own, not on the profile (a
+ * profile write updates the pass), with a hash of the address it applies to: a bounce of an address the
+ * customer has since replaced never counts against the new one.
+ */
+export type EmailReach = "ok" | "missing" | "no_consent" | "bounced";
+
+const key = (merchantId: string, customerId: string) => ({
+  pk: customerPk(merchantId, customerId),
+  sk: emailStatusSk(),
+});
+
+const addressHash = (email: string) => createHash("sha256").update(email.trim().toLowerCase()).digest("hex");
+
+/** What is known of the customer's current address: a bounce, or nothing. */
+export async function emailBounced(db: Db, customer: Customer): Promise<boolean> {
+  if (!customer.email) return false;
+  const { Item } = await db.client.send(
+    new GetCommand({ TableName: db.table, Key: key(customer.merchantId, customer.id), ConsistentRead: true }),
+  );
+  return Item?.status === "bounced" && Item.addressHash === addressHash(customer.email);
+}
+
+/** marketingConsent stands for the customer's consent to email. */
+export function emailReach(customer: Customer, bounced: boolean): EmailReach {
+  if (!customer.email) return "missing";
+  if (bounced) return "bounced";
+  return customer.marketingConsent ? "ok" : "no_consent";
+}
+
+/** SES refused the address for good (`code`, e.g. MessageRejected): it is not written to again until it changes. */
+export async function markEmailBounced(db: Db, customer: Customer, code: string, now: Date): Promise<void> {
+  if (!customer.email) return;
+  await db.client.send(
+    new PutCommand({
+      TableName: db.table,
+      Item: {
+        ...key(customer.merchantId, customer.id),
+        status: "bounced",
+        addressHash: addressHash(customer.email),
+        reason: code,
+        at: now.toISOString(),
+      },
+    }),
+  );
+}
+
+/** Goes in the transaction that changes the email address: the new address starts with a clean slate. */
+export function clearEmailStatus(db: Db, merchantId: string, customerId: string): TransactItem {
+  return { Delete: { TableName: db.table, Key: key(merchantId, customerId) } };
+}

@@ -1,0 +1,260 @@
+import { explainEntryIn, type Locale } from "../portal/explain.ts";
+import type { Moment } from "./outbox.ts";
+import type { MomentFacts } from "./moments.ts";
+
+/** Who the message is for and from; `balance` is the current one (entries bring their own balance after). */
+export interface MessageContext {
+  locale: Locale;
+  merchantName: string;
+  customerName: string;
+  balance: number;
+}
+
+/** One template's output: the subject and the body's paragraphs, plain text, laid out per channel below. */
+export interface Message {
+  subject: string;
+  paragraphs: string[];
+}
+
+export interface RenderedEmail {
+  subject: string;
+  text: string;
+  html: string;
+}
+
+interface Format {
+  /** "23 points", "1 point", "1 234 points" in the locale. */
+  points(n: number): string;
+  /** The singular or plural form, for verbs that agree with a number of points. */
+  agree(n: number, one: string, other: string): string;
+  date(iso: string): string;
+}
+
+function formatFor(locale: Locale): Format {
+  const intl = locale === "fr" ? "fr-FR" : "en-GB";
+  const numbers = new Intl.NumberFormat(intl, { maximumFractionDigits: 0 });
+  const plurals = new Intl.PluralRules(intl);
+  // Expiry instants are written in UTC (the expiry job's day): the date is the UTC one.
+  const dates = new Intl.DateTimeFormat(intl, { day: "numeric", month: "long", year: "numeric", timeZone: "UTC" });
+  return {
+    points: (n) => `${numbers.format(n)} ${plurals.select(n) === "one" ? "point" : "points"}`,
+    agree: (n, one, other) => (plurals.select(n) === "one" ? one : other),
+    date: (iso) => dates.format(new Date(iso)),
+  };
+}
+
+type Template<M extends Moment> = (
+  facts: Extract<MomentFacts, { moment: M }>,
+  context: MessageContext,
+  f: Format,
+) => Message;
+
+type Templates = { [M in Moment]: Template<M> };
+
+/** The balance a message shows: the one right after the entry, else the current one. */
+const balanceOf = (facts: MomentFacts, context: MessageContext) =>
+  "entry" in facts ? facts.entry.balanceAfter : context.balance;
+
+/** The dearest reward reached leads; the others follow. */
+const headlineReward = (rewards: { name: string; points: number }[]) => rewards[rewards.length - 1];
+
+const EN: Templates = {
+  points_earned: ({ entry }, c, f) => ({
+    subject: `You earned ${f.points(entry.points)} at ${c.merchantName}`,
+    paragraphs: [
+      `You earned ${f.points(entry.points)} at ${c.merchantName}.`,
+      `How they were counted: ${explainEntryIn(entry, "en")}`,
+      `Your balance: ${f.points(entry.balanceAfter)}.`,
+    ],
+  }),
+  points_added: ({ entry }, c, f) => ({
+    subject: `${f.points(entry.points)} added to your card`,
+    paragraphs: [
+      `${c.merchantName} added ${f.points(entry.points)} to your card.`,
+      `Details: ${explainEntryIn(entry, "en")}`,
+      `Your balance: ${f.points(entry.balanceAfter)}.`,
+    ],
+  }),
+  reward_unlocked: (facts, _c, f) => {
+    const top = headlineReward(facts.rewards);
+    const others = facts.rewards.slice(0, -1).map((r) => r.name);
+    return {
+      subject: `You can now get ${top?.name}`,
+      paragraphs: [
+        `With ${f.points(facts.entry.balanceAfter)}, you can now get ${top?.name} (${f.points(top?.points ?? 0)}).`,
+        ...(others.length > 0 ? [`Also within reach: ${others.join(", ")}.`] : []),
+        "Ask for it on your next visit.",
+      ],
+    };
+  },
+  points_expiring: (facts, c, f) =>
+    facts.points === undefined
+      ? {
+          subject: `Your ${f.points(c.balance)} will expire on ${f.date(facts.expiresAt)}`,
+          paragraphs: [
+            `Your whole balance, ${f.points(c.balance)}, will expire on ${f.date(facts.expiresAt)} unless you earn points before then.`,
+          ],
+        }
+      : {
+          subject: `${f.points(facts.points)} will expire on ${f.date(facts.expiresAt)}`,
+          paragraphs: [
+            `${f.points(facts.points)} on your card will expire on ${f.date(facts.expiresAt)}. Use them before then.`,
+            `Your balance: ${f.points(c.balance)}.`,
+          ],
+        },
+  points_expired: ({ entry }, _c, f) => ({
+    subject: `${f.points(-entry.points)} expired`,
+    paragraphs: [
+      `${f.points(-entry.points)} on your card expired.`,
+      `Details: ${explainEntryIn(entry, "en")}`,
+      `Your balance: ${f.points(entry.balanceAfter)}.`,
+    ],
+  }),
+  redemption_refunded: (facts, _c, f) => ({
+    subject: `${f.points(facts.entry.points)} given back`,
+    paragraphs: [
+      `Your redemption${facts.rewardName ? ` of ${facts.rewardName}` : ""} was cancelled: ${f.points(facts.entry.points)} back on your card.`,
+      `Your balance: ${f.points(facts.entry.balanceAfter)}.`,
+    ],
+  }),
+  claim_decided: (facts, c, f) =>
+    facts.approved
+      ? {
+          subject: "Your claim was approved",
+          paragraphs: [
+            `Your claim for missing points was approved: ${f.points(facts.entry.points)} added to your card.`,
+            `Your balance: ${f.points(facts.entry.balanceAfter)}.`,
+          ],
+        }
+      : {
+          subject: "Your claim was not approved",
+          paragraphs: [
+            `Your claim for missing points was not approved by ${c.merchantName}.`,
+            ...(facts.reason ? [`Reason: ${facts.reason}`] : []),
+          ],
+        },
+};
+
+const FR: Templates = {
+  points_earned: ({ entry }, c, f) => ({
+    subject: `Vous avez gagné ${f.points(entry.points)} chez ${c.merchantName}`,
+    paragraphs: [
+      `Vous avez gagné ${f.points(entry.points)} chez ${c.merchantName}.`,
+      `Calcul : ${explainEntryIn(entry, "fr")}`,
+      `Votre solde : ${f.points(entry.balanceAfter)}.`,
+    ],
+  }),
+  points_added: ({ entry }, c, f) => ({
+    subject: `${f.points(entry.points)} ${f.agree(entry.points, "ajouté", "ajoutés")} à votre carte`,
+    paragraphs: [
+      `${c.merchantName} a ajouté ${f.points(entry.points)} à votre carte.`,
+      `Détail : ${explainEntryIn(entry, "fr")}`,
+      `Votre solde : ${f.points(entry.balanceAfter)}.`,
+    ],
+  }),
+  reward_unlocked: (facts, _c, f) => {
+    const top = headlineReward(facts.rewards);
+    const others = facts.rewards.slice(0, -1).map((r) => r.name);
+    return {
+      subject: `Vous pouvez maintenant obtenir : ${top?.name}`,
+      paragraphs: [
+        `Avec ${f.points(facts.entry.balanceAfter)}, vous pouvez maintenant obtenir : ${top?.name} (${f.points(top?.points ?? 0)}).`,
+        ...(others.length > 0 ? [`Également à portée : ${others.join(", ")}.`] : []),
+        "Pensez-y lors de votre prochaine visite.",
+      ],
+    };
+  },
+  points_expiring: (facts, c, f) =>
+    facts.points === undefined
+      ? {
+          subject: `Vos ${f.points(c.balance)} expireront le ${f.date(facts.expiresAt)}`,
+          paragraphs: [
+            `La totalité de votre solde, ${f.points(c.balance)}, expirera le ${f.date(facts.expiresAt)} si vous ne gagnez pas de points d'ici là.`,
+          ],
+        }
+      : {
+          subject: `${f.points(facts.points)} ${f.agree(facts.points, "expirera", "expireront")} le ${f.date(facts.expiresAt)}`,
+          paragraphs: [
+            `${f.points(facts.points)} de votre carte ${f.agree(facts.points, "expirera", "expireront")} le ${f.date(facts.expiresAt)}. Pensez à les utiliser avant cette date.`,
+            `Votre solde : ${f.points(c.balance)}.`,
+          ],
+        },
+  points_expired: ({ entry }, _c, f) => ({
+    subject: `${f.points(-entry.points)} ${f.agree(-entry.points, "a expiré", "ont expiré")}`,
+    paragraphs: [
+      `${f.points(-entry.points)} de votre carte ${f.agree(-entry.points, "a expiré", "ont expiré")}.`,
+      `Détail : ${explainEntryIn(entry, "fr")}`,
+      `Votre solde : ${f.points(entry.balanceAfter)}.`,
+    ],
+  }),
+  redemption_refunded: (facts, _c, f) => ({
+    subject: `${f.points(facts.entry.points)} ${f.agree(facts.entry.points, "rendu", "rendus")}`,
+    paragraphs: [
+      `Votre échange${facts.rewardName ? ` contre ${facts.rewardName}` : ""} a été annulé : ${f.points(facts.entry.points)} de retour sur votre carte.`,
+      `Votre solde : ${f.points(facts.entry.balanceAfter)}.`,
+    ],
+  }),
+  claim_decided: (facts, c, f) =>
+    facts.approved
+      ? {
+          subject: "Votre réclamation a été acceptée",
+          paragraphs: [
+            `Votre réclamation de points manquants a été acceptée : ${f.points(facts.entry.points)} ${f.agree(facts.entry.points, "ajouté", "ajoutés")} à votre carte.`,
+            `Votre solde : ${f.points(facts.entry.balanceAfter)}.`,
+          ],
+        }
+      : {
+          subject: "Votre réclamation n'a pas été acceptée",
+          paragraphs: [
+            `Votre réclamation de points manquants n'a pas été acceptée par ${c.merchantName}.`,
+            ...(facts.reason ? [`Motif : ${facts.reason}`] : []),
+          ],
+        },
+};
+
+const TEMPLATES: Record<Locale, Templates> = { en: EN, fr: FR };
+
+const FRAME: Record<Locale, { greeting: (name: string) => string; footer: (merchant: string) => string }> = {
+  en: {
+    greeting: (name) => `Hello ${name},`,
+    footer: (merchant) => `You receive this email as a member of ${merchant}'s loyalty programme.`,
+  },
+  fr: {
+    greeting: (name) => `Bonjour ${name},`,
+    footer: (merchant) => `Vous recevez cet e-mail en tant que membre du programme de fidélité de ${merchant}.`,
+  },
+};
+
+/** The Moment's message in the customer's language. */
+export function renderMessage(facts: MomentFacts, context: MessageContext): Message {
+  const template = TEMPLATES[context.locale][facts.moment] as Template<Moment>;
+  return template(facts as never, { ...context, balance: balanceOf(facts, context) }, formatFor(context.locale));
+}
+
+const escapeHtml = (text: string) =>
+  text.replace(/[&<>"']/g, (character) => `&#${character.charCodeAt(0)};`);
+
+export function renderEmail(facts: MomentFacts, context: MessageContext): RenderedEmail {
+  const { subject, paragraphs } = renderMessage(facts, context);
+  const frame = FRAME[context.locale];
+  const body = [frame.greeting(context.customerName), ...paragraphs, `— ${context.merchantName}`];
+  const footer = frame.footer(context.merchantName);
+  return {
+    subject,
+    text: [...body, "", footer].join("\n\n"),
+    html: [
+      "<!doctype html>",
+      `<html lang="${context.locale}"><head><meta charset="utf-8"><title>${escapeHtml(subject)}</title></head>`,
+      '<body style="font-family:sans-serif;line-height:1.5;color:#202c39">',
+      ...body.map((paragraph) => `<p>${escapeHtml(paragraph)}</p>`),
+      `<p style="color:#6b7785;font-size:small">${escapeHtml(footer)}</p>`,
+      "</body></html>",
+    ].join("\n"),
+  };
+}
+
+/** The wallet's short form: the subject as header, the first paragraph as body. */
+export function renderWalletMessage(facts: MomentFacts, context: MessageContext): { header: string; body: string } {
+  const { subject, paragraphs } = renderMessage(facts, context);
+  return { header: subject, body: paragraphs[0] ?? subject };
+}
