@@ -1,10 +1,5 @@
-import {
-  BatchGetCommand,
-  type BatchGetCommandOutput,
-  GetCommand,
-  QueryCommand,
-  TransactWriteCommand,
-} from "@aws-sdk/lib-dynamodb";
+import { GetCommand, TransactWriteCommand } from "@aws-sdk/lib-dynamodb";
+import { batchGet } from "../../shared/db/batch-get.ts";
 import type { Db } from "../../shared/db/client.ts";
 import { cancellationCodes } from "../../shared/db/contention.ts";
 import {
@@ -16,6 +11,7 @@ import {
   passPk,
   passSk,
 } from "../../shared/db/keys.ts";
+import { queryAll } from "../../shared/db/query-all.ts";
 import type { PassRecord } from "../pass-records.ts";
 
 /**
@@ -122,27 +118,15 @@ export async function removeStaleRegistration(db: Db, registration: Registration
 
 /** Every device to push to when the pass changes. */
 export async function listPassDevices(db: Db, serialNumber: string): Promise<PassDevice[]> {
-  const devices: PassDevice[] = [];
-  let startKey: Record<string, unknown> | undefined;
-  do {
-    const page = await db.client.send(
-      new QueryCommand({
-        TableName: db.table,
-        KeyConditionExpression: "pk = :pk AND begins_with(sk, :prefix)",
-        ExpressionAttributeValues: { ":pk": passPk(serialNumber), ":prefix": PASS_DEVICE_PREFIX },
-        ConsistentRead: true,
-        ExclusiveStartKey: startKey,
-      }),
-    );
-    for (const item of page.Items ?? []) {
-      devices.push({
-        deviceLibraryIdentifier: item.deviceLibraryIdentifier as string,
-        pushToken: item.pushToken as string,
-      });
-    }
-    startKey = page.LastEvaluatedKey;
-  } while (startKey);
-  return devices;
+  const items = await queryAll(db, {
+    KeyConditionExpression: "pk = :pk AND begins_with(sk, :prefix)",
+    ExpressionAttributeValues: { ":pk": passPk(serialNumber), ":prefix": PASS_DEVICE_PREFIX },
+    ConsistentRead: true,
+  });
+  return items.map((item) => ({
+    deviceLibraryIdentifier: item.deviceLibraryIdentifier as string,
+    pushToken: item.pushToken as string,
+  }));
 }
 
 /** The passes of one type a device registered, with their update state. */
@@ -151,40 +135,18 @@ export async function listDevicePasses(
   deviceLibraryIdentifier: string,
   passTypeIdentifier: string,
 ): Promise<PassRecord[]> {
-  const serials: string[] = [];
-  let startKey: Record<string, unknown> | undefined;
-  do {
-    const page = await db.client.send(
-      new QueryCommand({
-        TableName: db.table,
-        KeyConditionExpression: "pk = :pk AND begins_with(sk, :prefix)",
-        ExpressionAttributeValues: {
-          ":pk": appleDevicePk(deviceLibraryIdentifier),
-          ":prefix": devicePassPrefix(passTypeIdentifier),
-        },
-        ExclusiveStartKey: startKey,
-      }),
-    );
-    serials.push(...(page.Items ?? []).map((item) => item.serialNumber as string));
-    startKey = page.LastEvaluatedKey;
-  } while (startKey);
-
-  const passes: PassRecord[] = [];
-  // BatchGetItem takes 100 keys; a device holds a handful of passes of one type.
-  for (let i = 0; i < serials.length; i += 100) {
-    let keys: Record<string, unknown>[] | undefined = serials
-      .slice(i, i + 100)
-      .map((serial) => ({ pk: passPk(serial), sk: passSk() }));
-    while (keys && keys.length > 0) {
-      const result: BatchGetCommandOutput = await db.client.send(
-        new BatchGetCommand({ RequestItems: { [db.table]: { Keys: keys, ConsistentRead: true } } }),
-      );
-      for (const item of result.Responses?.[db.table] ?? []) {
-        const { pk, sk: _sk, ...rest } = item;
-        passes.push({ ...(rest as PassRecord), serialNumber: String(pk).slice(passPk("").length) });
-      }
-      keys = result.UnprocessedKeys?.[db.table]?.Keys;
-    }
-  }
-  return passes;
+  const items = await queryAll(db, {
+    KeyConditionExpression: "pk = :pk AND begins_with(sk, :prefix)",
+    ExpressionAttributeValues: {
+      ":pk": appleDevicePk(deviceLibraryIdentifier),
+      ":prefix": devicePassPrefix(passTypeIdentifier),
+    },
+  });
+  // Consistent: a pass changed a moment ago must not be reported as unchanged.
+  const keys = items.map((item) => ({ pk: passPk(item.serialNumber as string), sk: passSk() }));
+  const found = await batchGet(db, keys, { consistent: true });
+  return [...found.values()].map(({ pk, sk: _sk, ...rest }) => ({
+    ...(rest as unknown as PassRecord),
+    serialNumber: String(pk).slice(passPk("").length),
+  }));
 }

@@ -1,7 +1,8 @@
-import { GetCommand, QueryCommand } from "@aws-sdk/lib-dynamodb";
+import { GetCommand } from "@aws-sdk/lib-dynamodb";
 import { batchGet } from "../db/batch-get.ts";
 import type { Db } from "../db/client.ts";
 import { claimSk, customerPk, emailPk, nameIndexPk, phonePk, profileSk } from "../db/keys.ts";
+import { queryAll } from "../db/query-all.ts";
 import { getMerchant } from "../merchants/directory.ts";
 import type { Customer } from "../model.ts";
 import { foldText, looksLikePhone, nameTokens, normalizeEmail, normalizePhone } from "./contact.ts";
@@ -13,7 +14,12 @@ const NAME_SCAN_LIMIT = 200;
  * Finds a merchant's customers by phone (any common formatting), email (any case) or name prefix
  * (any case, with or without accents). Every path is a key lookup or a prefix query on an index; none scans.
  */
-export async function searchCustomers(db: Db, merchantId: string, query: string, limit: number): Promise<Customer[]> {
+export async function searchCustomers(
+  db: Db,
+  merchantId: string,
+  query: string,
+  limit: number,
+): Promise<Customer[]> {
   const q = query.trim();
   let ids: string[];
   if (q.includes("@")) {
@@ -39,21 +45,16 @@ async function searchByName(db: Db, merchantId: string, q: string, limit: number
   if (wanted.length === 0) return [];
   // Query by the longest word (the most selective prefix); the others are checked on the names found.
   const pivot = [...wanted].sort((a, b) => b.length - a.length)[0] as string;
-  const ids: string[] = [];
-  let startKey: Record<string, unknown> | undefined;
-  do {
-    const page = await db.client.send(
-      new QueryCommand({
-        TableName: db.table,
-        KeyConditionExpression: "pk = :pk AND begins_with(sk, :prefix)",
-        ExpressionAttributeValues: { ":pk": nameIndexPk(merchantId), ":prefix": pivot },
-        ExclusiveStartKey: startKey,
-        Limit: NAME_SCAN_LIMIT,
-      }),
-    );
-    for (const item of page.Items ?? []) ids.push(item.customerId as string);
-    startKey = page.LastEvaluatedKey;
-  } while (startKey && ids.length < NAME_SCAN_LIMIT);
+  const rows = await queryAll(
+    db,
+    {
+      KeyConditionExpression: "pk = :pk AND begins_with(sk, :prefix)",
+      ExpressionAttributeValues: { ":pk": nameIndexPk(merchantId), ":prefix": pivot },
+      Limit: NAME_SCAN_LIMIT,
+    },
+    (items) => items.length >= NAME_SCAN_LIMIT,
+  );
+  const ids = rows.map((row) => row.customerId as string);
   const customers = await loadCustomers(db, merchantId, [...new Set(ids)]);
   return customers
     .filter((customer) => {

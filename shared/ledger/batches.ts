@@ -1,6 +1,6 @@
-import { QueryCommand } from "@aws-sdk/lib-dynamodb";
 import type { Db } from "../db/client.ts";
 import { BATCH_PREFIX, batchSk, customerPk, duePk, dueShard, dueSk, inactivitySk } from "../db/keys.ts";
+import { queryAll } from "../db/query-all.ts";
 import type { TransactItem } from "../idempotent-write.ts";
 import type { LedgerEntry } from "../model.ts";
 
@@ -31,32 +31,26 @@ export async function readOpenBatches(
   customerId: string,
   enough = Number.POSITIVE_INFINITY,
 ): Promise<Batch[]> {
-  const batches: Batch[] = [];
-  let held = 0;
-  let startKey: Record<string, unknown> | undefined;
-  do {
-    const page = await db.client.send(
-      new QueryCommand({
-        TableName: db.table,
-        KeyConditionExpression: "pk = :pk AND begins_with(sk, :prefix)",
-        ExpressionAttributeValues: { ":pk": customerPk(merchantId, customerId), ":prefix": BATCH_PREFIX },
-        ConsistentRead: true,
-        ExclusiveStartKey: startKey,
-        ...(Number.isFinite(enough) ? { Limit: 10 } : {}),
-      }),
-    );
-    for (const batch of (page.Items ?? []) as Batch[]) {
-      batches.push(batch);
-      held += batch.remaining;
-    }
-    startKey = page.LastEvaluatedKey;
-  } while (startKey && held < enough);
-  return batches;
+  const held = (items: readonly Record<string, unknown>[]) =>
+    items.reduce((sum, item) => sum + (item.remaining as number), 0);
+  return (await queryAll(
+    db,
+    {
+      KeyConditionExpression: "pk = :pk AND begins_with(sk, :prefix)",
+      ExpressionAttributeValues: { ":pk": customerPk(merchantId, customerId), ":prefix": BATCH_PREFIX },
+      ConsistentRead: true,
+      ...(Number.isFinite(enough) ? { Limit: 10 } : {}),
+    },
+    (items) => held(items) >= enough,
+  )) as unknown as Batch[];
 }
 
 /** Index keys that put an item on the due list of its day. */
 export function dueKeys(merchantId: string, customerId: string, dueAt: string) {
-  return { gsi5pk: duePk(dueAt.slice(0, 10), dueShard(customerId)), gsi5sk: dueSk(dueAt, merchantId, customerId) };
+  return {
+    gsi5pk: duePk(dueAt.slice(0, 10), dueShard(customerId)),
+    gsi5sk: dueSk(dueAt, merchantId, customerId),
+  };
 }
 
 export function openBatch(db: Db, entry: LedgerEntry): TransactItem {
@@ -134,7 +128,10 @@ export function spendBatches(
           Key: key(batch.sk),
           UpdateExpression: "SET remaining = :now",
           ...condition,
-          ExpressionAttributeValues: { ...condition.ExpressionAttributeValues, ":now": batch.remaining - take },
+          ExpressionAttributeValues: {
+            ...condition.ExpressionAttributeValues,
+            ":now": batch.remaining - take,
+          },
         },
       });
     }

@@ -2,6 +2,7 @@ import { GetCommand, QueryCommand } from "@aws-sdk/lib-dynamodb";
 import type { Db } from "../db/client.ts";
 import { customerPk, ENTRY_PREFIX, entryByIdPk, entrySk, SEQ_DIGITS } from "../db/keys.ts";
 import { beforeOf, numberedPage } from "../db/numbered-page.ts";
+import { queryAll } from "../db/query-all.ts";
 import { notFound } from "../errors.ts";
 import type { LedgerEntry } from "../model.ts";
 import { readCustomer } from "./append.ts";
@@ -39,22 +40,11 @@ export async function readWholeLedger(
   merchantId: string,
   customerId: string,
 ): Promise<StoredEntry[]> {
-  const entries: StoredEntry[] = [];
-  let startKey: Record<string, unknown> | undefined;
-  do {
-    const result = await db.client.send(
-      new QueryCommand({
-        TableName: db.table,
-        KeyConditionExpression: "pk = :pk AND begins_with(sk, :prefix)",
-        ExpressionAttributeValues: { ":pk": customerPk(merchantId, customerId), ":prefix": ENTRY_PREFIX },
-        ConsistentRead: true,
-        ExclusiveStartKey: startKey,
-      }),
-    );
-    entries.push(...((result.Items ?? []) as StoredEntry[]));
-    startKey = result.LastEvaluatedKey;
-  } while (startKey);
-  return entries;
+  return (await queryAll(db, {
+    KeyConditionExpression: "pk = :pk AND begins_with(sk, :prefix)",
+    ExpressionAttributeValues: { ":pk": customerPk(merchantId, customerId), ":prefix": ENTRY_PREFIX },
+    ConsistentRead: true,
+  })) as StoredEntry[];
 }
 
 export async function verifyLedger(db: Db, merchantId: string, customerId: string): Promise<ChainVerdict> {
