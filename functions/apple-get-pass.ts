@@ -5,7 +5,7 @@ import {
   passLastModified,
   renderMemberPass,
 } from "../passes/apple/web-service.ts";
-import { appleWallet } from "../passes/wallet-runtime.ts";
+import { appleWallet, walletRuntime } from "../passes/wallet-runtime.ts";
 import { runtimeDeps } from "../shared/runtime.ts";
 import { apiHandler, parse } from "./http/api.ts";
 import { PassPath } from "./http/apple-params.ts";
@@ -29,6 +29,7 @@ export const handler = apiHandler(async (request) => {
   if (request.event.requestContext.http.method === "HEAD") {
     return { status: 200, headers: { ...headers, "content-type": PKPASS_TYPE } };
   }
-  const pkpass = await renderMemberPass({ db, clock, renderer: apple.renderer }, pass);
+  const portalBaseUrl = walletRuntime()?.config.apiBaseUrl;
+  const pkpass = await renderMemberPass({ db, clock, renderer: apple.renderer, portalBaseUrl }, pass);
   return { status: 200, body: pkpass, headers: { ...headers, "content-type": PKPASS_TYPE } };
 });

@@ -1,17 +1,25 @@
 import { requirePermission } from "../shared/auth/principal.ts";
 import { notFound } from "../shared/errors.ts";
 import { readCustomer } from "../shared/ledger/append.ts";
+import { customerReachability } from "../shared/notifications/reachability.ts";
 import { runtimeDeps } from "../shared/runtime.ts";
 import { customerView } from "../shared/views.ts";
 import { parse, staffHandler } from "./http/api.ts";
 
 import { CustomerPath } from "./http/params.ts";
 
-/** GET /v1/customers/{customerId}: profile and balance. */
+/**
+ * GET /v1/customers/{customerId}: profile and balance, and whether notifications can reach the customer
+ * (beside the customer view, which other responses and idempotency replays share).
+ */
 export const handler = staffHandler(async (request, principal) => {
   requirePermission(principal, "customers:read");
   const { customerId } = parse(CustomerPath, request.event.pathParameters, "path");
-  const customer = await readCustomer(runtimeDeps().db, principal.merchantId, customerId);
+  const { db } = runtimeDeps();
+  const customer = await readCustomer(db, principal.merchantId, customerId);
   if (!customer) throw notFound("Customer");
-  return { status: 200, body: { customer: customerView(customer) } };
+  return {
+    status: 200,
+    body: { customer: customerView(customer), reachability: await customerReachability(db, customer) },
+  };
 });

@@ -12,7 +12,8 @@ const Query = z.object({ expires: z.string().max(16).optional(), sig: z.string()
 /** GET /v1/passes/{serialNumber}/apple.pkpass?expires=&sig=: the "Add to Apple Wallet" link sent at enrolment. */
 export const handler = apiHandler(async (request) => {
   const apple = appleWallet();
-  const linkKey = walletRuntime()?.linkKey;
+  const runtime = walletRuntime();
+  const linkKey = runtime?.linkKey;
   if (!linkKey) throw notFound("Pass download");
   const { serialNumber } = parse(Path, request.event.pathParameters, "path");
   const query = parse(Query, request.event.queryStringParameters, "query");
@@ -22,7 +23,8 @@ export const handler = apiHandler(async (request) => {
   }
   const pass = await findPass(db, serialNumber);
   if (!pass) throw notFound("Pass");
-  const pkpass = await renderMemberPass({ db, clock, renderer: apple.renderer }, pass);
+  const portalBaseUrl = runtime?.config.apiBaseUrl;
+  const pkpass = await renderMemberPass({ db, clock, renderer: apple.renderer, portalBaseUrl }, pass);
   return {
     status: 200,
     body: pkpass,

@@ -26,6 +26,12 @@ export const ROUTES: readonly RouteDefinition[] = [
   { method: "PATCH", path: "/v1/customers/{customerId}", handler: "customers-update", auth: "staff" },
   { method: "GET", path: "/v1/customers/{customerId}/audit", handler: "customers-audit", auth: "staff" },
   { method: "POST", path: "/v1/customers/{customerId}/points", handler: "customers-points", auth: "staff" },
+  {
+    method: "GET",
+    path: "/v1/customers/{customerId}/notifications",
+    handler: "customers-notifications",
+    auth: "staff",
+  },
   { method: "GET", path: "/v1/activity", handler: "activity-list", auth: "staff" },
   { method: "GET", path: "/v1/settings", handler: "settings-get", auth: "staff" },
   { method: "PATCH", path: "/v1/settings", handler: "settings-update", auth: "staff" },

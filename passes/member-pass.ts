@@ -5,6 +5,7 @@ import { readCustomer } from "../shared/ledger/append.ts";
 import { listEntries } from "../shared/ledger/read.ts";
 import { getMerchant, listPrograms, listRewards } from "../shared/merchants/directory.ts";
 import type { Customer, LedgerEntry, Merchant, Program, Reward } from "../shared/model.ts";
+import { memberPortalUrl } from "../shared/portal/access.ts";
 import { describeRule } from "../shared/programs/rules.ts";
 import { MAX_RECENT_ENTRIES } from "./apple/pass-fields.ts";
 import { passLabels } from "./apple/pass-labels.ts";
@@ -21,6 +22,8 @@ export interface MemberPassContent {
   recentEntries: LedgerEntry[];
   /** The soonest points to expire, if any. */
   nextExpiry?: { points: number; date: string };
+  /** The member's signed portal link; only the Apple pass shows it (`loadApplePassContent`). */
+  portalUrl?: string;
 }
 
 // Merchant settings have no branding yet; these are the product's default colours.
@@ -67,6 +70,27 @@ export async function loadMemberPassContent(
   };
 }
 
+/**
+ * The Apple pass's content: the member's data plus, with `portalBaseUrl`, a freshly signed portal link,
+ * signed while the table is read. Apart from `loadMemberPassContent` so that the Google-only stream
+ * consumer neither signs nor bundles the signing code.
+ */
+export async function loadApplePassContent(
+  db: Db,
+  merchantId: string,
+  customerId: string,
+  options: { now: Date; customer?: Customer; portalBaseUrl?: string },
+): Promise<MemberPassContent | undefined> {
+  const { portalBaseUrl, ...read } = options;
+  const [content, portalUrl] = await Promise.all([
+    loadMemberPassContent(db, merchantId, customerId, read),
+    portalBaseUrl
+      ? memberPortalUrl({ db, clock: () => options.now }, portalBaseUrl, { merchantId, customerId })
+      : undefined,
+  ]);
+  return content && { ...content, ...(portalUrl ? { portalUrl } : {}) };
+}
+
 /** The cheapest active reward not reached yet; when every one is reached, the dearest (shown as available). */
 export function nextReward(
   rewards: readonly Reward[],
@@ -103,6 +127,7 @@ export function applePassViewOf(content: MemberPassContent, updatedAt: string): 
       explanation: entry.explanation,
     })),
     howPointsAreComputed: howPointsAreComputed(content.programs) || merchant.name,
+    ...(content.portalUrl ? { portalUrl: content.portalUrl } : {}),
     updatedAt,
   };
 }

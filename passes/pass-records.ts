@@ -1,5 +1,6 @@
 import { GetCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import type { Db } from "../shared/db/client.ts";
+import { isConditionFailed } from "../shared/db/contention.ts";
 import { passPk, passSk } from "../shared/db/keys.ts";
 
 /**
@@ -123,5 +124,38 @@ export async function markDelivered(
   } catch (error) {
     // Someone delivered a newer position meanwhile: theirs stands.
     if ((error as { name?: string }).name !== "ConditionalCheckFailedException") throw error;
+  }
+}
+
+/**
+ * Takes one of Google's notifying updates for the pass: stores the stamps decideNotify() kept, on
+ * condition that nobody stored others since `previous` was read. False when someone did (read again).
+ */
+export async function takeNotifySlot(
+  db: Db,
+  serialNumber: string,
+  previous: readonly string[] | undefined,
+  keep: readonly string[],
+): Promise<boolean> {
+  try {
+    await db.client.send(
+      new UpdateCommand({
+        TableName: db.table,
+        Key: key(serialNumber),
+        UpdateExpression: "SET googleNotifiedAt = :keep",
+        ConditionExpression:
+          previous === undefined
+            ? "attribute_exists(pk) AND attribute_not_exists(googleNotifiedAt)"
+            : "googleNotifiedAt = :previous",
+        ExpressionAttributeValues: {
+          ":keep": keep,
+          ...(previous === undefined ? {} : { ":previous": previous }),
+        },
+      }),
+    );
+    return true;
+  } catch (error) {
+    if (!isConditionFailed(error)) throw error;
+    return false;
   }
 }

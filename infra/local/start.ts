@@ -3,6 +3,7 @@ import { join } from "node:path";
 import { systemClock } from "../../shared/clock.ts";
 import { startDynamoDbLocal } from "./dynamodb-local.ts";
 import { loadOrCreateLocalAuthorizer } from "./jwt-authorizer.ts";
+import { startLocalNotifications } from "./notifications.ts";
 import { DEMO, seedDemo } from "./seed.ts";
 import { startLocalStack } from "./stack.ts";
 import { startLocalWallet } from "./wallet.ts";
@@ -29,6 +30,12 @@ const wallet = await startLocalWallet({
   tableName: "loyalty-local",
   apiBaseUrl: stack.baseUrl,
   localDir: LOCAL_DIR,
+});
+// Email goes to a local SES stand-in that writes .eml files; reminders and Moments are sent from the stream.
+const notifications = await startLocalNotifications({
+  dynamoEndpoint: dynamo.endpoint,
+  tableName: "loyalty-local",
+  mailDir: join(LOCAL_DIR, "mail"),
 });
 await seedDemo({ db: stack.db, clock: systemClock });
 
@@ -72,12 +79,14 @@ console.log(`loyalty-wallet is running at ${stack.baseUrl}
   ids and bearer tokens: .local/demo.json   a token: npm run dev:token -- --staff alice
   wallet: APNs ${wallet.apns.origin}, Google ${wallet.google.baseUrl} (deliveries logged in .local/*.log)
     dev pass certificates in .local/apple-dev-certificates: NOT accepted by real devices
+  email: local SES at ${notifications.mail.endpoint}, each message written to .local/mail/*.eml
 Press Ctrl-C to stop.`);
 
 let stopping = false;
 async function stop(): Promise<void> {
   if (stopping) return;
   stopping = true;
+  await notifications.close();
   await wallet.close();
   await stack.close();
   await dynamo.stop();

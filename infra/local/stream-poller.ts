@@ -208,3 +208,16 @@ export async function startStreamPoller(options: StreamPollerOptions): Promise<S
     },
   };
 }
+
+/**
+ * Feeds the stream to the `handler` of functions/<functionName>.ts, the very module Lambda runs, with
+ * its event source mapping's filter.
+ */
+export async function pollForFunction(
+  options: Omit<StreamPollerOptions, "handler"> & { functionName: string },
+): Promise<StreamPoller> {
+  const { handler } = (await import(`../../functions/${options.functionName}.ts`)) as {
+    handler: StreamHandler;
+  };
+  return startStreamPoller({ ...options, handler });
+}

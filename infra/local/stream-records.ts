@@ -45,7 +45,8 @@ function toLambdaValue(value: StreamAttributeValue): AttributeValue {
 
 /**
  * Lambda's event filtering for the subset of patterns this project uses: nested objects, and arrays
- * of literal values of which one must equal the field. Records are kept when any pattern matches.
+ * of which one element must match the field: a literal value, or `{ prefix: "…" }` for a string that
+ * starts with it. Records are kept when any pattern matches.
  */
 export function matchesFilter(patterns: readonly Record<string, unknown>[], record: DynamoDBRecord): boolean {
   return patterns.length === 0 || patterns.some((pattern) => matches(pattern, record));
@@ -55,8 +56,19 @@ function matches(pattern: Record<string, unknown>, value: unknown): boolean {
   if (!value || typeof value !== "object") return false;
   return Object.entries(pattern).every(([key, expected]) => {
     const actual = (value as Record<string, unknown>)[key];
-    if (Array.isArray(expected)) return expected.includes(actual);
+    if (Array.isArray(expected)) return expected.some((matcher) => matchesValue(matcher, actual));
     if (expected && typeof expected === "object") return matches(expected as Record<string, unknown>, actual);
     throw new Error(`unsupported filter pattern at "${key}": use an array of values`);
   });
+}
+
+function matchesValue(matcher: unknown, actual: unknown): boolean {
+  if (matcher && typeof matcher === "object") {
+    const { prefix } = matcher as { prefix?: unknown };
+    if (typeof prefix === "string" && Object.keys(matcher).length === 1) {
+      return typeof actual === "string" && actual.startsWith(prefix);
+    }
+    throw new Error(`unsupported filter matcher ${JSON.stringify(matcher)}: use a value or { prefix }`);
+  }
+  return matcher === actual;
 }

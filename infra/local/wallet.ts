@@ -12,7 +12,7 @@ import { type LocalGoogleRecorder, startLocalGoogleRecorder } from "../../passes
 import { PASS_UPDATES_FILTER_PATTERNS } from "../../passes/pass-changes.ts";
 import { resetWalletConfig } from "../../passes/wallet-config.ts";
 import { resetWalletRuntime } from "../../passes/wallet-runtime.ts";
-import { type StreamHandler, type StreamPoller, startStreamPoller } from "./stream-poller.ts";
+import { pollForFunction, type StreamPoller } from "./stream-poller.ts";
 
 export interface LocalWalletOptions {
   dynamoEndpoint: string;
@@ -84,13 +84,9 @@ export async function startLocalWallet(options: LocalWalletOptions): Promise<Loc
   resetWalletConfig();
   await resetWalletRuntime();
 
-  const { handler } = (await import(`../../functions/${PASS_UPDATES_HANDLER}.ts`)) as {
-    handler: StreamHandler;
-  };
-  const poller = await startStreamPoller({
+  const poller = await pollForFunction({
     endpoint: options.dynamoEndpoint,
     tableName: options.tableName,
-    handler,
     functionName: PASS_UPDATES_HANDLER,
     filterPatterns: PASS_UPDATES_FILTER_PATTERNS,
     intervalMs: options.pollIntervalMs ?? 100,

@@ -1,9 +1,17 @@
+import { Stack, Validations } from "aws-cdk-lib";
 import type * as cognito from "aws-cdk-lib/aws-cognito";
 import type * as dynamodb from "aws-cdk-lib/aws-dynamodb";
 import * as iam from "aws-cdk-lib/aws-iam";
 import * as secretsmanager from "aws-cdk-lib/aws-secretsmanager";
 import { Construct } from "constructs";
 import { TABLE } from "../../shared/db/table-definition.ts";
+import {
+  KMS_APP_TAG,
+  KMS_DELETION_WINDOW_DAYS,
+  KMS_KEY_SPEC,
+  KMS_KEY_USAGE,
+  KMS_TAG_KEYS,
+} from "../../shared/keys/kms-key-settings.ts";
 import type { AppFunction } from "./app-function.ts";
 import type { FunctionNeeds } from "./function-needs.ts";
 import type { SecretKey, WalletSettings } from "./stage-config.ts";
@@ -27,6 +35,11 @@ export const STAFF_SIGN_IN_ACTIONS = [
   "cognito-idp:AdminRemoveUserFromGroup",
   "cognito-idp:AdminUserGlobalSignOut",
 ] as const;
+
+/** What shared/keys/kms-key-backend.ts calls: make a key (tagged at creation), use it, retire it. */
+export const SIGNING_KEY_CREATE_ACTIONS = ["kms:CreateKey", "kms:TagResource"] as const;
+export const SIGNING_KEY_USE_ACTIONS = ["kms:Sign", "kms:GetPublicKey"] as const;
+export const SIGNING_KEY_RETIRE_ACTIONS = ["kms:ScheduleKeyDeletion"] as const;
 
 /** The variables passes/wallet-config.ts reads each secret's name from. */
 export const SECRET_ENV: Readonly<Record<SecretKey, string>> = {
@@ -165,4 +178,84 @@ export function grantNeeds(target: AppFunction, needs: FunctionNeeds, targets: G
     );
     fn.addEnvironment("USER_POOL_ID", targets.userPool.userPoolId);
   }
+
+  if (needs.signingKeys) {
+    if (needs.table !== "readWrite" && needs.table !== "readWriteDelete") {
+      throw new Error(
+        `functions/${handlerName}.ts declares signingKeys: making a key writes the key ring (readWrite)`,
+      );
+    }
+    grantSigningKeys(target);
+  }
+}
+
+/**
+ * The merchants' KMS signing keys are made at run time, one per merchant and purpose, so no grant can
+ * name them: the functions may create only Ed25519 signing keys carrying the app's tag, and use or retire
+ * only keys that carry it. No environment variable: off the local stack, the key backend is always KMS.
+ */
+function grantSigningKeys({ role }: AppFunction): void {
+  const appTag = { [`aws:RequestTag/${KMS_APP_TAG.key}`]: KMS_APP_TAG.value };
+  const onlyOurTags = { "ForAllValues:StringEquals": { "aws:TagKeys": [...KMS_TAG_KEYS] } };
+  const [createKey, tagResource] = SIGNING_KEY_CREATE_ACTIONS;
+  role.addToPolicy(
+    new iam.PolicyStatement({
+      sid: "SigningKeyCreate",
+      actions: [createKey],
+      // CreateKey has no resource-level permissions: the conditions are the scope.
+      resources: ["*"],
+      conditions: {
+        StringEquals: { ...appTag, "kms:KeySpec": KMS_KEY_SPEC, "kms:KeyUsage": KMS_KEY_USAGE },
+        ...onlyOurTags,
+      },
+    }),
+  );
+  role.addToPolicy(
+    new iam.PolicyStatement({
+      sid: "SigningKeyTag",
+      actions: [tagResource],
+      // KMS checks tags given to CreateKey against a grant not limited to particular keys.
+      resources: ["*"],
+      conditions: { StringEquals: appTag, ...onlyOurTags },
+    }),
+  );
+  const keys = Stack.of(role).formatArn({ service: "kms", resource: "key", resourceName: "*" });
+  // The key spec too: a key tagged as ours by mistake (or on purpose) is still out of reach unless it is
+  // an Ed25519 key, which nothing else of ours makes.
+  const ourKeys = {
+    [`aws:ResourceTag/${KMS_APP_TAG.key}`]: KMS_APP_TAG.value,
+    "kms:KeySpec": KMS_KEY_SPEC,
+  };
+  role.addToPolicy(
+    new iam.PolicyStatement({
+      sid: "SigningKeyUse",
+      actions: [...SIGNING_KEY_USE_ACTIONS],
+      resources: [keys],
+      conditions: { StringEquals: ourKeys },
+    }),
+  );
+  role.addToPolicy(
+    new iam.PolicyStatement({
+      sid: "SigningKeyRetire",
+      actions: [...SIGNING_KEY_RETIRE_ACTIONS],
+      resources: [keys],
+      // Never a shorter wait than the code asks for: a key retired by mistake can be rescued for a month.
+      conditions: {
+        StringEquals: ourKeys,
+        NumericGreaterThanEquals: { "kms:ScheduleKeyDeletionPendingWindowInDays": KMS_DELETION_WINDOW_DAYS },
+      },
+    }),
+  );
+  Validations.of(role).acknowledge(
+    {
+      id: "AwsSolutions-IAM5[Resource::*]",
+      reason:
+        "kms:CreateKey has no resource-level permissions and kms:TagResource at key creation needs a grant not limited to keys; both are conditioned on the request's tags (app=loyalty-wallet, only our tag keys) and CreateKey on the Ed25519 SIGN_VERIFY key spec.",
+    },
+    {
+      id: "AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:kms:<AWS::Region>:<AWS::AccountId>:key/*]",
+      reason:
+        "Signing keys are created at run time, one per merchant and purpose, so none can be named at deploy; Sign, GetPublicKey and ScheduleKeyDeletion apply only to Ed25519 keys tagged app=loyalty-wallet.",
+    },
+  );
 }

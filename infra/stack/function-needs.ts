@@ -21,6 +21,12 @@ export interface FunctionNeeds {
    * reading a secret's value is a separate, per-secret need.
    */
   wallet?: boolean;
+  /**
+   * Sign with the merchants' Ed25519 keys (shared/keys/): create a merchant's KMS key on first use, sign,
+   * read its public key once, retire the keys rotation drops. Only keys tagged as this app's. Making a key
+   * also writes the key ring, so a function that signs needs `table: "readWrite"` too.
+   */
+  signingKeys?: boolean;
 }
 
 /**
@@ -41,6 +47,8 @@ export const FUNCTION_NEEDS: Readonly<Record<string, FunctionNeeds>> = {
   "customers-points": { table: "readWrite" },
   "customers-ledger": { table: "read" },
   "customers-ledger-verify": { table: "read" },
+  // Reads delivery records through gsi2.
+  "customers-notifications": { table: "read" },
   "activity-list": { table: "read" },
   "rewards-list": { table: "read" },
   "rewards-create": { table: "readWrite" },
@@ -73,10 +81,17 @@ export const FUNCTION_NEEDS: Readonly<Record<string, FunctionNeeds>> = {
   // Removes both sides of the registration.
   "apple-unregister-device": { table: "readWriteDelete", wallet: true },
   "apple-list-updated-passes": { table: "read", wallet: true },
-  // Renders and signs the .pkpass.
-  "apple-get-pass": { table: "read", wallet: true, secrets: ["passCertificates"] },
+  // Renders and signs the .pkpass; signs the portal link on its back (writing the merchant's portal key
+  // ring on first use, hence readWrite).
+  "apple-get-pass": { table: "readWrite", wallet: true, secrets: ["passCertificates"], signingKeys: true },
   "apple-log": { table: "none" },
-  "pass-download": { table: "read", wallet: true, secrets: ["passCertificates", "passLinkKey"] },
+  // Renders the pass as apple-get-pass does, portal link included.
+  "pass-download": {
+    table: "readWrite",
+    wallet: true,
+    secrets: ["passCertificates", "passLinkKey"],
+    signingKeys: true,
+  },
   // The customer portal and its API (the portal token is checked by the handlers).
   "portal-page": { table: "none" },
   "me-get": { table: "read" },
@@ -84,13 +99,13 @@ export const FUNCTION_NEEDS: Readonly<Record<string, FunctionNeeds>> = {
   "me-update": { table: "readWriteDelete" },
   "me-ledger": { table: "read" },
   // Signs: creates the merchant's statement key on first use (local backend: a table item; on AWS a KMS key).
-  "me-statement": { table: "readWrite" },
+  "me-statement": { table: "readWrite", signingKeys: true },
   "me-claims-list": { table: "read" },
   "me-claims-create": { table: "readWrite" },
-  "me-portal-link": { table: "readWrite" },
+  "me-portal-link": { table: "readWrite", signingKeys: true },
   "merchants-jwks": { table: "read" },
-  "statement-keys-rotate": { table: "readWrite" },
-  "customers-portal-link": { table: "readWrite" },
+  "statement-keys-rotate": { table: "readWrite", signingKeys: true },
+  "customers-portal-link": { table: "readWrite", signingKeys: true },
   "claims-list": { table: "read" },
   "claims-approve": { table: "readWrite" },
   "claims-reject": { table: "readWrite" },
@@ -101,6 +116,14 @@ export const FUNCTION_NEEDS: Readonly<Record<string, FunctionNeeds>> = {
     table: "readWriteDelete",
     wallet: true,
     secrets: ["passCertificates", "apnsKey", "googleServiceAccount"],
+  },
+  // Claims and settles delivery records (outbox items included), records bounced addresses, takes Google's
+  // notify quota on pass records; sends email through SES and adds messages to Google Wallet objects.
+  "notifications-stream": {
+    table: "readWrite",
+    wallet: true,
+    email: true,
+    secrets: ["googleServiceAccount"],
   },
   // Writes expiry entries to the ledger and takes spent batches out of the due index.
   "expiry-job": { table: "readWriteDelete" },

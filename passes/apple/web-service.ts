@@ -4,7 +4,7 @@ import type { Db } from "../../shared/db/client.ts";
 import { notFound, unauthorized } from "../../shared/errors.ts";
 import { readCustomer } from "../../shared/ledger/append.ts";
 import type { Customer } from "../../shared/model.ts";
-import { applePassViewOf, loadMemberPassContent } from "../member-pass.ts";
+import { applePassViewOf, loadApplePassContent } from "../member-pass.ts";
 import { type PassRecord, readPass } from "../pass-records.ts";
 import { listDevicePasses } from "./registrations.ts";
 import type { ApplePassRenderer } from "./render-pass.ts";
@@ -86,15 +86,16 @@ export function notModifiedSince(lastModified: Date, ifModifiedSince: string | u
   return Number.isFinite(since) && lastModified.getTime() <= since;
 }
 
-/** The signed .pkpass as the pass stands now. */
+/** The signed .pkpass as the pass stands now; with `portalBaseUrl` (the API's), it links to the portal. */
 export async function renderMemberPass(
-  deps: { db: Db; clock: Clock; renderer: () => Promise<ApplePassRenderer> },
+  deps: { db: Db; clock: Clock; renderer: () => Promise<ApplePassRenderer>; portalBaseUrl?: string },
   pass: AuthenticatedPass,
 ): Promise<Buffer> {
   const [content, renderer] = await Promise.all([
-    loadMemberPassContent(deps.db, pass.pass.merchantId, pass.pass.customerId, {
+    loadApplePassContent(deps.db, pass.pass.merchantId, pass.pass.customerId, {
       now: deps.clock(),
       customer: pass.customer,
+      portalBaseUrl: deps.portalBaseUrl,
     }),
     deps.renderer(),
   ]);

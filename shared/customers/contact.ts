@@ -22,12 +22,21 @@ export function normalizeEmail(text: string): string | undefined {
 
 /** Lower case without accents: "Élodie" and "elodie" fold to the same text. */
 export function foldText(text: string): string {
-  return text.normalize("NFD").replace(/\p{Diacritic}/gu, "").toLowerCase();
+  return text
+    .normalize("NFD")
+    .replace(/\p{Diacritic}/gu, "")
+    .toLowerCase();
 }
 
 /** The words of a name as searched: folded, split on anything that is not a letter or digit. */
 export function nameTokens(name: string): string[] {
-  return [...new Set(foldText(name).split(/[^\p{L}\p{N}]+/u).filter(Boolean))];
+  return [
+    ...new Set(
+      foldText(name)
+        .split(/[^\p{L}\p{N}]+/u)
+        .filter(Boolean),
+    ),
+  ];
 }
 
 /** Does this query look like a phone number rather than a name? */
@@ -44,7 +53,8 @@ export function normalizeContact(
   const out: { phone?: string | null; email?: string | null } = {};
   if (input.phone !== undefined) {
     out.phone = input.phone === null ? null : normalizePhone(input.phone, country);
-    if (out.phone === undefined) problems.push({ field: "phone", reason: `is not a valid phone number (region ${country})` });
+    if (out.phone === undefined)
+      problems.push({ field: "phone", reason: `is not a valid phone number (region ${country})` });
   }
   if (input.email !== undefined) {
     out.email = input.email === null ? null : normalizeEmail(input.email);
@@ -55,6 +65,9 @@ export function normalizeContact(
 }
 
 export const contactTaken = (field: ContactField) =>
-  conflict(`This ${field === "phone" ? "phone number" : "email address"} is already used by another customer.`, {
-    field,
-  });
+  conflict(
+    `This ${field === "phone" ? "phone number" : "email address"} is already used by another customer.`,
+    {
+      field,
+    },
+  );

@@ -3,9 +3,9 @@ import type { Clock } from "../clock.ts";
 import type { Db } from "../db/client.ts";
 import { barcodePk, barcodeSk, customerPk, passPk, passSk, profileSk } from "../db/keys.ts";
 import { notFound } from "../errors.ts";
-import { newId, randomCode, randomToken } from "../ids.ts";
 import type { Idempotency } from "../idempotency.ts";
 import { type IdempotentResult, idempotentWrite, type TransactItem } from "../idempotent-write.ts";
+import { newId, randomCode, randomToken } from "../ids.ts";
 import { GENESIS_HASH } from "../ledger/hash-chain.ts";
 import { getMerchant } from "../merchants/directory.ts";
 import type { Customer } from "../model.ts";
@@ -69,7 +69,9 @@ export async function enrolCustomer(
       contactItems = (["phone", "email"] as const).filter((field) => customer[field] !== undefined);
       return {
         items: [
-          ...contactItems.map((field) => claimContact(db, merchantId, customer.id, field, customer[field] as string)),
+          ...contactItems.map((field) =>
+            claimContact(db, merchantId, customer.id, field, customer[field] as string),
+          ),
           put({ pk: customerPk(merchantId, customer.id), sk: profileSk(), ...customer }),
           put({ pk: barcodePk(merchantId, customer.barcode), sk: barcodeSk(), customerId: customer.id }),
           put({ pk: passPk(customer.passSerial), sk: passSk(), merchantId, customerId: customer.id }),

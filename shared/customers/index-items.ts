@@ -16,7 +16,13 @@ const claimKey = (merchantId: string, field: ContactField, value: string) => ({
 });
 
 /** Claims a phone number or email for one customer; fails its condition if another customer holds it. */
-export function claimContact(db: Db, merchantId: string, customerId: string, field: ContactField, value: string): TransactItem {
+export function claimContact(
+  db: Db,
+  merchantId: string,
+  customerId: string,
+  field: ContactField,
+  value: string,
+): TransactItem {
   return {
     Put: {
       TableName: db.table,
@@ -40,11 +46,19 @@ export function indexName(db: Db, merchantId: string, customerId: string, token:
 }
 
 export function unindexName(db: Db, merchantId: string, customerId: string, token: string): TransactItem {
-  return { Delete: { TableName: db.table, Key: { pk: nameIndexPk(merchantId), sk: nameIndexSk(token, customerId) } } };
+  return {
+    Delete: { TableName: db.table, Key: { pk: nameIndexPk(merchantId), sk: nameIndexSk(token, customerId) } },
+  };
 }
 
 /** The index changes that take a customer from one name to another; words in both stay as they are. */
-export function renameItems(db: Db, merchantId: string, customerId: string, from: string | undefined, to: string): TransactItem[] {
+export function renameItems(
+  db: Db,
+  merchantId: string,
+  customerId: string,
+  from: string | undefined,
+  to: string,
+): TransactItem[] {
   const before = new Set(from === undefined ? [] : nameTokens(from));
   const after = new Set(nameTokens(to));
   return [

@@ -3,11 +3,12 @@ import type { Clock } from "../clock.ts";
 import type { Db } from "../db/client.ts";
 import { AUDIT_PREFIX, auditSk, customerPk, profileSk } from "../db/keys.ts";
 import { conflict, notFound } from "../errors.ts";
-import { newId } from "../ids.ts";
 import { idempotentWrite, type TransactItem } from "../idempotent-write.ts";
+import { newId } from "../ids.ts";
 import { readCustomer } from "../ledger/append.ts";
 import { getMerchant } from "../merchants/directory.ts";
 import type { Customer } from "../model.ts";
+import { clearEmailStatus } from "../notifications/email-status.ts";
 import { customerView } from "../views.ts";
 import { contactTaken, normalizeContact } from "./contact.ts";
 import { type ContactField, claimContact, releaseContact, renameItems } from "./index-items.ts";
@@ -36,11 +37,16 @@ export async function updateCustomer(
   changes: CustomerChanges,
 ) {
   const { db } = deps;
-  const [customer, merchant] = await Promise.all([readCustomer(db, merchantId, customerId), getMerchant(db, merchantId)]);
+  const [customer, merchant] = await Promise.all([
+    readCustomer(db, merchantId, customerId),
+    getMerchant(db, merchantId),
+  ]);
   if (!customer || !merchant) throw notFound("Customer");
   const contact = normalizeContact(changes, merchant.country);
   const wanted: Partial<Record<Field, unknown>> = { ...changes, ...contact };
-  const changed = (Object.keys(wanted) as Field[]).filter((field) => (wanted[field] ?? null) !== (customer[field] ?? null));
+  const changed = (Object.keys(wanted) as Field[]).filter(
+    (field) => (wanted[field] ?? null) !== (customer[field] ?? null),
+  );
   if (changed.length === 0) return { customer: customerView(customer), changed };
 
   // Which transaction item claims which contact field, to tell the client which one is taken.
@@ -62,7 +68,10 @@ export async function updateCustomer(
       }
       profileIndex = items.length;
       items.push(profileUpdate(db, customer, changed, wanted, now));
-      if (changed.includes("name")) items.push(...renameItems(db, merchantId, customerId, customer.name, wanted.name as string));
+      if (changed.includes("name"))
+        items.push(...renameItems(db, merchantId, customerId, customer.name, wanted.name as string));
+      // A bounce was the old address's: the new one is tried again.
+      if (changed.includes("email")) items.push(clearEmailStatus(db, merchantId, customerId));
       items.push({
         Put: {
           TableName: db.table,
@@ -78,7 +87,8 @@ export async function updateCustomer(
       return { items, response: { status: 200, body: null } };
     },
     onConditionFailed: (index) => {
-      if (index === profileIndex) return conflict("The customer was changed at the same time; reload and retry.");
+      if (index === profileIndex)
+        return conflict("The customer was changed at the same time; reload and retry.");
       const field = claims.get(index);
       return field ? contactTaken(field) : undefined;
     },
@@ -136,7 +146,12 @@ export interface AuditRecord {
 }
 
 /** Who changed a customer's details and when, newest first. */
-export async function listAudit(db: Db, merchantId: string, customerId: string, limit: number): Promise<AuditRecord[]> {
+export async function listAudit(
+  db: Db,
+  merchantId: string,
+  customerId: string,
+  limit: number,
+): Promise<AuditRecord[]> {
   const customer = await readCustomer(db, merchantId, customerId);
   if (!customer) throw notFound("Customer");
   const { Items = [] } = await db.client.send(

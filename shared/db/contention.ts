@@ -12,6 +12,10 @@ export function cancellationCodes(error: unknown): (string | undefined)[] | unde
   return undefined;
 }
 
+/** A single write's condition did not hold (outside a transaction, which reports cancellationCodes instead). */
+export const isConditionFailed = (error: unknown) =>
+  (error as { name?: string } | undefined)?.name === "ConditionalCheckFailedException";
+
 /** Contention that a fresh read and another try can get past. */
 export function isRetryableCancellation(codes: (string | undefined)[]): boolean {
   return codes.some(

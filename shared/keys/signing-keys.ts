@@ -4,15 +4,16 @@ import type { Clock } from "../clock.ts";
 import type { Db } from "../db/client.ts";
 import { merchantPk, signingKeysSk } from "../db/keys.ts";
 import { conflict } from "../errors.ts";
-import type { Ed25519PublicJwk, KeyBackend } from "./key-backend.ts";
+import { logger } from "../logger.ts";
+import type { Ed25519PublicJwk, KeyBackend, KeyPurpose } from "./key-backend.ts";
+
+export type { KeyPurpose };
 
 /**
- * Each merchant has one Ed25519 key ring per purpose: statements (published at
- * /v1/merchants/{id}/jwks.json) and portal links (checked by us only). Separate keys, so a signature made
- * for one purpose can never pass for the other. Rotation makes a new current key and keeps the previous one
- * verifiable, so what was signed just before a rotation still checks out.
+ * Each merchant has one Ed25519 key ring per purpose (see `KeyPurpose`). Rotation makes a new current key
+ * and keeps the previous one verifiable, so what was signed just before a rotation still checks out; the
+ * key before that is retired by the backend. The ring holds the public keys, so verifying needs no backend.
  */
-export type KeyPurpose = "statement" | "portal";
 
 export interface KeyRecord {
   /** RFC 7638 thumbprint of the public key: anyone holding the key can check the id belongs to it. */
@@ -53,8 +54,8 @@ async function readRing(db: Db, merchantId: string, purpose: KeyPurpose): Promis
   return Item as KeyRing | undefined;
 }
 
-async function newKey(deps: SigningDeps, merchantId: string): Promise<KeyRecord> {
-  const { ref, publicJwk } = await deps.backend.create(merchantId);
+async function newKey(deps: SigningDeps, merchantId: string, purpose: KeyPurpose): Promise<KeyRecord> {
+  const { ref, publicJwk } = await deps.backend.create(merchantId, purpose);
   return {
     kid: await calculateJwkThumbprint(publicJwk),
     ref,
@@ -66,7 +67,27 @@ async function newKey(deps: SigningDeps, merchantId: string): Promise<KeyRecord>
 const isConditionFailure = (error: unknown) =>
   (error as { name?: string }).name === "ConditionalCheckFailedException";
 
-/** The key that signs now, made on first use; of two first uses at once, both end up with the winner's. */
+/**
+ * Retires a key no ring names. Never fails the request that signed or rotated: a key left behind only
+ * costs money (a KMS key is billed monthly), so it is logged for someone to delete by hand.
+ */
+async function retireQuietly(deps: SigningDeps, merchantId: string, key: KeyRecord): Promise<void> {
+  try {
+    await deps.backend.retire(merchantId, key.ref);
+  } catch (error) {
+    logger.warn("signing key not retired; schedule its deletion by hand", {
+      merchantId,
+      kid: key.kid,
+      keyRef: key.ref,
+      errorName: (error as Error).name,
+    });
+  }
+}
+
+/**
+ * The key that signs now, made on first use. Of two first uses at once (two containers), the ring's
+ * conditional write lets one key in; the other is retired and both sign with the winner's.
+ */
 export async function currentKey(
   deps: SigningDeps,
   merchantId: string,
@@ -74,7 +95,7 @@ export async function currentKey(
 ): Promise<KeyRecord> {
   const ring = await readRing(deps.db, merchantId, purpose);
   if (ring) return ring.current;
-  const key = await newKey(deps, merchantId);
+  const key = await newKey(deps, merchantId, purpose);
   try {
     await deps.db.client.send(
       new PutCommand({
@@ -86,13 +107,17 @@ export async function currentKey(
     return key;
   } catch (error) {
     if (!isConditionFailure(error)) throw error;
+    await retireQuietly(deps, merchantId, key);
     const winner = await readRing(deps.db, merchantId, purpose);
     if (!winner) throw error;
     return winner.current;
   }
 }
 
-/** A new current key; the current one becomes the previous one and the one before is no longer published. */
+/**
+ * A new current key; the current one becomes the previous one, and the one before is no longer published
+ * and is retired.
+ */
 export async function rotateKey(
   deps: SigningDeps,
   merchantId: string,
@@ -103,7 +128,7 @@ export async function rotateKey(
     await currentKey(deps, merchantId, purpose);
     return publicKeys(deps.db, merchantId, purpose);
   }
-  const next = await newKey(deps, merchantId);
+  const next = await newKey(deps, merchantId, purpose);
   try {
     await deps.db.client.send(
       new UpdateCommand({
@@ -121,9 +146,15 @@ export async function rotateKey(
       }),
     );
   } catch (error) {
-    if (isConditionFailure(error)) throw conflict("The keys were rotated at the same time; reload them.");
+    // Another rotation won, so no ring names `next`. After any other failure the write may still have
+    // landed: `next` is kept then, as retiring a current key would stop the merchant signing.
+    if (isConditionFailure(error)) {
+      await retireQuietly(deps, merchantId, next);
+      throw conflict("The keys were rotated at the same time; reload them.");
+    }
     throw error;
   }
+  if (ring.previous) await retireQuietly(deps, merchantId, ring.previous);
   return publicKeys(deps.db, merchantId, purpose);
 }
 

@@ -22,6 +22,7 @@ import {
   staffActivityPk,
 } from "../db/keys.ts";
 import { conflict, notFound, UnavailableError } from "../errors.ts";
+import { batchExpiresAt, type ExpiryPolicy, inactivityDueAt } from "../expiry/policy.ts";
 import {
   findStoredResponse,
   type Idempotency,
@@ -30,7 +31,6 @@ import {
 } from "../idempotency.ts";
 import { newId } from "../ids.ts";
 import type { Customer, LedgerEntry } from "../model.ts";
-import { batchExpiresAt, type ExpiryPolicy, inactivityDueAt } from "../expiry/policy.ts";
 import { inactivityDeadline, openBatch, readOpenBatches, spendBatches } from "./batches.ts";
 import { hashEntry } from "./hash-chain.ts";
 
@@ -97,7 +97,11 @@ export async function appendEntry<R>(deps: AppendDeps, request: AppendRequest<R>
     const now = deps.clock();
     const plan = await request.plan(customer, now);
     const expiresAt = plan.entry.points > 0 && plan.expiry ? batchExpiresAt(plan.expiry, now) : undefined;
-    const entry = buildEntry(customer, { ...plan, entry: { ...plan.entry, ...(expiresAt ? { expiresAt } : {}) } }, now);
+    const entry = buildEntry(
+      customer,
+      { ...plan, entry: { ...plan.entry, ...(expiresAt ? { expiresAt } : {}) } },
+      now,
+    );
     if (entry.balanceAfter < 0) {
       throw conflict("The balance is too low for this change.", { balance: customer.balance });
     }

@@ -1,4 +1,4 @@
-import { SendEmailCommand, SESv2Client } from "@aws-sdk/client-sesv2";
+import { SESv2Client, SendEmailCommand } from "@aws-sdk/client-sesv2";
 import type { EmailConfig } from "./config.ts";
 
 export interface OutgoingEmail {
@@ -66,7 +66,10 @@ export function createSesMailer(config: EmailConfig): Mailer {
             Content: {
               Simple: {
                 Subject: { Data: email.subject, Charset: charset },
-                Body: { Text: { Data: email.text, Charset: charset }, Html: { Data: email.html, Charset: charset } },
+                Body: {
+                  Text: { Data: email.text, Charset: charset },
+                  Html: { Data: email.html, Charset: charset },
+                },
               },
             },
             ...(config.configurationSet ? { ConfigurationSetName: config.configurationSet } : {}),

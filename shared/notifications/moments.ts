@@ -3,7 +3,9 @@ import { MOMENTS, type Moment } from "./outbox.ts";
 
 /** What a notification says, per Moment: the numbers the templates show. */
 export type MomentFacts =
-  | { moment: "points_earned" | "points_added" | "points_expired"; entry: LedgerEntry }
+  | { moment: "points_earned"; entry: LedgerEntry }
+  | { moment: "points_added"; entry: LedgerEntry }
+  | { moment: "points_expired"; entry: LedgerEntry }
   | { moment: "redemption_refunded"; entry: LedgerEntry; rewardName?: string }
   | { moment: "reward_unlocked"; entry: LedgerEntry; rewards: { name: string; points: number }[] }
   /** `points` absent: the whole balance (an inactivity deadline). */
@@ -25,11 +27,16 @@ export interface Notification {
 }
 
 /** The active rewards a credit reached: their cost lies above the balance before it, within the balance after. */
-export function rewardsReached(rewards: readonly Reward[], entry: LedgerEntry): { name: string; points: number }[] {
+export function rewardsReached(
+  rewards: readonly Reward[],
+  entry: LedgerEntry,
+): { name: string; points: number }[] {
   if (entry.points <= 0) return [];
   const before = entry.balanceAfter - entry.points;
   return rewards
-    .filter((reward) => reward.status === "active" && reward.points > before && reward.points <= entry.balanceAfter)
+    .filter(
+      (reward) => reward.status === "active" && reward.points > before && reward.points <= entry.balanceAfter,
+    )
     .sort((a, b) => a.points - b.points)
     .map((reward) => ({ name: reward.name, points: reward.points }));
 }

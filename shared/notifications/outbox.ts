@@ -28,11 +28,24 @@ export interface OutboxNotification {
 }
 
 /** Lists a customer's notifications newest first (gsi2); set on outbox items and delivery records alike. */
-export function notificationIndexKeys(merchantId: string, customerId: string, createdAt: string, dedupeKey: string) {
-  return { gsi2pk: customerNotificationsPk(merchantId, customerId), gsi2sk: activitySk(createdAt, dedupeKey) };
+export function notificationIndexKeys(
+  merchantId: string,
+  customerId: string,
+  createdAt: string,
+  dedupeKey: string,
+) {
+  return {
+    gsi2pk: customerNotificationsPk(merchantId, customerId),
+    gsi2sk: activitySk(createdAt, dedupeKey),
+  };
 }
 
-export function outboxItem(db: Db, merchantId: string, customerId: string, notification: OutboxNotification): TransactItem {
+export function outboxItem(
+  db: Db,
+  merchantId: string,
+  customerId: string,
+  notification: OutboxNotification,
+): TransactItem {
   return {
     Put: {
       TableName: db.table,

@@ -1,5 +1,6 @@
 import { QueryCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import type { Db } from "../db/client.ts";
+import { isConditionFailed } from "../db/contention.ts";
 import { customerNotificationsPk, customerPk, deliverySk, notificationSk } from "../db/keys.ts";
 import { TABLE } from "../db/table-definition.ts";
 import type { Notification } from "./moments.ts";
@@ -56,7 +57,8 @@ const OPEN_CONDITION = `attribute_not_exists(pk) OR #status IN (${OPEN})`;
 export function recordKey(n: Notification) {
   return {
     pk: customerPk(n.merchantId, n.customerId),
-    sk: n.source.kind === "entry" ? deliverySk(n.facts.moment, n.source.entryId) : notificationSk(n.dedupeKey),
+    sk:
+      n.source.kind === "entry" ? deliverySk(n.facts.moment, n.source.entryId) : notificationSk(n.dedupeKey),
   };
 }
 
@@ -74,20 +76,21 @@ function describe(n: Notification) {
   };
   const names = Object.keys(values);
   return {
-    sets: names.map((name, i) => `#d${i} = if_not_exists(#d${i}, :d${i})`),
+    sets: names.map((_name, i) => `#d${i} = if_not_exists(#d${i}, :d${i})`),
     names: Object.fromEntries(names.map((name, i) => [`#d${i}`, name])),
     values: Object.fromEntries(names.map((name, i) => [`:d${i}`, values[name]])),
   };
 }
 
-const isConditionFailure = (error: unknown) =>
-  (error as { name?: string }).name === "ConditionalCheckFailedException";
-
 /**
  * Takes the notification for one delivery attempt: creates its record, or takes it back from pending
  * or failed, counting the attempt. Undefined when it is not open (sent, skipped, dead, or being sent).
  */
-export async function claimRecord(db: Db, n: Notification, now: Date): Promise<NotificationRecord | undefined> {
+export async function claimRecord(
+  db: Db,
+  n: Notification,
+  now: Date,
+): Promise<NotificationRecord | undefined> {
   const base = describe(n);
   try {
     const { Attributes } = await db.client.send(
@@ -114,7 +117,7 @@ export async function claimRecord(db: Db, n: Notification, now: Date): Promise<N
     );
     return Attributes as NotificationRecord;
   } catch (error) {
-    if (isConditionFailure(error)) return undefined;
+    if (isConditionFailed(error)) return undefined;
     throw error;
   }
 }
@@ -145,7 +148,7 @@ export async function skipRecord(db: Db, n: Notification, reason: string, now: D
       }),
     );
   } catch (error) {
-    if (!isConditionFailure(error)) throw error;
+    if (!isConditionFailed(error)) throw error;
   }
 }
 
@@ -204,7 +207,14 @@ export function notificationView(record: NotificationRecord) {
     channels: CHANNELS.flatMap((channel) => {
       const outcome = record.channels?.[channel];
       return outcome
-        ? [{ channel, status: outcome.status, reason: outcome.reason ?? null, notified: outcome.notified ?? null }]
+        ? [
+            {
+              channel,
+              status: outcome.status,
+              reason: outcome.reason ?? null,
+              notified: outcome.notified ?? null,
+            },
+          ]
         : [];
     }),
     entryId: record.entryId ?? null,

@@ -1,6 +1,6 @@
 import { explainEntryIn, type Locale } from "../portal/explain.ts";
-import type { Moment } from "./outbox.ts";
 import type { MomentFacts } from "./moments.ts";
+import type { Moment } from "./outbox.ts";
 
 /** Who the message is for and from; `balance` is the current one (entries bring their own balance after). */
 export interface MessageContext {
@@ -35,7 +35,12 @@ function formatFor(locale: Locale): Format {
   const numbers = new Intl.NumberFormat(intl, { maximumFractionDigits: 0 });
   const plurals = new Intl.PluralRules(intl);
   // Expiry instants are written in UTC (the expiry job's day): the date is the UTC one.
-  const dates = new Intl.DateTimeFormat(intl, { day: "numeric", month: "long", year: "numeric", timeZone: "UTC" });
+  const dates = new Intl.DateTimeFormat(intl, {
+    day: "numeric",
+    month: "long",
+    year: "numeric",
+    timeZone: "UTC",
+  });
   return {
     points: (n) => `${numbers.format(n)} ${plurals.select(n) === "one" ? "point" : "points"}`,
     agree: (n, one, other) => (plurals.select(n) === "one" ? one : other),
@@ -221,18 +226,22 @@ const FRAME: Record<Locale, { greeting: (name: string) => string; footer: (merch
   },
   fr: {
     greeting: (name) => `Bonjour ${name},`,
-    footer: (merchant) => `Vous recevez cet e-mail en tant que membre du programme de fidélité de ${merchant}.`,
+    footer: (merchant) =>
+      `Vous recevez cet e-mail en tant que membre du programme de fidélité de ${merchant}.`,
   },
 };
 
 /** The Moment's message in the customer's language. */
 export function renderMessage(facts: MomentFacts, context: MessageContext): Message {
   const template = TEMPLATES[context.locale][facts.moment] as Template<Moment>;
-  return template(facts as never, { ...context, balance: balanceOf(facts, context) }, formatFor(context.locale));
+  return template(
+    facts as never,
+    { ...context, balance: balanceOf(facts, context) },
+    formatFor(context.locale),
+  );
 }
 
-const escapeHtml = (text: string) =>
-  text.replace(/[&<>"']/g, (character) => `&#${character.charCodeAt(0)};`);
+const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (character) => `&#${character.charCodeAt(0)};`);
 
 export function renderEmail(facts: MomentFacts, context: MessageContext): RenderedEmail {
   const { subject, paragraphs } = renderMessage(facts, context);
@@ -241,7 +250,7 @@ export function renderEmail(facts: MomentFacts, context: MessageContext): Render
   const footer = frame.footer(context.merchantName);
   return {
     subject,
-    text: [...body, "", footer].join("\n\n"),
+    text: `${body.join("\n\n")}\n\n-- \n${footer}\n`,
     html: [
       "<!doctype html>",
       `<html lang="${context.locale}"><head><meta charset="utf-8"><title>${escapeHtml(subject)}</title></head>`,
@@ -254,7 +263,10 @@ export function renderEmail(facts: MomentFacts, context: MessageContext): Render
 }
 
 /** The wallet's short form: the subject as header, the first paragraph as body. */
-export function renderWalletMessage(facts: MomentFacts, context: MessageContext): { header: string; body: string } {
+export function renderWalletMessage(
+  facts: MomentFacts,
+  context: MessageContext,
+): { header: string; body: string } {
   const { subject, paragraphs } = renderMessage(facts, context);
   return { header: subject, body: paragraphs[0] ?? subject };
 }

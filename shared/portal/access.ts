@@ -4,7 +4,7 @@ import type { Clock } from "../clock.ts";
 import type { Db } from "../db/client.ts";
 import { customerPk, portalSk } from "../db/keys.ts";
 import { unauthorized } from "../errors.ts";
-import { NoKeyBackendError, runtimeKeyBackend } from "../keys/key-backend.ts";
+import { runtimeKeyBackend } from "../keys/key-backend.ts";
 import { currentKey, publicKeys, type SigningDeps, signCompactJws } from "../keys/signing-keys.ts";
 
 /**
@@ -124,18 +124,14 @@ export async function portalLink(
 }
 
 /**
- * For the pass renderer: the member's portal link with this container's key backend, or undefined where
- * the deployment cannot sign yet (the pass then simply shows no link).
+ * For the pass renderer: the member's portal link, signed with this container's key backend (KMS on AWS),
+ * which makes the merchant's portal key on first use. A busy KMS fails the render (a 503, as any other
+ * throttling does) rather than hand out a pass whose link went missing.
  */
 export async function memberPortalUrl(
   deps: { db: Db; clock: Clock },
   apiBaseUrl: string,
   member: CustomerIdentity,
-): Promise<string | undefined> {
-  try {
-    return await portalLink({ ...deps, backend: runtimeKeyBackend(deps.db, deps.clock) }, apiBaseUrl, member);
-  } catch (error) {
-    if (error instanceof NoKeyBackendError) return undefined;
-    throw error;
-  }
+): Promise<string> {
+  return portalLink({ ...deps, backend: runtimeKeyBackend(deps.db, deps.clock) }, apiBaseUrl, member);
 }

@@ -7,6 +7,7 @@ import { LOCAL_PASS_TYPE_ID } from "../../infra/local/wallet.ts";
 import { listPassDevices } from "../../passes/apple/registrations.ts";
 import { signedAppleDownloadUrl } from "../../passes/download-links.ts";
 import { readPass } from "../../passes/pass-records.ts";
+import { asCustomer, tokenOf } from "../support/portal.ts";
 import { startTestStack, type TestStack } from "../support/test-stack.ts";
 import { appleCall, eventually, memberPass } from "../support/wallet.ts";
 import { opensslVerify, removeUnzippedPasses, unzipPkpass } from "../unit/passes/apple-pkpass-tools.ts";
@@ -183,6 +184,17 @@ describe("GET and HEAD /apple/v1/passes/{passType}/{serial}: the latest pass", (
       barcodes: [{ message: camille.barcode, format: "PKBarcodeFormatQR" }],
     });
     expect(await readFile(wwdr, "utf8")).toContain("BEGIN CERTIFICATE");
+  });
+
+  it("carries on its back a signed portal link that opens the member's own portal", async () => {
+    const response = await appleCall(stack, "GET", passPath(), { token: pass.authenticationToken });
+    const { passJson } = await unzipPkpass(response.bytes);
+    const portal = passJson.storeCard.backFields?.find((field) => field.key === "portal");
+    const link = String(portal?.value);
+    expect(link).toMatch(new RegExp(`^${stack.baseUrl}/portal#t=`));
+    const me = await asCustomer(stack, tokenOf(link), "GET", "/v1/me");
+    expect(me.status).toBe(200);
+    expect(me.body).toMatchObject({ customer: { id: camille.id } });
   });
 
   it("answers HEAD with the headers and no body", async () => {

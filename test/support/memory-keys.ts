@@ -6,10 +6,12 @@ import { type KeyRecord, type SigningDeps, toPublicJwk } from "../../shared/keys
 /** Signing keys held in memory, for unit tests that sign without a table. */
 export function memoryKeyBackend(): KeyBackend {
   const keys = new Map<string, KeyObject>();
+  // A counter, not the map's size: refs stay unique after a retire.
+  let made = 0;
   return {
     async create() {
       const { privateKey, publicKey } = generateKeyPairSync("ed25519");
-      const ref = `mem-${keys.size + 1}`;
+      const ref = `mem-${++made}`;
       keys.set(ref, privateKey);
       const { x } = publicKey.export({ format: "jwk" });
       return { ref, publicJwk: { kty: "OKP", crv: "Ed25519", x: x as string } };
@@ -18,6 +20,9 @@ export function memoryKeyBackend(): KeyBackend {
       const key = keys.get(ref);
       if (!key) throw new Error(`no key ${ref}`);
       return sign(null, data, key);
+    },
+    async retire(_merchantId, ref) {
+      keys.delete(ref);
     },
   };
 }
@@ -29,7 +34,7 @@ export async function memorySigner(): Promise<{
   jwks: { keys: ReturnType<typeof toPublicJwk>[] };
 }> {
   const backend = memoryKeyBackend();
-  const { ref, publicJwk } = await backend.create("m");
+  const { ref, publicJwk } = await backend.create("m", "statement");
   const key: KeyRecord = {
     kid: await calculateJwkThumbprint(publicJwk),
     ref,

@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { inject } from "vitest";
 import { createTable } from "../../infra/local/create-table.ts";
 import { createLocalAuthorizer, type LocalAuthorizer } from "../../infra/local/jwt-authorizer.ts";
+import { type LocalNotifications, startLocalNotifications } from "../../infra/local/notifications.ts";
 import { DEMO, seedDemo } from "../../infra/local/seed.ts";
 import { type LocalStack, startLocalStack } from "../../infra/local/stack.ts";
 import { type LocalWallet, startLocalWallet } from "../../infra/local/wallet.ts";
@@ -25,6 +26,8 @@ export interface TestStack extends LocalStack {
   authorizer: LocalAuthorizer;
   /** The local APNs server, Google recorder and stream poller; only with `{ wallet: true }`. */
   wallet?: LocalWallet;
+  /** The mail sink (its .eml files in a temp dir) and the notifications poller; only with `{ notifications: true }`. */
+  notifications?: LocalNotifications;
   /** Bearer token of a demo staff member ("alice", "bob") or of the other merchant's owner ("mallory"). */
   token(who: "alice" | "bob" | "mallory"): Promise<string>;
   /** A token for any staff id of the demo merchant (the record decides what it may do). */
@@ -52,6 +55,8 @@ export interface TestStackOptions {
   wallet?: boolean;
   /** The stream poller's pause between rounds; 100 ms as `npm start` by default. */
   pollIntervalMs?: number;
+  /** Also start the mail sink and the notifications stream handler (after the wallet, before seeding). */
+  notifications?: boolean;
 }
 
 /** The whole local stack on a free port with the demo merchant seeded, plus a second merchant for isolation tests. */
@@ -65,6 +70,7 @@ export async function startTestStack(options: TestStackOptions = {}): Promise<Te
     port: 0,
   });
   const wallet = options.wallet ? await startTestWallet(stack, tableName, options) : undefined;
+  const notifications = options.notifications ? await startTestNotifications(tableName, options) : undefined;
   await seedDemo({ db: stack.db, clock: systemClock });
   const now = new Date().toISOString();
   await createMerchant(stack.db, {
@@ -124,10 +130,20 @@ export async function startTestStack(options: TestStackOptions = {}): Promise<Te
   const tokenFor = (staffId: string) =>
     authorizer.issue({ merchantId: DEMO.merchantId, staffId, role: "staff", locations: [] });
   const close = async () => {
+    await notifications?.close();
     await wallet?.close();
     await stack.close();
   };
-  return { ...stack, authorizer, token, tokenFor, call, close, ...(wallet ? { wallet } : {}) };
+  return {
+    ...stack,
+    authorizer,
+    token,
+    tokenFor,
+    call,
+    close,
+    ...(wallet ? { wallet } : {}),
+    ...(notifications ? { notifications } : {}),
+  };
 }
 
 /** The wallet pieces with their files (dev certificates, keys, delivery logs) in a directory of their own. */
@@ -149,6 +165,28 @@ async function startTestWallet(
     close: async () => {
       await wallet.close();
       await rm(localDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** The mail sink writes to a directory of its own; one SES request per delivery attempt, so failures count exactly. */
+async function startTestNotifications(
+  tableName: string,
+  options: TestStackOptions,
+): Promise<LocalNotifications> {
+  const mailDir = await mkdtemp(join(tmpdir(), "mail-e2e-"));
+  const notifications = await startLocalNotifications({
+    dynamoEndpoint: inject("dynamoEndpoint"),
+    tableName,
+    mailDir,
+    sesMaxAttempts: 1,
+    ...(options.pollIntervalMs ? { pollIntervalMs: options.pollIntervalMs } : {}),
+  });
+  return {
+    ...notifications,
+    close: async () => {
+      await notifications.close();
+      await rm(mailDir, { recursive: true, force: true });
     },
   };
 }

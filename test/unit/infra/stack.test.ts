@@ -5,7 +5,13 @@ import { AwsSolutionsChecks } from "cdk-nag";
 import type { IConstruct } from "constructs";
 import { beforeAll, describe, expect, it, vi } from "vitest";
 import { ROUTES, type RouteDefinition } from "../../../infra/routes.ts";
-import { TABLE_READ_ACTIONS, TABLE_WRITE_ACTIONS } from "../../../infra/stack/access-grants.ts";
+import {
+  SIGNING_KEY_CREATE_ACTIONS,
+  SIGNING_KEY_RETIRE_ACTIONS,
+  SIGNING_KEY_USE_ACTIONS,
+  TABLE_READ_ACTIONS,
+  TABLE_WRITE_ACTIONS,
+} from "../../../infra/stack/access-grants.ts";
 import { handlerEntry } from "../../../infra/stack/app-function.ts";
 import {
   BACKGROUND_FUNCTIONS,
@@ -58,6 +64,15 @@ const WALLET_CONTEXT = {
 };
 
 const SES_IDENTITY = "arn:aws:ses:eu-west-3:123456789012:identity/example.com";
+/** Every module that calls the signing code (shared/keys/): statements, portal links, rotation, Apple passes. */
+const SIGNING_HANDLERS = [
+  "apple-get-pass",
+  "customers-portal-link",
+  "me-portal-link",
+  "me-statement",
+  "pass-download",
+  "statement-keys-rotate",
+];
 /** Needs no handler declares yet, to see what each of them grants. */
 const CUSTOM_NEEDS = {
   ...FUNCTION_NEEDS,
@@ -385,15 +400,103 @@ describe("least privilege", () => {
 
   it("grants Resource '*' only for actions that have no resource-level permissions", () => {
     const allowed = new Set(["xray:PutTraceSegments", "xray:PutTelemetryRecords", "dynamodb:ListStreams"]);
+    // Making a KMS key, and tagging it as it is made, cannot name the key: the request's tags scope it.
+    const scopedByRequestTags = new Set<string>(SIGNING_KEY_CREATE_ACTIONS);
     const policies = full.template.findResources("AWS::IAM::Policy") as Resources;
     for (const policy of Object.values(policies)) {
-      const statements = (policy.Properties.PolicyDocument as { Statement: { Resource: unknown }[] })
-        .Statement;
+      const statements = (
+        policy.Properties.PolicyDocument as {
+          Statement: { Resource: unknown; Condition?: { StringEquals?: Record<string, unknown> } }[];
+        }
+      ).Statement;
       for (const statement of statements) {
         if (statement.Resource !== "*") continue;
-        for (const action of actionsOf(statement as never)) expect(allowed, action).toContain(action);
+        for (const action of actionsOf(statement as never)) {
+          if (!scopedByRequestTags.has(action)) expect(allowed, action).toContain(action);
+          else
+            expect(statement.Condition?.StringEquals?.["aws:RequestTag/app"], action).toBe("loyalty-wallet");
+        }
       }
     }
+  });
+
+  it("gives KMS permissions only to the functions that sign, and only on the app's Ed25519 keys", () => {
+    const declared = Object.keys(FUNCTION_NEEDS).filter((handler) => FUNCTION_NEEDS[handler]?.signingKeys);
+    expect(declared.sort()).toEqual(SIGNING_HANDLERS);
+    const deployed = [
+      ...new Set([...ROUTES, PUBLIC_ROUTE].map((r) => r.handler)),
+      "cognito-pre-token",
+      ...BACKGROUND_FUNCTIONS.map((b) => b.handler),
+    ];
+    const kmsActions = [
+      ...SIGNING_KEY_CREATE_ACTIONS,
+      ...SIGNING_KEY_USE_ACTIONS,
+      ...SIGNING_KEY_RETIRE_ACTIONS,
+    ];
+    for (const handler of deployed) {
+      const granted = [...actionsOfHandler(full.template, handler)].filter((a) => a.startsWith("kms:"));
+      expect(granted.sort(), handler).toEqual(
+        SIGNING_HANDLERS.includes(handler) ? [...kmsActions].sort() : [],
+      );
+    }
+
+    const statements = statementsOfRole(full.template, roleOfHandler(full.template, "me-statement")).filter(
+      (statement) => actionsOf(statement).some((action) => action.startsWith("kms:")),
+    );
+    const ourTagKeys = { "ForAllValues:StringEquals": { "aws:TagKeys": ["app", "merchantId", "purpose"] } };
+    const ourKeys = { "aws:ResourceTag/app": "loyalty-wallet", "kms:KeySpec": "ECC_NIST_EDWARDS25519" };
+    const keyArns = {
+      "Fn::Join": [
+        "",
+        [
+          "arn:",
+          { Ref: "AWS::Partition" },
+          ":kms:",
+          { Ref: "AWS::Region" },
+          ":",
+          { Ref: "AWS::AccountId" },
+          ":key/*",
+        ],
+      ],
+    };
+    expect(statements).toEqual([
+      expect.objectContaining({
+        Action: "kms:CreateKey",
+        Resource: "*",
+        Condition: {
+          StringEquals: {
+            "aws:RequestTag/app": "loyalty-wallet",
+            "kms:KeySpec": "ECC_NIST_EDWARDS25519",
+            "kms:KeyUsage": "SIGN_VERIFY",
+          },
+          ...ourTagKeys,
+        },
+      }),
+      expect.objectContaining({
+        Action: "kms:TagResource",
+        Resource: "*",
+        Condition: { StringEquals: { "aws:RequestTag/app": "loyalty-wallet" }, ...ourTagKeys },
+      }),
+      expect.objectContaining({
+        Action: ["kms:GetPublicKey", "kms:Sign"],
+        Resource: keyArns,
+        Condition: { StringEquals: ourKeys },
+      }),
+      expect.objectContaining({
+        Action: "kms:ScheduleKeyDeletion",
+        Resource: keyArns,
+        Condition: {
+          StringEquals: ourKeys,
+          NumericGreaterThanEquals: { "kms:ScheduleKeyDeletionPendingWindowInDays": 30 },
+        },
+      }),
+    ]);
+  });
+
+  it("refuses signingKeys without table writes: making a key writes the key ring", () => {
+    expect(() =>
+      synthStack({ needs: { ...FUNCTION_NEEDS, "me-statement": { table: "read", signingKeys: true } } }),
+    ).toThrow(/signingKeys/);
   });
 
   it("lets only the functions that declare a secret read it, by name, and puts no value in the template", () => {

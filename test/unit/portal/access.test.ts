@@ -1,18 +1,22 @@
+import { SignCommand } from "@aws-sdk/client-kms";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import type { Db } from "../../../shared/db/client.ts";
-import { memberPortalUrl } from "../../../shared/portal/access.ts";
+import { createDb } from "../../../shared/db/client.ts";
+import { memberPortalUrl, verifyPortalToken } from "../../../shared/portal/access.ts";
+import { fakeKms, fakeRingTable } from "../../support/fake-kms.ts";
+import { tokenOf } from "../../support/portal.ts";
 
 afterEach(() => vi.unstubAllEnvs());
 
 describe("the pass's portal link", () => {
-  it("is left out, not an error, where the deployment has no signing-key backend yet", async () => {
+  it("is signed with KMS off the local stack (the portal key made on first use), and opens the portal", async () => {
     vi.stubEnv("DYNAMODB_ENDPOINT", "");
-    const db = { client: { send: vi.fn() }, table: "t" } as unknown as Db;
-    const url = await memberPortalUrl({ db, clock: () => new Date() }, "https://api.example", {
-      merchantId: "m",
-      customerId: "c",
-    });
-    expect(url).toBeUndefined();
-    expect(db.client.send).not.toHaveBeenCalled();
+    const kms = fakeKms();
+    const db = createDb({ table: "t", endpoint: "http://127.0.0.1:1" });
+    fakeRingTable(db);
+    const member = { merchantId: "m", customerId: "c" };
+    const url = await memberPortalUrl({ db, clock: () => new Date() }, "https://api.example/", member);
+    expect(url).toMatch(/^https:\/\/api\.example\/portal#t=/);
+    expect(kms.mock.commandCalls(SignCommand)).toHaveLength(1);
+    expect(await verifyPortalToken(db, tokenOf(url))).toEqual(member);
   });
 });
