@@ -2,6 +2,7 @@ import { existsSync } from "node:fs";
 import { Duration } from "aws-cdk-lib";
 import type { CronOptions } from "aws-cdk-lib/aws-events";
 import { PASS_UPDATES_FILTER_PATTERNS } from "../../passes/pass-changes.ts";
+import { NOTIFICATIONS_FILTER_PATTERNS } from "../../shared/notifications/stream.ts";
 import { handlerEntry } from "./app-function.ts";
 
 /** Records reach the function only when they match one of these EventBridge-style patterns. */
@@ -45,6 +46,18 @@ export const BACKGROUND_FUNCTIONS: readonly BackgroundFunctionDefinition[] = [
       retryAttempts: 5,
       // As long as the stream keeps records (24 h): a new member's first Google object (INSERT) must not
       // be dropped for being late. What still fails lands in the failure queue, which raises an alarm.
+      maxRecordAge: Duration.hours(24),
+    },
+    timeout: Duration.seconds(60),
+  },
+  {
+    handler: "notifications-stream",
+    trigger: {
+      kind: "tableStream",
+      filterPatterns: NOTIFICATIONS_FILTER_PATTERNS,
+      batchSize: 10,
+      // More than the handler's own 3 delivery attempts, which mark a notification dead and stop failing it.
+      retryAttempts: 5,
       maxRecordAge: Duration.hours(24),
     },
     timeout: Duration.seconds(60),

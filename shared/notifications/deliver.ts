@@ -62,6 +62,15 @@ export function settle(channels: ChannelOutcomes, attempts: number, error?: stri
   return { status: "skipped", channels, reason: "no_channel" };
 }
 
+/** Why a notification has nothing left to say by the time it is delivered, if so. */
+function mootReason(n: Notification, customer: Customer): string | undefined {
+  // A reminder that the whole balance will expire, once the balance was spent.
+  if (n.facts.moment === "points_expiring" && n.facts.points === undefined && customer.balance <= 0) {
+    return "nothing_to_expire";
+  }
+  return undefined;
+}
+
 // Google message ids are ours to choose; the dedupe key keeps one message per notification.
 const walletMessageId = (dedupeKey: string) => dedupeKey.replace(/[^A-Za-z0-9_.-]/g, "_");
 
@@ -167,10 +176,9 @@ export async function deliverNotification(
   let result: AttemptResult;
   try {
     const customer = await readCustomer(db, n.merchantId, n.customerId);
-    if (customer) await sendChannels(deps, n, merchant, customer, channels);
-    result = customer
-      ? settle(channels, claimed.attempts)
-      : { status: "skipped", channels, reason: "no_customer" };
+    const moot = customer ? mootReason(n, customer) : "no_customer";
+    if (customer && !moot) await sendChannels(deps, n, merchant, customer, channels);
+    result = moot ? { status: "skipped", channels, reason: moot } : settle(channels, claimed.attempts);
   } catch (error) {
     result = settle(channels, claimed.attempts, errorCode(error));
   }

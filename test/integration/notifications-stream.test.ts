@@ -288,6 +288,27 @@ describe("who can be reached", () => {
   });
 });
 
+describe("a reminder with nothing left to say", () => {
+  it("skips the whole balance's reminder once the balance is spent", async () => {
+    const customer = await member();
+    const record = await outbox(customer, {
+      moment: "points_expiring",
+      dedupeKey: `expiring:#INACTIVITY:${randomUUID()}`,
+      data: { wholeBalance: 1, expiresAt: "2026-04-01T00:00:00.000Z", daysBefore: 14 },
+      createdAt: now.toISOString(),
+    });
+    expect(failedIds(await invoke(record))).toEqual([]);
+    const [listed] = await listNotifications(db, MERCHANT, customer.id, 1);
+    expect(listed).toMatchObject({
+      moment: "points_expiring",
+      status: "skipped",
+      reason: "nothing_to_expire",
+    });
+    expect(sent).toEqual([]);
+    expect(walletMessages).toEqual([]);
+  });
+});
+
 describe("several channels", () => {
   it("retries only the channel that failed", async () => {
     const customer = await member();
