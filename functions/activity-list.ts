@@ -1,11 +1,14 @@
 import { z } from "zod";
-import { listActivity } from "../shared/activity/list.ts";
 import { ACTIVITY_TYPES } from "../shared/activity/filters.ts";
+import { listActivity } from "../shared/activity/list.ts";
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from "../shared/pagination.ts";
 import { runtimeDeps } from "../shared/runtime.ts";
 import { parse, staffHandler } from "./http/api.ts";
 
-const time = z.iso.datetime({ offset: true }).or(z.iso.date()).transform((text) => new Date(text).toISOString());
+const time = z.iso
+  .datetime({ offset: true })
+  .or(z.iso.date())
+  .transform((text) => new Date(text).toISOString());
 
 const Query = z
   .strictObject({

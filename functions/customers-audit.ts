@@ -12,5 +12,8 @@ export const handler = staffHandler(async (request, principal) => {
   requirePermission(principal, "customers:write");
   const { customerId } = parse(CustomerPath, request.event.pathParameters, "path");
   const { limit } = parse(Query, request.event.queryStringParameters, "query");
-  return { status: 200, body: { changes: await listAudit(runtimeDeps().db, principal.merchantId, customerId, limit) } };
+  return {
+    status: 200,
+    body: { changes: await listAudit(runtimeDeps().db, principal.merchantId, customerId, limit) },
+  };
 });

@@ -1,6 +1,6 @@
 import { z } from "zod";
-import { adjustPoints, MANUAL_REASONS } from "../shared/transactions/manual.ts";
 import { runtimeDeps } from "../shared/runtime.ts";
+import { adjustPoints, MANUAL_REASONS } from "../shared/transactions/manual.ts";
 import { idempotentResponse, parse, staffHandler } from "./http/api.ts";
 import { CustomerPath } from "./http/params.ts";
 

@@ -13,7 +13,10 @@ export const handler = middy<ScheduledEvent, ExpiryRunResult>()
   .use(injectLambdaContext(logger, { resetKeys: true }))
   .handler(async (event: ScheduledEvent, context: Context) => {
     const now = event.time ? new Date(event.time) : runtimeDeps().clock();
-    const result = await runExpiry(runtimeDeps(), { now, remainingMs: () => context.getRemainingTimeInMillis() });
+    const result = await runExpiry(runtimeDeps(), {
+      now,
+      remainingMs: () => context.getRemainingTimeInMillis(),
+    });
     logger.info("expiry run", { ...result, checkpoint: undefined, at: now.toISOString() });
     return result;
   });

@@ -11,7 +11,10 @@ const Body = z
     expiry: ExpiryPolicySchema.optional(),
     moments: z.partialRecord(z.enum(MOMENTS), z.boolean()).optional(),
   })
-  .refine((body) => Object.keys(body).length > 0, { message: "give at least one setting to change", path: ["body"] });
+  .refine((body) => Object.keys(body).length > 0, {
+    message: "give at least one setting to change",
+    path: ["body"],
+  });
 
 /** PATCH /v1/settings: switch Moments on or off, set the default expiry, rename the merchant. */
 export const handler = staffHandler(async (request, principal) => {

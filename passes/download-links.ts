@@ -1,9 +1,9 @@
 import { createHmac, timingSafeEqual } from "node:crypto";
+import { lazily } from "../shared/lazily.ts";
 import type { Customer } from "../shared/model.ts";
 import { createSaveToGoogleWalletUrl } from "./google/save-link.ts";
-import { googleIds } from "./member-pass.ts";
-import { lazily } from "../shared/lazily.ts";
 import type { ServiceAccountKey } from "./google/service-account.ts";
+import { googleIds } from "./member-pass.ts";
 import { type WalletConfig, walletConfig } from "./wallet-config.ts";
 import { loadLinkKey, loadServiceAccount } from "./wallet-secrets.ts";
 
@@ -71,7 +71,12 @@ export async function walletLinksFor(
   const { config } = signing;
   if (config.apple && signing.linkKey) {
     const expiresAt = new Date(now.getTime() + config.linkTtlSeconds * 1000);
-    links.appleWalletUrl = signedAppleDownloadUrl(config.apiBaseUrl, await signing.linkKey(), customer.passSerial, expiresAt);
+    links.appleWalletUrl = signedAppleDownloadUrl(
+      config.apiBaseUrl,
+      await signing.linkKey(),
+      customer.passSerial,
+      expiresAt,
+    );
   }
   if (config.google && signing.googleServiceAccount) {
     const { classId, objectId } = googleIds(config.google.issuerId, customer.merchantId, customer.passSerial);

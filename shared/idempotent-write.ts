@@ -3,7 +3,12 @@ import { TransactWriteCommand } from "@aws-sdk/lib-dynamodb";
 import type { Clock } from "./clock.ts";
 import type { Db } from "./db/client.ts";
 import { cancellationCodes } from "./db/contention.ts";
-import { findStoredResponse, type Idempotency, type StoredResponse, storeResponseItem } from "./idempotency.ts";
+import {
+  findStoredResponse,
+  type Idempotency,
+  type StoredResponse,
+  storeResponseItem,
+} from "./idempotency.ts";
 
 export type TransactItem = NonNullable<TransactWriteCommandInput["TransactItems"]>[number];
 
@@ -42,7 +47,9 @@ export async function idempotentWrite<R>(
     if (stored) return { ...(stored as StoredResponse & { body: R }), replayed: true };
     const now = deps.clock();
     const plan = await request.plan(now);
-    const claim = idempotency ? [storeResponseItem(db, request.merchantId, idempotency, plan.response, now)] : [];
+    const claim = idempotency
+      ? [storeResponseItem(db, request.merchantId, idempotency, plan.response, now)]
+      : [];
     try {
       await db.client.send(new TransactWriteCommand({ TransactItems: [...claim, ...plan.items] }));
       return { ...plan.response, replayed: false };

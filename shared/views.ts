@@ -47,7 +47,11 @@ export type EntryView = ReturnType<typeof entryView>;
 
 /** A ledger entry as a write returns it: the entry, with a purchase's amount and currency at the top. */
 export function transactionView(entry: LedgerEntry) {
-  return { ...entryView(entry), amount: entry.inputs.amount ?? null, currency: entry.inputs.currency ?? null };
+  return {
+    ...entryView(entry),
+    amount: entry.inputs.amount ?? null,
+    currency: entry.inputs.currency ?? null,
+  };
 }
 
 export type TransactionView = ReturnType<typeof transactionView>;

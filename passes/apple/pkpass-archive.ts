@@ -10,7 +10,10 @@ const RESERVED = new Set(["manifest.json", "signature"]);
  * do-not-zip (passkit-generator's writer) handled bytes as JavaScript arrays and cost 5–9 ms per pass
  * with a merchant logo, more than the signature.
  */
-export function createPkpassArchive(files: ReadonlyMap<string, Buffer>, signManifest: ManifestSigner): Buffer {
+export function createPkpassArchive(
+  files: ReadonlyMap<string, Buffer>,
+  signManifest: ManifestSigner,
+): Buffer {
   const manifest: Record<string, string> = {};
   for (const [path, data] of files) {
     if (RESERVED.has(path)) {

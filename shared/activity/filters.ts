@@ -68,5 +68,9 @@ export function filterExpression(parts: FilterParts) {
   if (clauses.length === 0) return {};
   // Parentheses only where an OR meets an AND: DynamoDB refuses any it considers redundant.
   const joined = clauses.length === 1 ? clauses : clauses.map((c) => (c.includes(" OR ") ? `(${c})` : c));
-  return { FilterExpression: joined.join(" AND "), ExpressionAttributeNames: names, ExpressionAttributeValues: values };
+  return {
+    FilterExpression: joined.join(" AND "),
+    ExpressionAttributeNames: names,
+    ExpressionAttributeValues: values,
+  };
 }

@@ -1,11 +1,11 @@
 import { createHash } from "node:crypto";
 import { QueryCommand, type QueryCommandOutput } from "@aws-sdk/lib-dynamodb";
 import { canUseLocation, type Principal, requirePermission } from "../auth/principal.ts";
+import { loadCustomers, searchCustomers } from "../customers/search.ts";
 import { batchGet } from "../db/batch-get.ts";
 import type { Db } from "../db/client.ts";
 import { locationSk, merchantPk, staffSk } from "../db/keys.ts";
 import { forbidden, ValidationError } from "../errors.ts";
-import { loadCustomers, searchCustomers } from "../customers/search.ts";
 import type { LedgerEntry } from "../model.ts";
 import { decodeCursor, encodeCursor } from "../pagination.ts";
 import { type ActivityType, type FilterParts, filterExpression } from "./filters.ts";
@@ -47,7 +47,9 @@ const isCursor = (value: unknown): value is Cursor => {
     typeof p === "object" &&
     p !== null &&
     Object.values(p).every(
-      (pos) => pos === "done" || (typeof pos === "object" && pos !== null && Object.values(pos).every((v) => typeof v === "string")),
+      (pos) =>
+        pos === "done" ||
+        (typeof pos === "object" && pos !== null && Object.values(pos).every((v) => typeof v === "string")),
     )
   );
 };
@@ -176,7 +178,9 @@ function mergeNewestFirst(sources: ActivitySource[], buffers: SourceBuffer[], li
       positions[source.id] = buffer.end;
     } else if (consumed > 0) {
       const last = buffer.items[consumed - 1] as Record<string, unknown>;
-      positions[source.id] = Object.fromEntries(source.keyAttributes.map((name) => [name, String(last[name])]));
+      positions[source.id] = Object.fromEntries(
+        source.keyAttributes.map((name) => [name, String(last[name])]),
+      );
     } else if (buffer.start) {
       positions[source.id] = buffer.start;
     }
@@ -191,11 +195,14 @@ async function toRows(db: Db, merchantId: string, entries: LedgerEntry[]) {
     loadCustomers(db, merchantId, [...new Set(entries.map((e) => e.customerId))]),
     batchGet(db, [
       ...entries.flatMap((e) => (e.staffId ? [{ pk: merchantPk(merchantId), sk: staffSk(e.staffId) }] : [])),
-      ...entries.flatMap((e) => (e.locationId ? [{ pk: merchantPk(merchantId), sk: locationSk(e.locationId) }] : [])),
+      ...entries.flatMap((e) =>
+        e.locationId ? [{ pk: merchantPk(merchantId), sk: locationSk(e.locationId) }] : [],
+      ),
     ]),
   ]);
   const customerNames = new Map(customers.map((c) => [c.id, c.name]));
-  const nameOf = (sk: string) => (records.get(`${merchantPk(merchantId)}|${sk}`)?.name as string | undefined) ?? null;
+  const nameOf = (sk: string) =>
+    (records.get(`${merchantPk(merchantId)}|${sk}`)?.name as string | undefined) ?? null;
   return entries.map((entry) => ({
     id: entry.id,
     createdAt: entry.createdAt,

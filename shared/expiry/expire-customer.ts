@@ -48,7 +48,9 @@ export async function expireCustomer(
             readInactivity(db, merchantId, customerId),
           ]);
           const inactive = inactivity !== undefined && inactivity.dueAt <= nowIso;
-          const due = inactive ? batches : batches.filter((b) => b.expiresAt !== undefined && b.expiresAt <= nowIso);
+          const due = inactive
+            ? batches
+            : batches.filter((b) => b.expiresAt !== undefined && b.expiresAt <= nowIso);
           if (due.length === 0) {
             staleDeadline = inactive ? inactivity.dueAt : undefined;
             throw new NothingDue();

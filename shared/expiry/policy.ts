@@ -35,7 +35,9 @@ export function batchExpiresAt(policy: ExpiryPolicy, earnedAt: Date): string | u
 
 /** When the whole balance expires if nothing more is earned (inactivity policies only). */
 export function inactivityDueAt(policy: ExpiryPolicy, lastEarnedAt: Date): string | undefined {
-  return policy.kind === "inactivity" ? new Date(lastEarnedAt.getTime() + policy.days * DAY_MS).toISOString() : undefined;
+  return policy.kind === "inactivity"
+    ? new Date(lastEarnedAt.getTime() + policy.days * DAY_MS).toISOString()
+    : undefined;
 }
 
 export function describeExpiry(policy: ExpiryPolicy): string {

@@ -1,5 +1,4 @@
-import { TransactWriteCommand } from "@aws-sdk/lib-dynamodb";
-import { GetCommand } from "@aws-sdk/lib-dynamodb";
+import { GetCommand, TransactWriteCommand } from "@aws-sdk/lib-dynamodb";
 import type { Db } from "../db/client.ts";
 import { cancellationCodes } from "../db/contention.ts";
 import { outboxItem } from "../notifications/outbox.ts";
@@ -24,7 +23,9 @@ export function reminderStep(dueAt: string, now: Date, steps: readonly number[])
 export async function remind(db: Db, due: DueItem, now: Date, steps: readonly number[]): Promise<boolean> {
   const step = reminderStep(due.dueAt, now, steps);
   if (step === undefined) return false;
-  const { Item } = await db.client.send(new GetCommand({ TableName: db.table, Key: { pk: due.pk, sk: due.sk } }));
+  const { Item } = await db.client.send(
+    new GetCommand({ TableName: db.table, Key: { pk: due.pk, sk: due.sk } }),
+  );
   if (!Item) return false;
   const sent = (Item.remindersSent as number[] | undefined) ?? [];
   if (sent.includes(step)) return false;

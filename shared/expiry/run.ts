@@ -2,7 +2,7 @@ import { GetCommand, PutCommand } from "@aws-sdk/lib-dynamodb";
 import type { Clock } from "../clock.ts";
 import type { Db } from "../db/client.ts";
 import { jobCheckpointPk, jobCheckpointSk } from "../db/keys.ts";
-import { addDays, dayShards, type DueItem, readDuePage } from "./due-index.ts";
+import { addDays, type DueItem, dayShards, readDuePage } from "./due-index.ts";
 import { expireCustomer } from "./expire-customer.ts";
 import { DEFAULT_REMINDER_DAYS, remind } from "./reminders.ts";
 
@@ -42,7 +42,10 @@ const SAFETY_MS = 20_000;
  * (spent batches leave the index) and each reminder step is recorded once per batch. A run that nears the
  * time limit saves where it stands, and the next run continues from there.
  */
-export async function runExpiry(deps: { db: Db; clock: Clock }, options: ExpiryRunOptions): Promise<ExpiryRunResult> {
+export async function runExpiry(
+  deps: { db: Db; clock: Clock },
+  options: ExpiryRunOptions,
+): Promise<ExpiryRunResult> {
   const { db } = deps;
   const { now } = options;
   const today = now.toISOString().slice(0, 10);
@@ -77,12 +80,22 @@ export async function runExpiry(deps: { db: Db; clock: Clock }, options: ExpiryR
   // Today stays the starting day: more of it falls due as the day goes on.
   result.checkpoint = { day: today, shard: 0 };
   await saveCheckpoint(db, result.checkpoint);
-  result.remindersSent = await sendReminders(deps, now, options.reminderDays ?? DEFAULT_REMINDER_DAYS, result);
+  result.remindersSent = await sendReminders(
+    deps,
+    now,
+    options.reminderDays ?? DEFAULT_REMINDER_DAYS,
+    result,
+  );
   result.complete = true;
   return result;
 }
 
-async function expireAll(deps: { db: Db; clock: Clock }, items: DueItem[], now: Date, result: ExpiryRunResult) {
+async function expireAll(
+  deps: { db: Db; clock: Clock },
+  items: DueItem[],
+  now: Date,
+  result: ExpiryRunResult,
+) {
   const customers = new Map(items.map((item) => [`${item.merchantId}#${item.customerId}`, item]));
   for (const { merchantId, customerId } of customers.values()) {
     const outcome = await expireCustomer(deps, merchantId, customerId, now);
@@ -105,7 +118,12 @@ async function sendReminders(
   for (const dayShard of dayShards(today, horizon.toISOString().slice(0, 10))) {
     let startKey: Record<string, unknown> | undefined;
     do {
-      const page = await readDuePage(deps.db, dayShard, { from: now.toISOString(), to: horizon.toISOString() }, startKey);
+      const page = await readDuePage(
+        deps.db,
+        dayShard,
+        { from: now.toISOString(), to: horizon.toISOString() },
+        startKey,
+      );
       result.dueItemsRead += page.items.length;
       for (const item of page.items) if (await remind(deps.db, item, now, steps)) sent++;
       startKey = page.next;
@@ -116,13 +134,20 @@ async function sendReminders(
 
 async function readCheckpoint(db: Db): Promise<ExpiryCheckpoint | undefined> {
   const { Item } = await db.client.send(
-    new GetCommand({ TableName: db.table, Key: { pk: jobCheckpointPk(JOB), sk: jobCheckpointSk() }, ConsistentRead: true }),
+    new GetCommand({
+      TableName: db.table,
+      Key: { pk: jobCheckpointPk(JOB), sk: jobCheckpointSk() },
+      ConsistentRead: true,
+    }),
   );
   return Item?.checkpoint as ExpiryCheckpoint | undefined;
 }
 
 async function saveCheckpoint(db: Db, checkpoint: ExpiryCheckpoint): Promise<void> {
   await db.client.send(
-    new PutCommand({ TableName: db.table, Item: { pk: jobCheckpointPk(JOB), sk: jobCheckpointSk(), checkpoint } }),
+    new PutCommand({
+      TableName: db.table,
+      Item: { pk: jobCheckpointPk(JOB), sk: jobCheckpointSk(), checkpoint },
+    }),
   );
 }

@@ -11,10 +11,10 @@ import {
   isRetryableCancellation,
 } from "../db/contention.ts";
 import { notFound, UnavailableError } from "../errors.ts";
+import { NO_EXPIRY } from "../expiry/policy.ts";
 import type { IdempotentResult } from "../idempotent-write.ts";
 import { newId } from "../ids.ts";
 import type { Program } from "../model.ts";
-import { NO_EXPIRY } from "../expiry/policy.ts";
 import type { ProgramSettings } from "../programs/rule-schema.ts";
 import { createOnce } from "./create-once.ts";
 import { getProgram, listPrograms, listProgramVersions } from "./directory.ts";
@@ -68,7 +68,8 @@ export async function addProgram(
 }
 
 const sameSettings = (program: Program, settings: ProgramSettings) =>
-  canonicalize({ name: program.name, rule: program.rule, expiry: program.expiry ?? NO_EXPIRY }) === canonicalize(settings);
+  canonicalize({ name: program.name, rule: program.rule, expiry: program.expiry ?? NO_EXPIRY }) ===
+  canonicalize(settings);
 
 /**
  * Saves the settings as the next version. Two saves that read the same version race on the condition in

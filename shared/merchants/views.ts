@@ -1,6 +1,6 @@
 import type { Permission } from "../auth/permissions.ts";
-import type { Location, Program, Role, Staff } from "../model.ts";
 import { describeExpiry, NO_EXPIRY } from "../expiry/policy.ts";
+import type { Location, Program, Role, Staff } from "../model.ts";
 import { describeRule } from "../programs/rules.ts";
 
 /** What clients see of a merchant's settings: explicit fields only, never storage keys. */

@@ -1,6 +1,6 @@
 import { z } from "zod";
-import { currencyMinorUnits, parseDecimal } from "../money.ts";
 import type { ExpiryPolicy } from "../expiry/policy.ts";
+import { currencyMinorUnits, parseDecimal } from "../money.ts";
 import type { EarnRule } from "./rules.ts";
 
 /**
@@ -61,7 +61,11 @@ export const ExpiryPolicySchema: z.ZodType<ExpiryPolicy> = z.discriminatedUnion(
   z.strictObject({ kind: z.literal("rolling"), days: expiryDays }),
   z.strictObject({ kind: z.literal("inactivity"), days: expiryDays }),
   z
-    .strictObject({ kind: z.literal("fixed"), month: z.number().int().min(1).max(12), day: z.number().int().min(1).max(31) })
+    .strictObject({
+      kind: z.literal("fixed"),
+      month: z.number().int().min(1).max(12),
+      day: z.number().int().min(1).max(31),
+    })
     .refine((p) => p.day <= new Date(Date.UTC(2001, p.month, 0)).getUTCDate(), {
       message: "is not a day of that month (29 February is refused: it is not a yearly date)",
       path: ["day"],

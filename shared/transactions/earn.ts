@@ -5,12 +5,11 @@ import { idempotencyFrom } from "../idempotency.ts";
 import type { AppendDeps, AppendResult } from "../ledger/append.ts";
 import { appendEntry } from "../ledger/append.ts";
 import { findCustomerIdByBarcode, getLocation, getProgram } from "../merchants/directory.ts";
-import { type TransactionView, transactionView } from "../views.ts";
 import { computePurchasePoints, computeVisitPoints, type EarnComputation } from "../programs/rules.ts";
+import { type TransactionView, transactionView } from "../views.ts";
 
 export type EarnInput = { locationId: string } & ({ barcode: string } | { customerId: string }) &
   ({ type: "purchase"; amount: string; currency: string } | { type: "visit" });
-
 
 /**
  * The scanner's earn: the location decides the program, the program's current rule decides the points,

@@ -69,7 +69,8 @@ export async function adjustPoints(
   const verb = input.points > 0 ? "Issued" : "Deducted";
   const when = input.occurredAt ? ` for ${input.occurredAt.slice(0, 10)}` : "";
   const explanation = `${verb} by hand${when}: ${input.points > 0 ? "+" : "−"}${Math.abs(input.points)} points (${REASON_WORDS[input.reason]})`;
-  const expiry = input.points > 0 ? await creditExpiryPolicy(deps.db, principal.merchantId, input.locationId) : undefined;
+  const expiry =
+    input.points > 0 ? await creditExpiryPolicy(deps.db, principal.merchantId, input.locationId) : undefined;
   return appendEntry(deps, {
     merchantId: principal.merchantId,
     customerId,

@@ -1,12 +1,12 @@
 import { randomUUID } from "node:crypto";
-import { PERMISSIONS } from "../../shared/auth/permissions.ts";
-import type { Principal } from "../../shared/auth/principal.ts";
-import { systemClock } from "../../shared/clock.ts";
-import { enrolCustomer } from "../../shared/customers/enrol.ts";
 import { startDynamoDbLocal } from "../../infra/local/dynamodb-local.ts";
 import { createLocalAuthorizer } from "../../infra/local/jwt-authorizer.ts";
 import { DEMO, seedDemo } from "../../infra/local/seed.ts";
 import { startLocalStack } from "../../infra/local/stack.ts";
+import { PERMISSIONS } from "../../shared/auth/permissions.ts";
+import type { Principal } from "../../shared/auth/principal.ts";
+import { systemClock } from "../../shared/clock.ts";
+import { enrolCustomer } from "../../shared/customers/enrol.ts";
 
 /**
  * A fresh DynamoDB Local and local stack per bench section: stream reads and writes slow down as stream
@@ -15,7 +15,12 @@ import { startLocalStack } from "../../infra/local/stack.ts";
 export async function startBenchStack() {
   const dynamo = await startDynamoDbLocal();
   const authorizer = await createLocalAuthorizer();
-  const stack = await startLocalStack({ dynamoEndpoint: dynamo.endpoint, tableName: `bench-${randomUUID()}`, authorizer, port: 0 });
+  const stack = await startLocalStack({
+    dynamoEndpoint: dynamo.endpoint,
+    tableName: `bench-${randomUUID()}`,
+    authorizer,
+    port: 0,
+  });
   await seedDemo({ db: stack.db, clock: systemClock });
   const owner: Principal = {
     merchantId: DEMO.merchantId,
@@ -24,7 +29,12 @@ export async function startBenchStack() {
     locationIds: "*",
     permissions: new Set(PERMISSIONS),
   };
-  const token = await authorizer.issue({ merchantId: DEMO.merchantId, staffId: DEMO.staff.alice.id, role: "owner", locations: "*" });
+  const token = await authorizer.issue({
+    merchantId: DEMO.merchantId,
+    staffId: DEMO.staff.alice.id,
+    role: "owner",
+    locations: "*",
+  });
   return {
     ...stack,
     dynamo,
@@ -35,7 +45,9 @@ export async function startBenchStack() {
       for (let i = 0; i < count; i += 16) {
         const batch = await Promise.all(
           Array.from({ length: Math.min(16, count - i) }, (_, j) =>
-            enrolCustomer({ db: stack.db, clock: systemClock }, DEMO.merchantId, { name: `Bench Customer ${i + j}` }),
+            enrolCustomer({ db: stack.db, clock: systemClock }, DEMO.merchantId, {
+              name: `Bench Customer ${i + j}`,
+            }),
           ),
         );
         ids.push(...batch.map((r) => r.body.customer.id));

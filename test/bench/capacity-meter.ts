@@ -9,7 +9,13 @@ export interface Consumed {
   itemsRead: number;
 }
 
-const WRITE_COMMANDS = new Set(["PutItemCommand", "UpdateItemCommand", "DeleteItemCommand", "TransactWriteItemsCommand", "BatchWriteItemCommand"]);
+const WRITE_COMMANDS = new Set([
+  "PutItemCommand",
+  "UpdateItemCommand",
+  "DeleteItemCommand",
+  "TransactWriteItemsCommand",
+  "BatchWriteItemCommand",
+]);
 
 /**
  * Asks DynamoDB for the consumed capacity (indexes included) on every call through this client and adds
@@ -31,8 +37,13 @@ export function meterCapacity(db: Db) {
       current.itemsRead +=
         (output.Item ? 1 : 0) +
         (output.ScannedCount ?? 0) +
-        Object.values(output.Responses ?? {}).reduce((sum, items) => sum + (Array.isArray(items) ? items.length : 0), 0);
-      const units = [output.ConsumedCapacity ?? []].flat().reduce((sum, c) => sum + (c.CapacityUnits ?? 0), 0);
+        Object.values(output.Responses ?? {}).reduce(
+          (sum, items) => sum + (Array.isArray(items) ? items.length : 0),
+          0,
+        );
+      const units = [output.ConsumedCapacity ?? []]
+        .flat()
+        .reduce((sum, c) => sum + (c.CapacityUnits ?? 0), 0);
       if (WRITE_COMMANDS.has(context.commandName ?? "")) current.writeUnits += units;
       else current.readUnits += units;
       return result;

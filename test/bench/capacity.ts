@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import { DEMO } from "../../infra/local/seed.ts";
 import { listActivity } from "../../shared/activity/list.ts";
 import { resolvePrincipal } from "../../shared/auth/principal.ts";
 import { searchCustomers } from "../../shared/customers/search.ts";
@@ -7,13 +8,17 @@ import { expireCustomer } from "../../shared/expiry/expire-customer.ts";
 import { earnPoints } from "../../shared/transactions/earn.ts";
 import { adjustPoints } from "../../shared/transactions/manual.ts";
 import { scanCustomer } from "../../shared/transactions/scan.ts";
-import { DEMO } from "../../infra/local/seed.ts";
 import { startBenchStack } from "./bench-stack.ts";
 import { type Consumed, meterCapacity } from "./capacity-meter.ts";
 import { round } from "./stats.ts";
 
 /** On-demand request prices used for the cost column (US East (N. Virginia), since November 2024). */
-export const PRICES = { region: "us-east-1", perMillionWriteUnits: 0.625, perMillionReadUnits: 0.125, currency: "USD" };
+export const PRICES = {
+  region: "us-east-1",
+  perMillionWriteUnits: 0.625,
+  perMillionReadUnits: 0.125,
+  currency: "USD",
+};
 
 const SAMPLES = 5;
 
@@ -33,13 +38,25 @@ export async function benchCapacity() {
     const merchantId = DEMO.merchantId;
     // Some history so the reads have something to read.
     for (let i = 0; i < 30; i++) {
-      await earnPoints(deps, stack.owner, { customerId, locationId: "paris-01", type: "purchase", amount: "20.00", currency: "EUR" }, randomUUID());
+      await earnPoints(
+        deps,
+        stack.owner,
+        { customerId, locationId: "paris-01", type: "purchase", amount: "20.00", currency: "EUR" },
+        randomUUID(),
+      );
     }
     const operations: Record<string, () => Promise<unknown>> = {
       "earn (purchase)": () =>
-        earnPoints(deps, stack.owner, { customerId, locationId: "paris-01", type: "purchase", amount: "12.34", currency: "EUR" }, randomUUID()),
-      "manual issue": () => adjustPoints(deps, stack.owner, customerId, { points: 5, reason: "goodwill" }, randomUUID()),
-      "manual deduction": () => adjustPoints(deps, stack.owner, customerId, { points: -5, reason: "correction" }, randomUUID()),
+        earnPoints(
+          deps,
+          stack.owner,
+          { customerId, locationId: "paris-01", type: "purchase", amount: "12.34", currency: "EUR" },
+          randomUUID(),
+        ),
+      "manual issue": () =>
+        adjustPoints(deps, stack.owner, customerId, { points: 5, reason: "goodwill" }, randomUUID()),
+      "manual deduction": () =>
+        adjustPoints(deps, stack.owner, customerId, { points: -5, reason: "correction" }, randomUUID()),
       "staff authorization (every staff request)": () =>
         resolvePrincipal(db, { merchant_id: merchantId, staff_id: DEMO.staff.alice.id }),
       "scan lookup": () => scanCustomer(db, merchantId, DEMO.customers.camille.barcode, "paris-01"),
@@ -60,7 +77,12 @@ export async function benchCapacity() {
     // Expiry of one due batch: earn under the 365-day policy, then expire it a year and a day later.
     const expiring = (await stack.enrolMany(SAMPLES)) as string[];
     for (const id of expiring) {
-      await earnPoints(deps, stack.owner, { customerId: id, locationId: "paris-01", type: "purchase", amount: "10.00", currency: "EUR" }, randomUUID());
+      await earnPoints(
+        deps,
+        stack.owner,
+        { customerId: id, locationId: "paris-01", type: "purchase", amount: "10.00", currency: "EUR" },
+        randomUUID(),
+      );
     }
     now = new Date(now.getTime() + 366 * 86_400_000);
     const total: Consumed = { readUnits: 0, writeUnits: 0, itemsRead: 0 };
@@ -86,6 +108,8 @@ function row(operation: string, total: Consumed) {
     readUnits: round(readUnits) as number,
     writeUnits: round(writeUnits) as number,
     itemsRead: round(total.itemsRead / SAMPLES) as number,
-    costPerMillion: round(writeUnits * PRICES.perMillionWriteUnits + readUnits * PRICES.perMillionReadUnits) as number,
+    costPerMillion: round(
+      writeUnits * PRICES.perMillionWriteUnits + readUnits * PRICES.perMillionReadUnits,
+    ) as number,
   };
 }

@@ -25,7 +25,12 @@ export function benchColdStart() {
   // Functions live in the root template and in one nested template per route group.
   const resources = readdirSync(OUT)
     .filter((f) => f.endsWith(".template.json"))
-    .flatMap((f) => Object.values((JSON.parse(readFileSync(join(OUT, f), "utf8")) as { Resources: Record<string, TemplateResource> }).Resources));
+    .flatMap((f) =>
+      Object.values(
+        (JSON.parse(readFileSync(join(OUT, f), "utf8")) as { Resources: Record<string, TemplateResource> })
+          .Resources,
+      ),
+    );
   if (resources.length === 0) throw new Error("cdk synth produced no template");
   const rows = [];
   for (const resource of resources) {
@@ -40,7 +45,11 @@ export function benchColdStart() {
     for (let i = 0; i < INIT_RUNS; i++) {
       const output = execFileSync(
         process.execPath,
-        ["--input-type=module", "-e", `const t = performance.now(); await import(${JSON.stringify(`file://${bundle}`)}); console.log(performance.now() - t);`],
+        [
+          "--input-type=module",
+          "-e",
+          `const t = performance.now(); await import(${JSON.stringify(`file://${bundle}`)}); console.log(performance.now() - t);`,
+        ],
         { env: { ...process.env, TABLE_NAME: "bench", AWS_REGION: "eu-west-3" }, encoding: "utf8" },
       );
       initMs.push(Number(output.trim()));

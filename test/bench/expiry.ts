@@ -23,9 +23,16 @@ export async function benchExpiry() {
       const customers = await stack.enrolMany(due);
       for (let i = 0; i < customers.length; i += 16) {
         await Promise.all(
-          customers.slice(i, i + 16).map((customerId) =>
-            earnPoints(deps, stack.owner, { customerId, locationId: "paris-01", type: "purchase", amount: "10.00", currency: "EUR" }, randomUUID()),
-          ),
+          customers
+            .slice(i, i + 16)
+            .map((customerId) =>
+              earnPoints(
+                deps,
+                stack.owner,
+                { customerId, locationId: "paris-01", type: "purchase", amount: "10.00", currency: "EUR" },
+                randomUUID(),
+              ),
+            ),
         );
       }
       const later = "2027-06-01T10:00:00.000Z";
@@ -33,9 +40,19 @@ export async function benchExpiry() {
       for (let i = 0; i < others; i += 25) {
         const items = Array.from({ length: Math.min(25, others - i) }, (_, j) => {
           const customerId = `bulk-${i + j}`;
-          return { pk: customerPk(stack.owner.merchantId, customerId), sk: "BATCH#0000000001", remaining: 10, expiresAt: later, ...dueKeys(stack.owner.merchantId, customerId, later) };
+          return {
+            pk: customerPk(stack.owner.merchantId, customerId),
+            sk: "BATCH#0000000001",
+            remaining: 10,
+            expiresAt: later,
+            ...dueKeys(stack.owner.merchantId, customerId, later),
+          };
         });
-        await stack.db.client.send(new BatchWriteCommand({ RequestItems: { [stack.db.table]: items.map((Item) => ({ PutRequest: { Item } })) } }));
+        await stack.db.client.send(
+          new BatchWriteCommand({
+            RequestItems: { [stack.db.table]: items.map((Item) => ({ PutRequest: { Item } })) },
+          }),
+        );
       }
       now = new Date("2027-01-02T10:00:00.000Z");
       const t0 = performance.now();

@@ -2,8 +2,8 @@ import { randomUUID } from "node:crypto";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { LOCAL_PASS_TYPE_ID, startLocalWallet } from "../../infra/local/wallet.ts";
 import { DEMO } from "../../infra/local/seed.ts";
+import { LOCAL_PASS_TYPE_ID, startLocalWallet } from "../../infra/local/wallet.ts";
 import { readCustomer } from "../../shared/ledger/append.ts";
 import { startBenchStack } from "./bench-stack.ts";
 import { percentile, round } from "./stats.ts";
@@ -33,7 +33,11 @@ export async function benchFreshness() {
     const apple = (path: string, init: RequestInit = {}) =>
       fetch(`${stack.baseUrl}/apple${path}`, {
         ...init,
-        headers: { authorization: `ApplePass ${customer.passToken}`, "content-type": "application/json", ...init.headers },
+        headers: {
+          authorization: `ApplePass ${customer.passToken}`,
+          "content-type": "application/json",
+          ...init.headers,
+        },
       });
     await apple(`/v1/devices/benchdevice/registrations/${LOCAL_PASS_TYPE_ID}/${customer.passSerial}`, {
       method: "POST",
@@ -44,13 +48,26 @@ export async function benchFreshness() {
       const seen = wallet.apns.deliveries.length;
       const response = await fetch(`${stack.baseUrl}/v1/transactions`, {
         method: "POST",
-        headers: { authorization: `Bearer ${stack.token}`, "idempotency-key": randomUUID(), "content-type": "application/json" },
-        body: JSON.stringify({ customerId: customer.id, locationId: "paris-01", type: "purchase", amount: "1.00", currency: "EUR" }),
+        headers: {
+          authorization: `Bearer ${stack.token}`,
+          "idempotency-key": randomUUID(),
+          "content-type": "application/json",
+        },
+        body: JSON.stringify({
+          customerId: customer.id,
+          locationId: "paris-01",
+          type: "purchase",
+          amount: "1.00",
+          currency: "EUR",
+        }),
       });
       await response.arrayBuffer();
       if (response.status !== 201) throw new Error(`earn answered ${response.status}`);
       const answered = performance.now();
-      await wallet.apns.waitFor((d) => d.token === pushToken && wallet.apns.deliveries.indexOf(d) >= seen, 10_000);
+      await wallet.apns.waitFor(
+        (d) => d.token === pushToken && wallet.apns.deliveries.indexOf(d) >= seen,
+        10_000,
+      );
       pushes.push(performance.now() - answered);
     }
     const fetches: number[] = [];
@@ -64,8 +81,18 @@ export async function benchFreshness() {
     return {
       pollIntervalMs: POLL_MS,
       rows: [
-        { measure: "earn 201 → APNs push received", n: EARNS, p50Ms: round(percentile(pushes, 50)), p95Ms: round(percentile(pushes, 95)) },
-        { measure: "GET /apple/v1/passes/… (reads, render, sign, HTTP)", n: RENDERS, p50Ms: round(percentile(fetches, 50)), p95Ms: round(percentile(fetches, 95)) },
+        {
+          measure: "earn 201 → APNs push received",
+          n: EARNS,
+          p50Ms: round(percentile(pushes, 50)),
+          p95Ms: round(percentile(pushes, 95)),
+        },
+        {
+          measure: "GET /apple/v1/passes/… (reads, render, sign, HTTP)",
+          n: RENDERS,
+          p50Ms: round(percentile(fetches, 50)),
+          p95Ms: round(percentile(fetches, 95)),
+        },
       ],
     };
   } finally {

@@ -1,7 +1,7 @@
+import { createHash } from "node:crypto";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { createHash } from "node:crypto";
 import { ensureDevCertificates } from "../../passes/apple/dev-certificates.ts";
 import { createApplePassRenderer } from "../../passes/apple/render-pass.ts";
 import { createManifestSigner } from "../../passes/apple/sign-manifest.ts";
@@ -28,7 +28,14 @@ export async function benchPasses() {
 
   // The floor signs a manifest of the same shape as a rendered pass's.
   manifest = Buffer.from(
-    JSON.stringify(Object.fromEntries(["pass.json", "icon.png", "icon@2x.png", "logo.png", "logo@2x.png"].map((f) => [f, createHash("sha1").update(f).digest("hex")]))),
+    JSON.stringify(
+      Object.fromEntries(
+        ["pass.json", "icon.png", "icon@2x.png", "logo.png", "logo@2x.png"].map((f) => [
+          f,
+          createHash("sha1").update(f).digest("hex"),
+        ]),
+      ),
+    ),
   );
   const sign = createManifestSigner(certificates);
   for (let i = 0; i < 20; i++) sign(manifest);

@@ -2,14 +2,17 @@
 export function toMarkdown(results: Record<string, unknown>): string {
   const lines: string[] = [];
   const machine = results.machine as Record<string, unknown>;
-  lines.push(`Measured ${results.measuredAt} on ${machine.cpus} × ${machine.cpu}, ${machine.memoryGiB} GiB, Node ${machine.node}.`, "");
+  lines.push(
+    `Measured ${results.measuredAt} on ${machine.cpus} × ${machine.cpu}, ${machine.memoryGiB} GiB, Node ${machine.node}.`,
+    "",
+  );
   for (const [name, value] of Object.entries(results)) {
     if (name === "measuredAt" || name === "machine") continue;
     lines.push(`### ${name}`, "");
     const section = value as Record<string, unknown>;
     const rows = section.rows as Record<string, unknown>[] | undefined;
     const rest = Object.fromEntries(Object.entries(section).filter(([key]) => key !== "rows"));
-    if (Object.keys(rest).length > 0) lines.push("`" + JSON.stringify(rest) + "`", "");
+    if (Object.keys(rest).length > 0) lines.push(`\`${JSON.stringify(rest)}\``, "");
     if (rows?.length) lines.push(...table(rows), "");
   }
   return `${lines.join("\n")}\n`;

@@ -26,7 +26,12 @@ const sections: Record<string, () => unknown> = {
 
 const results: Record<string, unknown> = {
   measuredAt: new Date().toISOString(),
-  machine: { cpus: cpus().length, cpu: cpus()[0]?.model, memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version },
+  machine: {
+    cpus: cpus().length,
+    cpu: cpus()[0]?.model,
+    memoryGiB: Math.round(totalmem() / 2 ** 30),
+    node: process.version,
+  },
 };
 for (const [name, run] of Object.entries(sections)) {
   if (only && !only.includes(name)) continue;

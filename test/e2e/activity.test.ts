@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createStaff } from "../../shared/merchants/setup.ts";
 import { DEMO } from "../../infra/local/seed.ts";
+import { createStaff } from "../../shared/merchants/setup.ts";
 import { startTestStack, type TestStack } from "../support/test-stack.ts";
 
 let stack: TestStack;
@@ -88,15 +88,21 @@ describe("manual points", () => {
 
   it("deducts, but never below zero (409, nothing written)", async () => {
     const id = customers[1] as string;
-    const before = (await stack.call("GET", `/v1/customers/${id}`, { token: alice })).body.customer.balance as number;
+    const before = (await stack.call("GET", `/v1/customers/${id}`, { token: alice })).body.customer
+      .balance as number;
     const deduct = await post(`/v1/customers/${id}/points`, { points: -2, reason: "correction" });
     expect(deduct.status).toBe(201);
     expect(deduct.body.transaction.balanceAfter).toBe(before - 2);
-    const tooMuch = await post(`/v1/customers/${id}/points`, { points: -(before - 2) - 1, reason: "correction" });
+    const tooMuch = await post(`/v1/customers/${id}/points`, {
+      points: -(before - 2) - 1,
+      reason: "correction",
+    });
     expect(tooMuch.status).toBe(409);
     const after = await stack.call("GET", `/v1/customers/${id}`, { token: alice });
     expect(after.body.customer.balance).toBe(before - 2);
-    expect((await stack.call("GET", `/v1/customers/${id}/ledger/verify`, { token: alice })).body.valid).toBe(true);
+    expect((await stack.call("GET", `/v1/customers/${id}/ledger/verify`, { token: alice })).body.valid).toBe(
+      true,
+    );
   });
 
   it("replays the same key once, and refuses staff without points:adjust", async () => {
@@ -139,24 +145,40 @@ describe("activity log", () => {
     expect(manual.body.rows.length).toBeGreaterThan(0);
     expect(manual.body.rows.every((r: { type: string }) => r.type === "manual")).toBe(true);
     const issued = await activity("type=issued&limit=100");
-    expect(issued.body.rows.every((r: { type: string; points: number }) => ["purchase", "visit"].includes(r.type) || (r.type === "manual" && r.points > 0))).toBe(true);
+    expect(
+      issued.body.rows.every(
+        (r: { type: string; points: number }) =>
+          ["purchase", "visit"].includes(r.type) || (r.type === "manual" && r.points > 0),
+      ),
+    ).toBe(true);
     expect(issued.body.rows.some((r: { type: string }) => r.type === "manual")).toBe(true);
     const byCustomer = await activity(`q=${encodeURIComponent("chloe")}&limit=100`);
-    expect(new Set(byCustomer.body.rows.map((r: { customer: { id: string } }) => r.customer.id))).toEqual(new Set([customers[2]]));
+    expect(new Set(byCustomer.body.rows.map((r: { customer: { id: string } }) => r.customer.id))).toEqual(
+      new Set([customers[2]]),
+    );
     const future = await activity("from=2999-01-01");
     expect(future.body.rows).toEqual([]);
   });
 
   it("combines filters", async () => {
-    const rows = (await activity(`locationId=paris-01&staffId=${DEMO.staff.bob.id}&q=bruno&type=issued`)).body.rows;
+    const rows = (await activity(`locationId=paris-01&staffId=${DEMO.staff.bob.id}&q=bruno&type=issued`)).body
+      .rows;
     expect(rows).toHaveLength(1);
-    expect(rows[0]).toMatchObject({ customer: { id: customers[1] }, staff: { id: DEMO.staff.bob.id }, location: { id: "paris-01" } });
+    expect(rows[0]).toMatchObject({
+      customer: { id: customers[1] },
+      staff: { id: DEMO.staff.bob.id },
+      location: { id: "paris-01" },
+    });
     const all = (await activity("limit=100")).body.rows as { createdAt: string }[];
     const middle = all[Math.floor(all.length / 2)]?.createdAt as string;
-    const older = (await activity(`to=${encodeURIComponent(middle)}&limit=100`)).body.rows as { createdAt: string }[];
+    const older = (await activity(`to=${encodeURIComponent(middle)}&limit=100`)).body.rows as {
+      createdAt: string;
+    }[];
     expect(older.length).toBeGreaterThan(0);
     expect(older.every((r) => r.createdAt <= middle)).toBe(true);
-    const both = (await activity("type=manual,redeemed&locationId=paris-01&limit=100")).body.rows as { type: string }[];
+    const both = (await activity("type=manual,redeemed&locationId=paris-01&limit=100")).body.rows as {
+      type: string;
+    }[];
     expect(both.every((r) => r.type === "manual")).toBe(true);
   });
 
@@ -166,9 +188,8 @@ describe("activity log", () => {
     let cursor: string | null = null;
     let pages = 0;
     do {
-      const page: { body: { rows: { id: string; createdAt: string }[]; nextCursor: string | null } } = await activity(
-        `limit=4${cursor ? `&cursor=${cursor}` : ""}`,
-      );
+      const page: { body: { rows: { id: string; createdAt: string }[]; nextCursor: string | null } } =
+        await activity(`limit=4${cursor ? `&cursor=${cursor}` : ""}`);
       seen.push(...page.body.rows.map((r) => r.id));
       cursor = page.body.nextCursor;
       // Writes between pages: newer than everything already paged, so they must not show up later.

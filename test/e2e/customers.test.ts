@@ -11,7 +11,11 @@ let mallory: string;
 
 beforeAll(async () => {
   stack = await startTestStack();
-  [alice, bob, mallory] = await Promise.all([stack.token("alice"), stack.token("bob"), stack.token("mallory")]);
+  [alice, bob, mallory] = await Promise.all([
+    stack.token("alice"),
+    stack.token("bob"),
+    stack.token("mallory"),
+  ]);
 });
 afterAll(() => stack?.close());
 
@@ -19,12 +23,18 @@ const enrol = (body: unknown, key = randomUUID(), token = alice) =>
   stack.call("POST", "/v1/customers", { token, body, headers: { "idempotency-key": key } });
 const search = (q: string, token = alice) =>
   stack.call("GET", `/v1/customers?q=${encodeURIComponent(q)}`, { token });
-const idsOf = (response: { body: { customers: { id: string }[] } }) => response.body.customers.map((c) => c.id);
+const idsOf = (response: { body: { customers: { id: string }[] } }) =>
+  response.body.customers.map((c) => c.id);
 
 describe("enrolment", () => {
   it("enrols with normalised contact details, and replays the same key", async () => {
     const key = randomUUID();
-    const body = { name: "Élodie Dupont", phone: "07 11 22 33 44", email: "Elodie.Dupont@Example.COM", locale: "fr" };
+    const body = {
+      name: "Élodie Dupont",
+      phone: "07 11 22 33 44",
+      email: "Elodie.Dupont@Example.COM",
+      locale: "fr",
+    };
     const first = await enrol(body, key);
     expect(first.status).toBe(201);
     expect(first.body.customer).toMatchObject({
@@ -78,17 +88,24 @@ describe("search", () => {
     },
   );
 
-  it.each(["camille@example.com", "CAMILLE@Example.com", " camille@example.com "])("finds Camille by email %j", async (q) => {
-    expect(idsOf(await search(q))).toEqual([camille.id]);
-  });
+  it.each(["camille@example.com", "CAMILLE@Example.com", " camille@example.com "])(
+    "finds Camille by email %j",
+    async (q) => {
+      expect(idsOf(await search(q))).toEqual([camille.id]);
+    },
+  );
 
-  it.each(["camille", "MARTIN", "mart", "Camille Martin", "martin cam"])("finds Camille by name %j", async (q) => {
-    expect(idsOf(await search(q))).toContain(camille.id);
-  });
+  it.each(["camille", "MARTIN", "mart", "Camille Martin", "martin cam"])(
+    "finds Camille by name %j",
+    async (q) => {
+      expect(idsOf(await search(q))).toContain(camille.id);
+    },
+  );
 
   it("matches accented names without accents and the other way round", async () => {
     const { body } = await enrol({ name: "Hélène Bérard" });
-    for (const q of ["helene", "HÉLÈNE", "berard", "Bérard"]) expect(idsOf(await search(q)), q).toEqual([body.customer.id]);
+    for (const q of ["helene", "HÉLÈNE", "berard", "Bérard"])
+      expect(idsOf(await search(q)), q).toEqual([body.customer.id]);
   });
 
   it("finds nothing for unknown values, and nothing of another merchant", async () => {
@@ -113,7 +130,11 @@ describe("updating details", () => {
       body: { name: "Paul Durand", email: "Paul.Durand@example.com", phone: null },
     });
     expect(patch.status).toBe(200);
-    expect(patch.body.customer).toMatchObject({ name: "Paul Durand", email: "paul.durand@example.com", phone: null });
+    expect(patch.body.customer).toMatchObject({
+      name: "Paul Durand",
+      email: "paul.durand@example.com",
+      phone: null,
+    });
     expect(patch.body.changed.sort()).toEqual(["email", "name", "phone"]);
     expect(idsOf(await search("durand"))).toEqual([id]);
     expect(idsOf(await search("dupont"))).not.toContain(id);
@@ -122,11 +143,17 @@ describe("updating details", () => {
     // The released phone number can be used by someone else now.
     expect((await enrol({ name: "New Owner", phone: "07 22 33 44 55" })).status).toBe(201);
 
-    const same = await stack.call("PATCH", `/v1/customers/${id}`, { token: alice, body: { name: "Paul Durand" } });
+    const same = await stack.call("PATCH", `/v1/customers/${id}`, {
+      token: alice,
+      body: { name: "Paul Durand" },
+    });
     expect(same.body.changed).toEqual([]);
     const audit = await stack.call("GET", `/v1/customers/${id}/audit`, { token: alice });
     expect(audit.body.changes).toHaveLength(1);
-    expect(audit.body.changes[0]).toMatchObject({ staffId: DEMO.staff.alice.id, fields: expect.arrayContaining(["email", "name", "phone"]) });
+    expect(audit.body.changes[0]).toMatchObject({
+      staffId: DEMO.staff.alice.id,
+      fields: expect.arrayContaining(["email", "name", "phone"]),
+    });
     expect(JSON.stringify(audit.body)).not.toContain("durand@");
   });
 
@@ -142,9 +169,19 @@ describe("updating details", () => {
   });
 
   it("refuses bad input, and another merchant's customer is a 404", async () => {
-    expect((await stack.call("PATCH", `/v1/customers/${camille.id}`, { token: alice, body: {} })).status).toBe(400);
-    expect((await stack.call("PATCH", `/v1/customers/${camille.id}`, { token: alice, body: { balance: 9 } })).status).toBe(400);
-    expect((await stack.call("PATCH", `/v1/customers/${camille.id}`, { token: mallory, body: { name: "Pwned" } })).status).toBe(404);
-    expect((await stack.call("GET", `/v1/customers/${camille.id}/audit`, { token: mallory })).status).toBe(404);
+    expect(
+      (await stack.call("PATCH", `/v1/customers/${camille.id}`, { token: alice, body: {} })).status,
+    ).toBe(400);
+    expect(
+      (await stack.call("PATCH", `/v1/customers/${camille.id}`, { token: alice, body: { balance: 9 } }))
+        .status,
+    ).toBe(400);
+    expect(
+      (await stack.call("PATCH", `/v1/customers/${camille.id}`, { token: mallory, body: { name: "Pwned" } }))
+        .status,
+    ).toBe(404);
+    expect((await stack.call("GET", `/v1/customers/${camille.id}/audit`, { token: mallory })).status).toBe(
+      404,
+    );
   });
 });

@@ -863,19 +863,35 @@ describe("program expiry settings", () => {
     const created = await stack.call("POST", "/v1/programs", {
       token: alice,
       headers: { "idempotency-key": `expiry-${Date.now()}` },
-      body: { name: "Expiring", rule: { kind: "visit", pointsPerVisit: 5, minMinutesBetweenVisits: 0 }, expiry: { kind: "rolling", days: 90 } },
+      body: {
+        name: "Expiring",
+        rule: { kind: "visit", pointsPerVisit: 5, minMinutesBetweenVisits: 0 },
+        expiry: { kind: "rolling", days: 90 },
+      },
     });
     expect(created.status).toBe(201);
     expect(created.body.program).toMatchObject({ version: 1, expiry: { kind: "rolling", days: 90 } });
     const updated = await stack.call("PUT", `/v1/programs/${created.body.program.id}`, {
       token: alice,
-      body: { name: "Expiring", rule: { kind: "visit", pointsPerVisit: 5, minMinutesBetweenVisits: 0 }, expiry: { kind: "fixed", month: 12, day: 31 } },
+      body: {
+        name: "Expiring",
+        rule: { kind: "visit", pointsPerVisit: 5, minMinutesBetweenVisits: 0 },
+        expiry: { kind: "fixed", month: 12, day: 31 },
+      },
     });
     expect(updated.body.program).toMatchObject({ version: 2, expiry: { kind: "fixed", month: 12, day: 31 } });
-    for (const expiry of [{ kind: "rolling", days: 0 }, { kind: "fixed", month: 2, day: 30 }, { kind: "sometimes" }]) {
+    for (const expiry of [
+      { kind: "rolling", days: 0 },
+      { kind: "fixed", month: 2, day: 30 },
+      { kind: "sometimes" },
+    ]) {
       const bad = await stack.call("PUT", `/v1/programs/${created.body.program.id}`, {
         token: alice,
-        body: { name: "Expiring", rule: { kind: "visit", pointsPerVisit: 5, minMinutesBetweenVisits: 0 }, expiry },
+        body: {
+          name: "Expiring",
+          rule: { kind: "visit", pointsPerVisit: 5, minMinutesBetweenVisits: 0 },
+          expiry,
+        },
       });
       expect(bad.status, JSON.stringify(expiry)).toBe(400);
       expect(bad.body.errors[0].field).toMatch(/^expiry/);

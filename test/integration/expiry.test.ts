@@ -1,5 +1,5 @@
-import { BatchWriteCommand, QueryCommand } from "@aws-sdk/lib-dynamodb";
 import { randomUUID } from "node:crypto";
+import { BatchWriteCommand, QueryCommand } from "@aws-sdk/lib-dynamodb";
 import { beforeEach, describe, expect, it } from "vitest";
 import { PERMISSIONS } from "../../shared/auth/permissions.ts";
 import type { Principal } from "../../shared/auth/principal.ts";
@@ -8,19 +8,18 @@ import type { Db } from "../../shared/db/client.ts";
 import { customerPk, NOTIFICATION_PREFIX } from "../../shared/db/keys.ts";
 import type { ExpiryPolicy } from "../../shared/expiry/policy.ts";
 import { runExpiry } from "../../shared/expiry/run.ts";
+import { readCustomer } from "../../shared/ledger/append.ts";
 import { dueKeys } from "../../shared/ledger/batches.ts";
 import { verifyLedger } from "../../shared/ledger/read.ts";
 import { createLocation, createMerchant, createProgram } from "../../shared/merchants/setup.ts";
-import { adjustPoints } from "../../shared/transactions/manual.ts";
 import { earnPoints } from "../../shared/transactions/earn.ts";
-import { readCustomer } from "../../shared/ledger/append.ts";
+import { adjustPoints } from "../../shared/transactions/manual.ts";
 import { testDb } from "../support/test-stack.ts";
 
 let db: Db;
 let now = new Date("2026-01-01T10:00:00.000Z");
 const clock = () => now;
 const deps = () => ({ db, clock });
-const DAY = 86_400_000;
 const setNow = (iso: string) => {
   now = new Date(iso);
 };
@@ -37,7 +36,14 @@ const owner = (merchantId: string): Principal => ({
 async function merchantWith(policies: Record<string, ExpiryPolicy>, defaultExpiry?: ExpiryPolicy) {
   const merchantId = `m-${randomUUID().slice(0, 8)}`;
   const at = now.toISOString();
-  await createMerchant(db, { id: merchantId, name: "M", country: "FR", currency: "EUR", createdAt: at, ...(defaultExpiry ? { expiry: defaultExpiry } : {}) });
+  await createMerchant(db, {
+    id: merchantId,
+    name: "M",
+    country: "FR",
+    currency: "EUR",
+    createdAt: at,
+    ...(defaultExpiry ? { expiry: defaultExpiry } : {}),
+  });
   for (const [locationId, expiry] of Object.entries(policies)) {
     await createProgram(db, {
       merchantId,
@@ -48,7 +54,13 @@ async function merchantWith(policies: Record<string, ExpiryPolicy>, defaultExpir
       expiry,
       updatedAt: at,
     });
-    await createLocation(db, { merchantId, id: locationId, name: locationId, programId: `prog-${locationId}`, createdAt: at });
+    await createLocation(db, {
+      merchantId,
+      id: locationId,
+      name: locationId,
+      programId: `prog-${locationId}`,
+      createdAt: at,
+    });
   }
   return merchantId;
 }
@@ -61,8 +73,12 @@ const visit = (merchantId: string, customerId: string, locationId: string) =>
   earnPoints(deps(), owner(merchantId), { customerId, locationId, type: "visit" }, randomUUID());
 const manual = (merchantId: string, customerId: string, points: number) =>
   adjustPoints(deps(), owner(merchantId), customerId, { points, reason: "correction" }, randomUUID());
-const balance = async (merchantId: string, customerId: string) => (await readCustomer(db, merchantId, customerId))?.balance;
-const run = (iso: string, extra: Parameters<typeof runExpiry>[1] extends infer O ? Partial<O> : never = {}) => {
+const balance = async (merchantId: string, customerId: string) =>
+  (await readCustomer(db, merchantId, customerId))?.balance;
+const run = (
+  iso: string,
+  extra: Parameters<typeof runExpiry>[1] extends infer O ? Partial<O> : never = {},
+) => {
   setNow(iso);
   return runExpiry(deps(), { now, ...extra });
 };
@@ -115,7 +131,9 @@ describe("rolling expiry", () => {
         ExpressionAttributeValues: { ":pk": customerPk(m, c), ":p": NOTIFICATION_PREFIX },
       }),
     );
-    expect(Items.map((i) => [i.moment, i.data.points, i.data.daysBefore, i.data.expiresAt, i.status])).toEqual([
+    expect(
+      Items.map((i) => [i.moment, i.data.points, i.data.daysBefore, i.data.expiresAt, i.status]),
+    ).toEqual([
       ["points_expiring", 10, 14, "2026-03-31T10:00:00.000Z", "pending"],
       ["points_expiring", 10, 3, "2026-03-31T10:00:00.000Z", "pending"],
     ]);
@@ -161,7 +179,13 @@ describe("other policies", () => {
       rule: { kind: "visit", pointsPerVisit: 10, minMinutesBetweenVisits: 0 },
       updatedAt: now.toISOString(),
     });
-    await createLocation(db, { merchantId: m, id: "shop2", name: "shop2", programId: "prog-later", createdAt: now.toISOString() });
+    await createLocation(db, {
+      merchantId: m,
+      id: "shop2",
+      name: "shop2",
+      programId: "prog-later",
+      createdAt: now.toISOString(),
+    });
     await visit(m, c, "shop2");
     const result = await run("2026-06-15T10:00:00.000Z");
     expect(result.pointsExpired).toBe(10);
@@ -194,7 +218,8 @@ describe("the job at scale", () => {
     expect(interrupted.batchesExpired + resumed.batchesExpired).toBe(12);
     const balances = await Promise.all(customers.map((c) => balance(m, c)));
     expect(balances).toEqual(customers.map(() => 0));
-    for (const c of customers) expect(await verifyLedger(db, m, c)).toMatchObject({ valid: true, entries: 2 });
+    for (const c of customers)
+      expect(await verifyLedger(db, m, c)).toMatchObject({ valid: true, entries: 2 });
   });
 
   it("reads due-index items in proportion to the due batches, not to the memberships (10,000 with 1% due)", async () => {
@@ -205,15 +230,28 @@ describe("the job at scale", () => {
     const later = "2027-03-01T10:00:00.000Z";
     const items = Array.from({ length: 9_900 }, (_, i) => {
       const customerId = `bulk-${i}`;
-      return { pk: customerPk(m, customerId), sk: "BATCH#0000000001", remaining: 10, expiresAt: later, ...dueKeys(m, customerId, later) };
+      return {
+        pk: customerPk(m, customerId),
+        sk: "BATCH#0000000001",
+        remaining: 10,
+        expiresAt: later,
+        ...dueKeys(m, customerId, later),
+      };
     });
     for (let i = 0; i < items.length; i += 25) {
       await db.client.send(
-        new BatchWriteCommand({ RequestItems: { [db.table]: items.slice(i, i + 25).map((Item) => ({ PutRequest: { Item } })) } }),
+        new BatchWriteCommand({
+          RequestItems: { [db.table]: items.slice(i, i + 25).map((Item) => ({ PutRequest: { Item } })) },
+        }),
       );
     }
     const result = await run("2026-10-01T12:00:00.000Z");
-    expect(result).toMatchObject({ complete: true, batchesExpired: 100, customersExpired: 100, pointsExpired: 1_000 });
+    expect(result).toMatchObject({
+      complete: true,
+      batchesExpired: 100,
+      customersExpired: 100,
+      pointsExpired: 1_000,
+    });
     expect(result.dueItemsRead).toBe(100);
   }, 120_000);
 });

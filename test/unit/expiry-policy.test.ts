@@ -6,7 +6,9 @@ const at = (iso: string) => new Date(iso);
 
 describe("expiry policies", () => {
   it("rolling: N days after the batch was earned", () => {
-    expect(batchExpiresAt({ kind: "rolling", days: 365 }, at("2026-02-28T10:00:00Z"))).toBe("2027-02-28T10:00:00.000Z");
+    expect(batchExpiresAt({ kind: "rolling", days: 365 }, at("2026-02-28T10:00:00Z"))).toBe(
+      "2027-02-28T10:00:00.000Z",
+    );
   });
 
   it("fixed: the end of the next such date after earning", () => {
@@ -18,7 +20,9 @@ describe("expiry policies", () => {
   it("none and inactivity: batches do not expire on their own; inactivity has a deadline", () => {
     expect(batchExpiresAt({ kind: "none" }, at("2026-01-01T00:00:00Z"))).toBeUndefined();
     expect(batchExpiresAt({ kind: "inactivity", days: 90 }, at("2026-01-01T00:00:00Z"))).toBeUndefined();
-    expect(inactivityDueAt({ kind: "inactivity", days: 90 }, at("2026-01-01T00:00:00Z"))).toBe("2026-04-01T00:00:00.000Z");
+    expect(inactivityDueAt({ kind: "inactivity", days: 90 }, at("2026-01-01T00:00:00Z"))).toBe(
+      "2026-04-01T00:00:00.000Z",
+    );
     expect(inactivityDueAt({ kind: "rolling", days: 90 }, at("2026-01-01T00:00:00Z"))).toBeUndefined();
   });
 });

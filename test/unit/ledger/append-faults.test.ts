@@ -147,6 +147,9 @@ describe("appending under contention", () => {
       prevHash: GENESIS_HASH,
       sk: "ENTRY#0000000003",
     });
+    // The entry's hash covers what was written, index keys aside.
+    const entry = items[1]?.Put?.Item ?? {};
+    expect(hashEntry(entry)).toBe(entry.hash);
     expect(items[2]?.Update?.ConditionExpression).toBe("seq = :expectedSeq");
     expect(items[2]?.Update?.ExpressionAttributeValues).toMatchObject({
       ":expectedSeq": 2,
