@@ -6,7 +6,7 @@ import { percentile, round } from "./stats.ts";
 
 const ROOT = process.cwd();
 const OUT = join(ROOT, "cdk.out");
-const INIT_RUNS = 5;
+const INIT_RUNS = 3;
 /** Budget per function bundle (1 MiB); the pass renderer carries the pass model, node-forge and both wallet clients and is exempt. */
 export const BUNDLE_BUDGET_BYTES = 1024 * 1024;
 
