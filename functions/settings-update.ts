@@ -5,18 +5,45 @@ import { ExpiryPolicySchema } from "../shared/programs/rule-schema.ts";
 import { runtimeDeps } from "../shared/runtime.ts";
 import { parse, staffHandler } from "./http/api.ts";
 
+/** Apple's colour syntax, the one pass.json accepts. */
+const rgb = z
+  .string()
+  .regex(/^rgb\(\s*(\d{1,3})\s*,\s*(\d{1,3})\s*,\s*(\d{1,3})\s*\)$/, 'must be "rgb(r, g, b)"')
+  .refine((text) => (text.match(/\d+/g) ?? []).every((n) => Number(n) <= 255), "each component must be 0 to 255");
+const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+
 const Body = z
   .strictObject({
     name: z.string().trim().min(1).max(100).optional(),
     expiry: ExpiryPolicySchema.optional(),
     moments: z.partialRecord(z.enum(MOMENTS), z.boolean()).optional(),
+    // A PATCH replaces the whole branding: colours left out fall back to the defaults.
+    branding: z
+      .strictObject({
+        backgroundColor: rgb.optional(),
+        foregroundColor: rgb.optional(),
+        labelColor: rgb.optional(),
+        logoPngBase64: z
+          .base64()
+          .max(90_000)
+          .refine((text) => Buffer.from(text, "base64").subarray(0, 8).equals(PNG_SIGNATURE), "must be a PNG image")
+          .optional(),
+        contact: z
+          .strictObject({
+            phone: z.string().max(40).optional(),
+            email: z.email().max(254).optional(),
+            website: z.url({ protocol: /^https$/ }).max(300).optional(),
+          })
+          .optional(),
+      })
+      .optional(),
   })
   .refine((body) => Object.keys(body).length > 0, {
     message: "give at least one setting to change",
     path: ["body"],
   });
 
-/** PATCH /v1/settings: switch Moments on or off, set the default expiry, rename the merchant. */
+/** PATCH /v1/settings: switch Moments on or off, set the default expiry, the pass branding, rename the merchant. */
 export const handler = staffHandler(async (request, principal) => {
   const body = parse(Body, request.json(), "body");
   return { status: 200, body: { settings: await updateSettings(runtimeDeps().db, principal, body) } };

@@ -15,6 +15,8 @@ export interface Merchant {
   expiry?: ExpiryPolicy;
   /** The merchant's own choice of permissions per role; roles not listed keep the defaults. */
   rolePermissions?: Partial<Record<Role, Permission[]>>;
+  /** How the merchant's passes look and whom customers can contact. */
+  branding?: Branding;
   /** Which Moments customers are told about; a Moment not listed is on. */
   moments?: Partial<Record<Moment, boolean>>;
   createdAt: string;
@@ -259,4 +261,14 @@ export interface Claim {
     /** Rejected: why, for the customer. */
     reason?: string;
   };
+}
+
+export interface Branding {
+  /** Pass colours as Apple writes them: "rgb(r, g, b)". */
+  backgroundColor?: string;
+  foregroundColor?: string;
+  labelColor?: string;
+  /** The logo shown on the pass: a PNG, base64, at most 64 KB (Apple: up to 160×50 points, @2x). */
+  logoPngBase64?: string;
+  contact?: { phone?: string; email?: string; website?: string };
 }

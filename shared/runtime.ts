@@ -13,3 +13,9 @@ export function runtimeDeps(): RuntimeDeps {
   deps ??= { db: dbFromEnv(), clock: systemClock };
   return deps;
 }
+
+/** For the local stack, which points the handlers at a new table within one process (tests, benchmarks). */
+export function resetRuntimeDeps(): void {
+  deps?.db.client.destroy();
+  deps = undefined;
+}

@@ -1,6 +1,7 @@
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { createDb, type Db } from "../../shared/db/client.ts";
+import { resetRuntimeDeps } from "../../shared/runtime.ts";
 import { ROUTES } from "../routes.ts";
 import { createTable } from "./create-table.ts";
 import { createHttpGateway } from "./http-gateway.ts";
@@ -30,6 +31,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   process.env.TABLE_NAME = options.tableName;
   process.env.DYNAMODB_ENDPOINT = options.dynamoEndpoint;
   process.env.AWS_REGION ??= "eu-west-3";
+  // Handlers keep their clients per container; a new table in the same process needs new ones.
+  resetRuntimeDeps();
   const db = createDb({ table: options.tableName, endpoint: options.dynamoEndpoint });
   const server = createHttpGateway({ routes: ROUTES, authorizer: options.authorizer });
   const host = options.host ?? "127.0.0.1";

@@ -95,6 +95,7 @@ export interface GrantTargets {
   /** The API's public base URL; set once the API exists, before any wallet function is made. */
   apiBaseUrl?: string;
   sesIdentityArn?: string;
+  couponIssuer?: { url?: string; timeoutMs?: string };
   /** Absent while the pool's own trigger is being created. */
   userPool?: cognito.IUserPool;
 }
@@ -163,6 +164,12 @@ export function grantNeeds(target: AppFunction, needs: FunctionNeeds, targets: G
       }),
     );
     fn.addEnvironment("SES_IDENTITY_ARN", targets.sesIdentityArn);
+  }
+
+  if (needs.couponIssuer && targets.couponIssuer?.url) {
+    // Only the URL: the shop's API is called over HTTPS from the function, no AWS permission involved.
+    fn.addEnvironment("COUPON_ISSUER_URL", targets.couponIssuer.url);
+    if (targets.couponIssuer.timeoutMs) fn.addEnvironment("COUPON_ISSUER_TIMEOUT_MS", targets.couponIssuer.timeoutMs);
   }
 
   if (needs.staffSignIns) {

@@ -27,6 +27,8 @@ export interface FunctionNeeds {
    * also writes the key ring, so a function that signs needs `table: "readWrite"` too.
    */
   signingKeys?: boolean;
+  /** The external discount-code API (context `couponIssuerUrl`, `couponIssuerTimeoutMs`), when one is configured. */
+  couponIssuer?: boolean;
 }
 
 /**
@@ -51,14 +53,14 @@ export const FUNCTION_NEEDS: Readonly<Record<string, FunctionNeeds>> = {
   "customers-notifications": { table: "read" },
   "activity-list": { table: "read" },
   "rewards-list": { table: "read" },
-  "rewards-create": { table: "readWrite" },
+  "rewards-create": { table: "readWrite", couponIssuer: true },
   "rewards-update": { table: "readWrite" },
   // Archives (an update); the reward item stays for its redemptions' history.
   "rewards-archive": { table: "readWrite" },
-  "redemptions-create": { table: "readWrite" },
+  "redemptions-create": { table: "readWrite", couponIssuer: true },
   "redemptions-get": { table: "read" },
   "redemptions-use": { table: "readWrite" },
-  "redemptions-refund": { table: "readWrite" },
+  "redemptions-refund": { table: "readWrite", couponIssuer: true },
   // Merchant settings routes.
   "staff-list": { table: "read" },
   // Add staffSignIns once staff creation also creates the Cognito user (TODO(cognito) in shared/merchants/staff.ts).

@@ -68,6 +68,7 @@ export class LoyaltyWalletStack extends Stack {
       secrets,
       wallet: config.wallet,
       sesIdentityArn: config.sesIdentityArn,
+      couponIssuer: config.couponIssuer,
     };
     const functions = new Map<string, { target: AppFunction; scope: Construct; memoryMb?: number }>();
     /** Every function goes through here: same defaults, its declared grants, its alarms. */

@@ -33,6 +33,8 @@ export interface StageConfig {
    */
   secretNames: Partial<Record<SecretKey, string>>;
   wallet: WalletSettings;
+  /** The external discount-code API; absent means rewards can only use the internal issuer. */
+  couponIssuer: { url?: string; timeoutMs?: string };
   /** Needed only once a function declares `email`; synth fails then without it. */
   sesIdentityArn?: string;
   /** Subscribed to the alarm topic when given. */
@@ -87,6 +89,7 @@ export function readStageConfig(node: Node): StageConfig {
       apiBaseUrl: context("apiBaseUrl"),
     }),
     ...defined({ sesIdentityArn: context("sesIdentityArn"), alarmEmail: context("alarmEmail") }),
+    couponIssuer: defined({ url: context("couponIssuerUrl"), timeoutMs: context("couponIssuerTimeoutMs") }),
   };
 }
 

@@ -5,7 +5,7 @@ import { merchantPk, merchantSk } from "../db/keys.ts";
 import { setExpression } from "../db/set-expression.ts";
 import { notFound } from "../errors.ts";
 import { type ExpiryPolicy, NO_EXPIRY } from "../expiry/policy.ts";
-import type { Merchant } from "../model.ts";
+import type { Branding, Merchant } from "../model.ts";
 import { MOMENTS, type Moment } from "../notifications/outbox.ts";
 import { getMerchant } from "./directory.ts";
 
@@ -14,6 +14,7 @@ export interface MerchantSettings {
   /** Expiry of points credited outside a program (manual points without a location, refunds). */
   expiry?: ExpiryPolicy;
   moments?: Partial<Record<Moment, boolean>>;
+  branding?: Branding;
 }
 
 /** A Moment is on unless the merchant switched it off. */
@@ -28,6 +29,14 @@ export function settingsView(merchant: Merchant) {
     currency: merchant.currency,
     expiry: merchant.expiry ?? NO_EXPIRY,
     moments: Object.fromEntries(MOMENTS.map((moment) => [moment, momentEnabled(merchant, moment)])),
+    // The logo is returned as its size only: the bytes belong on the pass, not in every settings read.
+    branding: {
+      backgroundColor: merchant.branding?.backgroundColor ?? null,
+      foregroundColor: merchant.branding?.foregroundColor ?? null,
+      labelColor: merchant.branding?.labelColor ?? null,
+      logoBytes: merchant.branding?.logoPngBase64 ? Buffer.from(merchant.branding.logoPngBase64, "base64").length : null,
+      contact: merchant.branding?.contact ?? null,
+    },
   };
 }
 
@@ -48,7 +57,7 @@ export async function updateSettings(db: Db, principal: Principal, settings: Mer
     new UpdateCommand({
       TableName: db.table,
       Key: { pk: merchantPk(principal.merchantId), sk: merchantSk() },
-      ...setExpression({ name: settings.name, expiry: settings.expiry, moments }),
+      ...setExpression({ name: settings.name, expiry: settings.expiry, moments, branding: settings.branding }),
       ConditionExpression: "attribute_exists(pk)",
     }),
   );

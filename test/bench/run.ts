@@ -1,4 +1,4 @@
-import { mkdirSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { cpus, totalmem } from "node:os";
 import { join } from "node:path";
 import { benchCapacity } from "./capacity.ts";
@@ -24,7 +24,12 @@ const sections: Record<string, () => unknown> = {
   earn: benchEarn,
 };
 
+const dir = join(process.cwd(), "test", "bench", "results");
+const latest = join(dir, "latest.json");
+// A partial run (BENCH_ONLY) updates its sections and keeps the others' last figures.
+const previous = only && existsSync(latest) ? (JSON.parse(readFileSync(latest, "utf8")) as Record<string, unknown>) : {};
 const results: Record<string, unknown> = {
+  ...previous,
   measuredAt: new Date().toISOString(),
   machine: {
     cpus: cpus().length,
@@ -40,9 +45,8 @@ for (const [name, run] of Object.entries(sections)) {
   results[name] = await run();
   process.stderr.write(`bench: ${name} done in ${Math.round((performance.now() - t0) / 1000)} s\n`);
 }
-const dir = join(process.cwd(), "test", "bench", "results");
 mkdirSync(dir, { recursive: true });
-writeFileSync(join(dir, "latest.json"), `${JSON.stringify(results, null, 2)}\n`);
+writeFileSync(latest, `${JSON.stringify(results, null, 2)}\n`);
 const markdown = toMarkdown(results);
 writeFileSync(join(dir, "latest.md"), markdown);
 console.log(markdown);

@@ -26,6 +26,7 @@ import {
   actionsOf,
   actionsOfHandler,
   type Resources,
+  envOfHandler,
   roleOfHandler,
   type Synthesized,
   statementsOfRole,
@@ -769,5 +770,21 @@ describe("cdk-nag AwsSolutions", () => {
       expect(ack.id, ack.path).toMatch(/AwsSolutions-/);
       expect(ack.reason.trim().length, `${ack.path} ${ack.id}`).toBeGreaterThanOrEqual(40);
     }
+  });
+});
+
+describe("external coupon issuer", () => {
+  it("gives its URL only to the functions that create, redeem and refund coupons, and only when configured", () => {
+    const withIssuer = synthStack({
+      context: { couponIssuerUrl: "https://shop.example/api/discounts", couponIssuerTimeoutMs: "1500" },
+    }).template;
+    for (const handler of ["rewards-create", "redemptions-create", "redemptions-refund"]) {
+      expect(envOfHandler(withIssuer, handler)).toMatchObject({
+        COUPON_ISSUER_URL: "https://shop.example/api/discounts",
+        COUPON_ISSUER_TIMEOUT_MS: "1500",
+      });
+    }
+    expect(envOfHandler(withIssuer, "scan-lookup")).not.toHaveProperty("COUPON_ISSUER_URL");
+    expect(envOfHandler(synthStack().template, "redemptions-create")).not.toHaveProperty("COUPON_ISSUER_URL");
   });
 });

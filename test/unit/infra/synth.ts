@@ -129,3 +129,13 @@ export function statementsOfRole(template: Template, roleLogicalId: string): Pol
 export function actionsOfHandler(template: Template, handler: string): Set<string> {
   return new Set(statementsOfRole(template, roleOfHandler(template, handler)).flatMap(actionsOf));
 }
+
+/** Environment variables of the function whose Description names functions/<handler>.ts. */
+export function envOfHandler(template: Template, handler: string): Record<string, unknown> {
+  const functions = template.findResources("AWS::Lambda::Function") as Resources;
+  const match = Object.values(functions).find((fn) =>
+    String(fn.Properties.Description ?? "").includes(`functions/${handler}.ts`),
+  );
+  if (!match) throw new Error(`No function for functions/${handler}.ts`);
+  return (match.Properties.Environment as { Variables?: Record<string, unknown> } | undefined)?.Variables ?? {};
+}
