@@ -9,7 +9,10 @@ import { parse, staffHandler } from "./http/api.ts";
 const rgb = z
   .string()
   .regex(/^rgb\(\s*(\d{1,3})\s*,\s*(\d{1,3})\s*,\s*(\d{1,3})\s*\)$/, 'must be "rgb(r, g, b)"')
-  .refine((text) => (text.match(/\d+/g) ?? []).every((n) => Number(n) <= 255), "each component must be 0 to 255");
+  .refine(
+    (text) => (text.match(/\d+/g) ?? []).every((n) => Number(n) <= 255),
+    "each component must be 0 to 255",
+  );
 const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
 
 const Body = z
@@ -26,13 +29,19 @@ const Body = z
         logoPngBase64: z
           .base64()
           .max(90_000)
-          .refine((text) => Buffer.from(text, "base64").subarray(0, 8).equals(PNG_SIGNATURE), "must be a PNG image")
+          .refine(
+            (text) => Buffer.from(text, "base64").subarray(0, 8).equals(PNG_SIGNATURE),
+            "must be a PNG image",
+          )
           .optional(),
         contact: z
           .strictObject({
             phone: z.string().max(40).optional(),
             email: z.email().max(254).optional(),
-            website: z.url({ protocol: /^https$/ }).max(300).optional(),
+            website: z
+              .url({ protocol: /^https$/ })
+              .max(300)
+              .optional(),
           })
           .optional(),
       })

@@ -121,7 +121,9 @@ export function applePassViewOf(content: MemberPassContent, updatedAt: string): 
       foreground: merchant.branding?.foregroundColor ?? DEFAULT_COLORS.foreground,
       label: merchant.branding?.labelColor ?? DEFAULT_COLORS.label,
     },
-    ...(merchant.branding?.logoPngBase64 ? { logoPng: Buffer.from(merchant.branding.logoPngBase64, "base64") } : {}),
+    ...(merchant.branding?.logoPngBase64
+      ? { logoPng: Buffer.from(merchant.branding.logoPngBase64, "base64") }
+      : {}),
     ...(merchant.branding?.contact ? { contact: merchant.branding.contact } : {}),
     memberName: customer.name,
     balance: customer.balance,

@@ -169,7 +169,8 @@ export function grantNeeds(target: AppFunction, needs: FunctionNeeds, targets: G
   if (needs.couponIssuer && targets.couponIssuer?.url) {
     // Only the URL: the shop's API is called over HTTPS from the function, no AWS permission involved.
     fn.addEnvironment("COUPON_ISSUER_URL", targets.couponIssuer.url);
-    if (targets.couponIssuer.timeoutMs) fn.addEnvironment("COUPON_ISSUER_TIMEOUT_MS", targets.couponIssuer.timeoutMs);
+    if (targets.couponIssuer.timeoutMs)
+      fn.addEnvironment("COUPON_ISSUER_TIMEOUT_MS", targets.couponIssuer.timeoutMs);
   }
 
   if (needs.staffSignIns) {

@@ -34,7 +34,9 @@ export function settingsView(merchant: Merchant) {
       backgroundColor: merchant.branding?.backgroundColor ?? null,
       foregroundColor: merchant.branding?.foregroundColor ?? null,
       labelColor: merchant.branding?.labelColor ?? null,
-      logoBytes: merchant.branding?.logoPngBase64 ? Buffer.from(merchant.branding.logoPngBase64, "base64").length : null,
+      logoBytes: merchant.branding?.logoPngBase64
+        ? Buffer.from(merchant.branding.logoPngBase64, "base64").length
+        : null,
       contact: merchant.branding?.contact ?? null,
     },
   };
@@ -57,7 +59,12 @@ export async function updateSettings(db: Db, principal: Principal, settings: Mer
     new UpdateCommand({
       TableName: db.table,
       Key: { pk: merchantPk(principal.merchantId), sk: merchantSk() },
-      ...setExpression({ name: settings.name, expiry: settings.expiry, moments, branding: settings.branding }),
+      ...setExpression({
+        name: settings.name,
+        expiry: settings.expiry,
+        moments,
+        branding: settings.branding,
+      }),
       ConditionExpression: "attribute_exists(pk)",
     }),
   );

@@ -27,7 +27,8 @@ const sections: Record<string, () => unknown> = {
 const dir = join(process.cwd(), "test", "bench", "results");
 const latest = join(dir, "latest.json");
 // A partial run (BENCH_ONLY) updates its sections and keeps the others' last figures.
-const previous = only && existsSync(latest) ? (JSON.parse(readFileSync(latest, "utf8")) as Record<string, unknown>) : {};
+const previous =
+  only && existsSync(latest) ? (JSON.parse(readFileSync(latest, "utf8")) as Record<string, unknown>) : {};
 const results: Record<string, unknown> = {
   ...previous,
   measuredAt: new Date().toISOString(),

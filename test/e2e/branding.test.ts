@@ -23,11 +23,18 @@ it("puts the merchant's colours, logo and contact from the settings on the pass"
     foregroundColor: "rgb(255,250,240)",
     labelColor: "rgb(230,200,160)",
     logoPngBase64: logo.toString("base64"),
-    contact: { phone: "+33 1 23 45 67 89", email: "bonjour@cafe-demo.example", website: "https://cafe-demo.example" },
+    contact: {
+      phone: "+33 1 23 45 67 89",
+      email: "bonjour@cafe-demo.example",
+      website: "https://cafe-demo.example",
+    },
   };
   const saved = await stack.call("PATCH", "/v1/settings", { token: alice, body: { branding } });
   expect(saved.status).toBe(200);
-  expect(saved.body.settings.branding).toMatchObject({ backgroundColor: branding.backgroundColor, logoBytes: logo.length });
+  expect(saved.body.settings.branding).toMatchObject({
+    backgroundColor: branding.backgroundColor,
+    logoBytes: logo.length,
+  });
 
   const pass = await memberPass(stack, DEMO.merchantId, DEMO.customers.camille.id);
   const response = await appleCall(stack, "GET", `/v1/passes/${LOCAL_PASS_TYPE_ID}/${pass.serialNumber}`, {
@@ -52,7 +59,10 @@ it.each([
   [{ contact: { website: "http://insecure.example" } }, "branding.contact.website"],
   [{ sparkles: true }, "branding.sparkles"],
 ])("refuses branding %j (400 naming %s)", async (branding, field) => {
-  const response = await stack.call("PATCH", "/v1/settings", { token: await stack.token("alice"), body: { branding } });
+  const response = await stack.call("PATCH", "/v1/settings", {
+    token: await stack.token("alice"),
+    body: { branding },
+  });
   expect(response.status).toBe(400);
   expect(response.body.errors.map((e: { field: string }) => e.field)).toContain(field);
 });

@@ -25,8 +25,8 @@ import { TABLE } from "../../../shared/db/table-definition.ts";
 import {
   actionsOf,
   actionsOfHandler,
-  type Resources,
   envOfHandler,
+  type Resources,
   roleOfHandler,
   type Synthesized,
   statementsOfRole,

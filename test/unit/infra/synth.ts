@@ -137,5 +137,7 @@ export function envOfHandler(template: Template, handler: string): Record<string
     String(fn.Properties.Description ?? "").includes(`functions/${handler}.ts`),
   );
   if (!match) throw new Error(`No function for functions/${handler}.ts`);
-  return (match.Properties.Environment as { Variables?: Record<string, unknown> } | undefined)?.Variables ?? {};
+  return (
+    (match.Properties.Environment as { Variables?: Record<string, unknown> } | undefined)?.Variables ?? {}
+  );
 }
