@@ -89,10 +89,12 @@ export async function appendEntry<R>(deps: AppendDeps, request: AppendRequest<R>
   const backoff = deps.backoff ?? defaultBackoff;
   const { db } = deps;
   for (let attempt = 0; attempt < backoff.maxAttempts; attempt++) {
-    const stored = await findStoredResponse(db, request.merchantId, request.idempotency);
+    // Both reads at once: every write needs the customer, and a replay (the rare case) wastes one read.
+    const [stored, customer] = await Promise.all([
+      findStoredResponse(db, request.merchantId, request.idempotency),
+      readCustomer(db, request.merchantId, request.customerId),
+    ]);
     if (stored) return { ...(stored as StoredResponse & { body: R }), replayed: true };
-
-    const customer = await readCustomer(db, request.merchantId, request.customerId);
     if (!customer) throw notFound("Customer");
     const now = deps.clock();
     const plan = await request.plan(customer, now);
