@@ -17,7 +17,16 @@ export default defineConfig({
         test: {
           name: "integration",
           include: ["test/integration/**/*.test.ts", "test/e2e/**/*.test.ts"],
-          globalSetup: ["test/support/dynamodb-global-setup.ts"],
+          globalSetup: ["test/support/dynamodb-global-setup.ts", "test/support/openapi-coverage-setup.ts"],
+          // DynamoDB Local with every test file at once on 2 cores can take seconds per call; the
+          // production budgets (shared/budgets.ts) would turn that into 503s. Stall tests inject their own.
+          env: {
+            POWERTOOLS_LOG_LEVEL: "SILENT",
+            DYNAMODB_REQUEST_TIMEOUT_MS: "30000",
+            LOCAL_GATEWAY_TIMEOUT_MS: "120000",
+            // Read by the ledger write pipeline (shared/budgets.ts budgetFromEnv).
+            CONTENTION_BUDGET_MS: "60000",
+          },
           testTimeout: 30_000,
           hookTimeout: 60_000,
         },

@@ -4,27 +4,22 @@ import { listActivity } from "../shared/activity/list.ts";
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from "../shared/pagination.ts";
 import { runtimeDeps } from "../shared/runtime.ts";
 import { parse, staffHandler } from "./http/api.ts";
+import { Cursor, InstantOrDate, RecordId, text } from "./http/fields.ts";
 
-const time = z.iso
-  .datetime({ offset: true })
-  .or(z.iso.date())
-  .transform((text) => new Date(text).toISOString());
-
-const Query = z
+export const Query = z
   .strictObject({
     // "issued,manual" or a repeated parameter (API Gateway joins repeats with commas).
-    type: z
-      .string()
+    type: text(200)
       .transform((text) => text.split(","))
       .pipe(z.array(z.enum(ACTIVITY_TYPES)).min(1))
       .optional(),
-    q: z.string().trim().min(1).max(120).optional(),
-    staffId: z.string().min(1).max(64).optional(),
-    locationId: z.string().min(1).max(64).optional(),
-    from: time.optional(),
-    to: time.optional(),
+    q: text(120).optional(),
+    staffId: RecordId.optional(),
+    locationId: RecordId.optional(),
+    from: InstantOrDate.optional(),
+    to: InstantOrDate.optional(),
     limit: z.coerce.number().int().min(1).max(MAX_PAGE_SIZE).default(DEFAULT_PAGE_SIZE),
-    cursor: z.string().max(4096).optional(),
+    cursor: Cursor(4096).optional(),
   })
   .refine((query) => !query.from || !query.to || query.from <= query.to, {
     message: "must not be after 'to'",

@@ -4,8 +4,9 @@ import { appleWalletConfig } from "../passes/wallet-config.ts";
 import { runtimeDeps } from "../shared/runtime.ts";
 import { apiHandler, parse } from "./http/api.ts";
 import { DevicePath } from "./http/apple-params.ts";
+import { opaqueToken } from "./http/fields.ts";
 
-const Query = z.object({ passesUpdatedSince: z.string().max(64).optional() });
+export const Query = z.object({ passesUpdatedSince: opaqueToken(64).optional() });
 
 /**
  * GET /apple/v1/devices/{device}/registrations/{passType}?passesUpdatedSince=<tag>: which of the

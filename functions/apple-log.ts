@@ -1,10 +1,11 @@
 import { z } from "zod";
 import { logger } from "../shared/logger.ts";
 import { apiHandler, parse } from "./http/api.ts";
+import { DeviceLogLine } from "./http/fields.ts";
 
 const MAX_LINES = 20;
 const MAX_LINE_LENGTH = 500;
-const Body = z.object({ logs: z.array(z.string()).max(1000) });
+export const Body = z.object({ logs: z.array(DeviceLogLine).max(1000) });
 
 /**
  * POST /apple/v1/log: devices report what went wrong with our web service. Their lines name URLs,

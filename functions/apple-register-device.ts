@@ -1,13 +1,13 @@
 import { z } from "zod";
 import { isSafePushToken } from "../passes/apple/apns/push-token.ts";
-import { registerDevice } from "../passes/apple/registrations.ts";
 import { authenticatePass } from "../passes/apple/web-service.ts";
 import { appleWalletConfig } from "../passes/wallet-config.ts";
 import { runtimeDeps } from "../shared/runtime.ts";
+import { registerDevice } from "../shared/store/pass-devices.ts";
 import { apiHandler, parse } from "./http/api.ts";
 import { RegistrationPath } from "./http/apple-params.ts";
 
-const Body = z.object({ pushToken: z.string().refine(isSafePushToken, "is not a push token") });
+export const Body = z.object({ pushToken: z.string().refine(isSafePushToken, "is not a push token") });
 
 /** POST /apple/v1/devices/{device}/registrations/{passType}/{serial}: 201 registered, 200 already was. */
 export const handler = apiHandler(async (request) => {

@@ -1,7 +1,7 @@
-import { unregisterDevice } from "../passes/apple/registrations.ts";
 import { authenticatePass } from "../passes/apple/web-service.ts";
 import { appleWalletConfig } from "../passes/wallet-config.ts";
 import { runtimeDeps } from "../shared/runtime.ts";
+import { unregisterDevice } from "../shared/store/pass-devices.ts";
 import { apiHandler, parse } from "./http/api.ts";
 import { RegistrationPath } from "./http/apple-params.ts";
 

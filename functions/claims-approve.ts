@@ -1,13 +1,15 @@
 import { z } from "zod";
+import { MAX_MANUAL_POINTS } from "../shared/bounds.ts";
 import { approveClaim } from "../shared/claims/decide.ts";
 import { runtimeDeps } from "../shared/runtime.ts";
 import { idempotentResponse, parse, staffHandler } from "./http/api.ts";
+import { points, text } from "./http/fields.ts";
 import { ClaimPath } from "./http/params.ts";
 
-const Body = z
+export const Body = z
   .strictObject({
-    points: z.number().int().min(1).max(1_000_000).optional(),
-    note: z.string().trim().max(500).optional(),
+    points: points(1, MAX_MANUAL_POINTS).optional(),
+    note: text(500, { min: 0 }).optional(),
   })
   .default({});
 
@@ -19,6 +21,7 @@ export const handler = staffHandler(async (request, principal) => {
   const { claimId } = parse(ClaimPath, request.event.pathParameters, "path");
   const body = parse(Body, request.json(), "body");
   return idempotentResponse(
+    201,
     await approveClaim(runtimeDeps(), principal, claimId, body, request.header("idempotency-key")),
   );
 });

@@ -1,19 +1,19 @@
 import { z } from "zod";
-import { requirePermission } from "../shared/auth/principal.ts";
-import { CLAIM_STATUSES, listMerchantClaims } from "../shared/claims/store.ts";
+import { CLAIM_STATUSES } from "../shared/claims/claim.ts";
+import { listMerchantClaims } from "../shared/claims/list.ts";
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from "../shared/pagination.ts";
 import { runtimeDeps } from "../shared/runtime.ts";
 import { parse, staffHandler } from "./http/api.ts";
+import { Cursor } from "./http/fields.ts";
 
-const Query = z.strictObject({
+export const Query = z.strictObject({
   status: z.enum(CLAIM_STATUSES).default("pending"),
   limit: z.coerce.number().int().min(1).max(MAX_PAGE_SIZE).default(DEFAULT_PAGE_SIZE),
-  cursor: z.string().max(512).optional(),
+  cursor: Cursor(512).optional(),
 });
 
 /** GET /v1/claims?status=: the review queue (pending, oldest first) or decided claims (newest first). */
 export const handler = staffHandler(async (request, principal) => {
-  requirePermission(principal, "claims:review");
   const query = parse(Query, request.event.queryStringParameters, "query");
   const page = await listMerchantClaims(runtimeDeps().db, principal.merchantId, {
     ...query,

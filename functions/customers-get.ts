@@ -1,8 +1,7 @@
-import { requirePermission } from "../shared/auth/principal.ts";
 import { notFound } from "../shared/errors.ts";
-import { readCustomer } from "../shared/ledger/append.ts";
 import { customerReachability } from "../shared/notifications/reachability.ts";
 import { runtimeDeps } from "../shared/runtime.ts";
+import { readCustomer } from "../shared/store/customers/profile.ts";
 import { customerView } from "../shared/views.ts";
 import { parse, staffHandler } from "./http/api.ts";
 
@@ -13,7 +12,6 @@ import { CustomerPath } from "./http/params.ts";
  * (beside the customer view, which other responses and idempotency replays share).
  */
 export const handler = staffHandler(async (request, principal) => {
-  requirePermission(principal, "customers:read");
   const { customerId } = parse(CustomerPath, request.event.pathParameters, "path");
   const { db } = runtimeDeps();
   const customer = await readCustomer(db, principal.merchantId, customerId);

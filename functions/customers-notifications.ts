@@ -1,17 +1,15 @@
 import { z } from "zod";
-import { requirePermission } from "../shared/auth/principal.ts";
 import { notFound } from "../shared/errors.ts";
-import { readCustomer } from "../shared/ledger/append.ts";
 import { listNotifications } from "../shared/notifications/records.ts";
 import { runtimeDeps } from "../shared/runtime.ts";
+import { readCustomer } from "../shared/store/customers/profile.ts";
 import { parse, staffHandler } from "./http/api.ts";
 import { CustomerPath } from "./http/params.ts";
 
-const Query = z.strictObject({ limit: z.coerce.number().int().min(1).max(100).default(20) });
+export const Query = z.strictObject({ limit: z.coerce.number().int().min(1).max(100).default(20) });
 
 /** GET /v1/customers/{customerId}/notifications: what the customer was told, through which channels, and how it went. */
 export const handler = staffHandler(async (request, principal) => {
-  requirePermission(principal, "customers:read");
   const { customerId } = parse(CustomerPath, request.event.pathParameters, "path");
   const { limit } = parse(Query, request.event.queryStringParameters, "query");
   const { db } = runtimeDeps();

@@ -2,19 +2,15 @@ import { z } from "zod";
 import { runtimeDeps } from "../shared/runtime.ts";
 import { adjustPoints, MANUAL_REASONS } from "../shared/transactions/manual.ts";
 import { idempotentResponse, parse, staffHandler } from "./http/api.ts";
+import { Instant, ManualPoints, RecordId, text } from "./http/fields.ts";
 import { CustomerPath } from "./http/params.ts";
 
-const Body = z.strictObject({
-  points: z
-    .number()
-    .int()
-    .min(-1_000_000)
-    .max(1_000_000)
-    .refine((n) => n !== 0, "must not be zero"),
+export const Body = z.strictObject({
+  points: ManualPoints,
   reason: z.enum(MANUAL_REASONS),
-  note: z.string().trim().max(500).optional(),
-  occurredAt: z.iso.datetime({ offset: true }).optional(),
-  locationId: z.string().min(1).max(64).optional(),
+  note: text(500, { min: 0 }).optional(),
+  occurredAt: Instant.optional(),
+  locationId: RecordId.optional(),
 });
 
 /** POST /v1/customers/{customerId}/points: issue (or deduct) points by hand, e.g. for a missed scan. */
@@ -22,6 +18,7 @@ export const handler = staffHandler(async (request, principal) => {
   const { customerId } = parse(CustomerPath, request.event.pathParameters, "path");
   const body = parse(Body, request.json(), "body");
   return idempotentResponse(
+    201,
     await adjustPoints(runtimeDeps(), principal, customerId, body, request.header("idempotency-key")),
   );
 });

@@ -5,7 +5,7 @@ import { parse, staffHandler } from "./http/api.ts";
 import { LocationPath, RecordId } from "./http/params.ts";
 import { DisplayName, NOT_EMPTY_MESSAGE, notEmpty } from "./http/settings-fields.ts";
 
-const Body = z
+export const Body = z
   .strictObject({ name: DisplayName.optional(), programId: RecordId.optional() })
   .refine(notEmpty, { message: NOT_EMPTY_MESSAGE, path: [] });
 

@@ -3,21 +3,16 @@ import { fileClaim } from "../shared/claims/file.ts";
 import { runtimeDeps } from "../shared/runtime.ts";
 import { idempotentResponse, parse } from "./http/api.ts";
 import { customerHandler } from "./http/customer.ts";
+import { CurrencyCode, DecimalAmount, Instant, text } from "./http/fields.ts";
 import { RecordId } from "./http/params.ts";
 
-const Body = z.strictObject({
-  occurredAt: z.iso.datetime({ offset: true }),
+export const Body = z.strictObject({
+  occurredAt: Instant,
   locationId: RecordId,
-  amount: z
-    .string()
-    .regex(/^\d{1,12}(\.\d{1,4})?$/, "must be a decimal number such as 23.40")
-    .optional(),
-  currency: z
-    .string()
-    .regex(/^[A-Z]{3}$/, "must be an ISO 4217 code such as EUR")
-    .optional(),
-  receiptNumber: z.string().trim().min(1).max(64).optional(),
-  description: z.string().trim().min(1).max(1000),
+  amount: DecimalAmount.optional(),
+  currency: CurrencyCode.optional(),
+  receiptNumber: text(64).optional(),
+  description: text(1000),
 });
 
 /**
@@ -27,5 +22,8 @@ const Body = z.strictObject({
  */
 export const handler = customerHandler(async (request, member) => {
   const body = parse(Body, request.json(), "body");
-  return idempotentResponse(await fileClaim(runtimeDeps(), member, body, request.header("idempotency-key")));
+  return idempotentResponse(
+    201,
+    await fileClaim(runtimeDeps(), member, body, request.header("idempotency-key")),
+  );
 });

@@ -1,4 +1,4 @@
-import { listCustomerClaims } from "../shared/claims/store.ts";
+import { listCustomerClaims } from "../shared/claims/list.ts";
 import { runtimeDeps } from "../shared/runtime.ts";
 import { parse } from "./http/api.ts";
 import { customerHandler } from "./http/customer.ts";

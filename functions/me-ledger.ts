@@ -4,10 +4,11 @@ import { memberLedger } from "../shared/portal/member.ts";
 import { runtimeDeps } from "../shared/runtime.ts";
 import { parse } from "./http/api.ts";
 import { customerHandler } from "./http/customer.ts";
+import { Cursor } from "./http/fields.ts";
 
-const Query = z.strictObject({
+export const Query = z.strictObject({
   limit: z.coerce.number().int().min(1).max(MAX_PAGE_SIZE).default(DEFAULT_PAGE_SIZE),
-  cursor: z.string().max(512).optional(),
+  cursor: Cursor(512).optional(),
 });
 
 /** GET /v1/me/ledger: the customer's entries, newest first, each explained (also in their language). */

@@ -1,21 +1,21 @@
-import { updateCustomer } from "../shared/customers/update.ts";
+import { runtimeContactChannels } from "../shared/portal/contact-channels.ts";
+import { updateOwnDetails } from "../shared/portal/own-details.ts";
 import { runtimeDeps } from "../shared/runtime.ts";
 import { parse } from "./http/api.ts";
-import { customerHandler } from "./http/customer.ts";
+import { customerHandler, publicBaseUrl } from "./http/customer.ts";
 import { CustomerChangesBody } from "./http/customer-fields.ts";
 
-/** Who the audit trail names for a change the customer made themselves. */
-const SELF_SERVICE = "customer";
-
-/** PATCH /v1/me: the customer's own name, contact details, language and marketing consent. */
+/**
+ * PATCH /v1/me: the customer's own name, language and marketing consent change at once; a new email or
+ * phone gets a confirmation link sent to it (202, `pending`), the same answer whoever holds the address.
+ */
 export const handler = customerHandler(async (request, member) => {
   const body = parse(CustomerChangesBody, request.json(), "body");
-  const result = await updateCustomer(
-    runtimeDeps(),
-    member.merchantId,
-    member.customerId,
-    SELF_SERVICE,
+  const result = await updateOwnDetails(
+    { ...runtimeDeps(), channels: runtimeContactChannels() },
+    member,
     body,
+    publicBaseUrl(request),
   );
-  return { status: 200, body: result };
+  return { status: result.pending ? 202 : 200, body: result };
 });

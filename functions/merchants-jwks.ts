@@ -6,7 +6,7 @@ import { runtimeDeps } from "../shared/runtime.ts";
 import { apiHandler, parse } from "./http/api.ts";
 import { RecordId } from "./http/params.ts";
 
-const Path = z.object({ merchantId: RecordId });
+export const Path = z.object({ merchantId: RecordId });
 
 /**
  * GET /v1/merchants/{merchantId}/jwks.json: the public keys that check the merchant's signed statements,

@@ -5,9 +5,10 @@ import { appleWallet, walletRuntime } from "../passes/wallet-runtime.ts";
 import { forbidden, notFound } from "../shared/errors.ts";
 import { runtimeDeps } from "../shared/runtime.ts";
 import { apiHandler, parse } from "./http/api.ts";
+import { opaqueToken } from "./http/fields.ts";
 
-const Path = z.object({ serialNumber: z.string().regex(/^[A-Za-z0-9._-]{1,128}$/) });
-const Query = z.object({ expires: z.string().max(16).optional(), sig: z.string().max(128).optional() });
+export const Path = z.object({ serialNumber: z.string().regex(/^[A-Za-z0-9._-]{1,128}$/) });
+export const Query = z.object({ expires: opaqueToken(16).optional(), sig: opaqueToken(128).optional() });
 
 /** GET /v1/passes/{serialNumber}/apple.pkpass?expires=&sig=: the "Add to Apple Wallet" link sent at enrolment. */
 export const handler = apiHandler(async (request) => {
@@ -23,8 +24,11 @@ export const handler = apiHandler(async (request) => {
   }
   const pass = await findPass(db, serialNumber);
   if (!pass) throw notFound("Pass");
-  const portalBaseUrl = runtime?.config.apiBaseUrl;
-  const pkpass = await renderMemberPass({ db, clock, renderer: apple.renderer, portalBaseUrl }, pass);
+  const { apiBaseUrl: portalBaseUrl, timeZone } = runtime?.config ?? {};
+  const pkpass = await renderMemberPass(
+    { db, clock, renderer: apple.renderer, portalBaseUrl, timeZone },
+    pass,
+  );
   return {
     status: 200,
     body: pkpass,

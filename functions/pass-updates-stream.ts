@@ -14,6 +14,7 @@ function deliveryDeps(): PassDeliveryDeps {
   const { apple, google } = wallet ?? {};
   return {
     ...runtimeDeps(),
+    ...(wallet ? { timeZone: wallet.config.timeZone } : {}),
     ...(apple ? { apple: { passTypeIdentifier: apple.config.passTypeIdentifier, apns: apple.apns } } : {}),
     ...(google
       ? {

@@ -3,7 +3,7 @@ import { localeFromAcceptLanguage, PORTAL_CSP, portalPage } from "../shared/port
 import { apiHandler, parse } from "./http/api.ts";
 
 // Not strict: a link shared with tracking parameters should still open the page.
-const Query = z.object({ lang: z.enum(["fr", "en"]).optional() });
+export const Query = z.object({ lang: z.enum(["fr", "en"]).optional() });
 
 const pages = { fr: Buffer.from(portalPage("fr")), en: Buffer.from(portalPage("en")) };
 

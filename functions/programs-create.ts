@@ -7,6 +7,7 @@ import { idempotentResponse, parse, staffHandler } from "./http/api.ts";
 export const handler = staffHandler(async (request, principal) => {
   const body = parse(ProgramSettingsSchema, request.json(), "body");
   return idempotentResponse(
+    201,
     await addProgram(runtimeDeps(), principal, body, request.header("idempotency-key")),
   );
 });

@@ -1,13 +1,12 @@
-import { requirePermission } from "../shared/auth/principal.ts";
 import { notFound } from "../shared/errors.ts";
-import { getRedemption, redemptionView } from "../shared/redemptions/store.ts";
+import { redemptionView } from "../shared/redemptions/view.ts";
 import { runtimeDeps } from "../shared/runtime.ts";
+import { getRedemption } from "../shared/store/redemptions.ts";
 import { parse, staffHandler } from "./http/api.ts";
 import { RedemptionPath } from "./http/params.ts";
 
 /** GET /v1/redemptions/{redemptionId}: the coupon, its status, and its refund if any. */
 export const handler = staffHandler(async (request, principal) => {
-  requirePermission(principal, "customers:read");
   const { redemptionId } = parse(RedemptionPath, request.event.pathParameters, "path");
   const redemption = await getRedemption(runtimeDeps().db, principal.merchantId, redemptionId);
   if (!redemption) throw notFound("Redemption");

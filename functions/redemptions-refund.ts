@@ -2,11 +2,12 @@ import { z } from "zod";
 import { refundRedemption } from "../shared/redemptions/refund.ts";
 import { runtimeDeps } from "../shared/runtime.ts";
 import { idempotentResponse, parse, staffHandler } from "./http/api.ts";
+import { text } from "./http/fields.ts";
 import { RedemptionPath } from "./http/params.ts";
 
-const Body = z.strictObject({
+export const Body = z.strictObject({
   force: z.boolean().optional(),
-  note: z.string().trim().min(1).max(500).optional(),
+  note: text(500).optional(),
 });
 
 /** POST /v1/redemptions/{redemptionId}/refund: cancels a redemption; `outcome` says what became of the coupon. */
@@ -14,6 +15,7 @@ export const handler = staffHandler(async (request, principal) => {
   const { redemptionId } = parse(RedemptionPath, request.event.pathParameters, "path");
   const body = parse(Body, request.json(), "body");
   return idempotentResponse(
+    200,
     await refundRedemption(runtimeDeps(), principal, redemptionId, body, request.header("idempotency-key")),
   );
 });

@@ -1,11 +1,11 @@
 import { z } from "zod";
-import { redemptionView } from "../shared/redemptions/store.ts";
 import { useCoupon } from "../shared/redemptions/use.ts";
+import { redemptionView } from "../shared/redemptions/view.ts";
 import { runtimeDeps } from "../shared/runtime.ts";
 import { parse, staffHandler } from "./http/api.ts";
 import { RecordId, RedemptionPath } from "./http/params.ts";
 
-const Body = z.strictObject({ locationId: RecordId });
+export const Body = z.strictObject({ locationId: RecordId });
 
 /** POST /v1/redemptions/{redemptionId}/use: the scanner or till takes the coupon; a second use is a 409. */
 export const handler = staffHandler(async (request, principal) => {

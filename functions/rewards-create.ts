@@ -6,7 +6,7 @@ import { RecordId } from "./http/params.ts";
 import { RewardDiscount, RewardPoints } from "./http/reward-fields.ts";
 import { DisplayName } from "./http/settings-fields.ts";
 
-const Body = z.strictObject({
+export const Body = z.strictObject({
   programId: RecordId,
   name: DisplayName,
   points: RewardPoints,
@@ -18,6 +18,7 @@ const Body = z.strictObject({
 export const handler = staffHandler(async (request, principal) => {
   const body = parse(Body, request.json(), "body");
   return idempotentResponse(
+    201,
     await createReward(runtimeDeps(), principal, body, request.header("idempotency-key")),
   );
 });

@@ -4,7 +4,7 @@ import { runtimeDeps } from "../shared/runtime.ts";
 import { parse, staffHandler } from "./http/api.ts";
 import { RecordId } from "./http/params.ts";
 
-const Query = z.strictObject({
+export const Query = z.strictObject({
   programId: RecordId.optional(),
   status: z.enum(["active", "archived", "all"]).default("active"),
 });

@@ -6,7 +6,7 @@ import { RewardPath } from "./http/params.ts";
 import { RewardDiscount, RewardPoints } from "./http/reward-fields.ts";
 import { DisplayName, NOT_EMPTY_MESSAGE, notEmpty } from "./http/settings-fields.ts";
 
-const Body = z
+export const Body = z
   .strictObject({
     name: DisplayName.optional(),
     points: RewardPoints.optional(),

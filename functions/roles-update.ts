@@ -5,8 +5,8 @@ import { runtimeDeps } from "../shared/runtime.ts";
 import { parse, staffHandler } from "./http/api.ts";
 import { StaffRole } from "./http/settings-fields.ts";
 
-const Path = z.object({ role: StaffRole });
-const Body = z.strictObject({
+export const Path = z.object({ role: StaffRole });
+export const Body = z.strictObject({
   permissions: z
     .array(z.enum(PERMISSIONS))
     .max(PERMISSIONS.length)

@@ -4,20 +4,24 @@ import { MOMENTS } from "../shared/notifications/outbox.ts";
 import { ExpiryPolicySchema } from "../shared/programs/rule-schema.ts";
 import { runtimeDeps } from "../shared/runtime.ts";
 import { parse, staffHandler } from "./http/api.ts";
+import { Email, HttpsUrl, PositiveAmount, text } from "./http/fields.ts";
 
 /** Apple's colour syntax, the one pass.json accepts. */
 const rgb = z
   .string()
-  .regex(/^rgb\(\s*(\d{1,3})\s*,\s*(\d{1,3})\s*,\s*(\d{1,3})\s*\)$/, 'must be "rgb(r, g, b)"')
+  // Spaces only: \s would let tabs and line breaks through.
+  .regex(/^rgb\( *(\d{1,3}) *, *(\d{1,3}) *, *(\d{1,3}) *\)$/, 'must be "rgb(r, g, b)"')
   .refine(
     (text) => (text.match(/\d+/g) ?? []).every((n) => Number(n) <= 255),
     "each component must be 0 to 255",
   );
 const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
 
-const Body = z
+export const Body = z
   .strictObject({
-    name: z.string().trim().min(1).max(100).optional(),
+    name: text(100).optional(),
+    // Beyond it a purchase is refused, with the limit named: a barcode scanned into the amount field.
+    maxPurchaseAmount: PositiveAmount.optional(),
     expiry: ExpiryPolicySchema.optional(),
     moments: z.partialRecord(z.enum(MOMENTS), z.boolean()).optional(),
     // A PATCH replaces the whole branding: colours left out fall back to the defaults.
@@ -36,12 +40,9 @@ const Body = z
           .optional(),
         contact: z
           .strictObject({
-            phone: z.string().max(40).optional(),
-            email: z.email().max(254).optional(),
-            website: z
-              .url({ protocol: /^https$/ })
-              .max(300)
-              .optional(),
+            phone: text(40).optional(),
+            email: Email.optional(),
+            website: HttpsUrl(300).optional(),
           })
           .optional(),
       })
@@ -52,7 +53,10 @@ const Body = z
     path: ["body"],
   });
 
-/** PATCH /v1/settings: switch Moments on or off, set the default expiry, the pass branding, rename the merchant. */
+/**
+ * PATCH /v1/settings: switch Moments on or off, set the default expiry, the pass branding, the maximum
+ * purchase, rename the merchant.
+ */
 export const handler = staffHandler(async (request, principal) => {
   const body = parse(Body, request.json(), "body");
   return { status: 200, body: { settings: await updateSettings(runtimeDeps().db, principal, body) } };

@@ -2,23 +2,21 @@ import { z } from "zod";
 import { addStaffMember } from "../shared/merchants/staff.ts";
 import { runtimeDeps } from "../shared/runtime.ts";
 import { idempotentResponse, parse, staffHandler } from "./http/api.ts";
+import { Email } from "./http/fields.ts";
 import { DisplayName, LocationIds, StaffRole } from "./http/settings-fields.ts";
 
-const Body = z.strictObject({
+export const Body = z.strictObject({
   name: DisplayName,
   role: StaffRole,
   locationIds: LocationIds,
-  email: z
-    .email()
-    .max(254)
-    .transform((email) => email.toLowerCase())
-    .optional(),
+  email: Email.transform((email) => email.toLowerCase()).optional(),
 });
 
 /** POST /v1/staff: adds a staff member, active at once. */
 export const handler = staffHandler(async (request, principal) => {
   const body = parse(Body, request.json(), "body");
   return idempotentResponse(
+    201,
     await addStaffMember(runtimeDeps(), principal, body, request.header("idempotency-key")),
   );
 });

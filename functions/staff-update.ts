@@ -5,7 +5,7 @@ import { parse, staffHandler } from "./http/api.ts";
 import { StaffPath } from "./http/params.ts";
 import { DisplayName, LocationIds, NOT_EMPTY_MESSAGE, notEmpty, StaffRole } from "./http/settings-fields.ts";
 
-const Body = z
+export const Body = z
   .strictObject({
     name: DisplayName.optional(),
     role: StaffRole.optional(),

@@ -2,23 +2,23 @@ import { z } from "zod";
 import { runtimeDeps } from "../shared/runtime.ts";
 import { type EarnInput, earnPoints } from "../shared/transactions/earn.ts";
 import { idempotentResponse, parse, staffHandler } from "./http/api.ts";
+import { Barcode, CurrencyCode, DecimalAmount, RecordId } from "./http/fields.ts";
 
-const decimalText = z.string().max(32);
 const target = {
-  barcode: z.string().min(1).max(128).optional(),
-  customerId: z.string().min(1).max(64).optional(),
+  barcode: Barcode.optional(),
+  customerId: RecordId.optional(),
 };
 
-const Body = z
+export const Body = z
   .discriminatedUnion("type", [
     z.strictObject({
       ...target,
-      locationId: z.string().min(1).max(64),
+      locationId: RecordId,
       type: z.literal("purchase"),
-      amount: decimalText,
-      currency: z.string().max(8),
+      amount: DecimalAmount,
+      currency: CurrencyCode,
     }),
-    z.strictObject({ ...target, locationId: z.string().min(1).max(64), type: z.literal("visit") }),
+    z.strictObject({ ...target, locationId: RecordId, type: z.literal("visit") }),
   ])
   .superRefine((body, ctx) => {
     if ((body.barcode === undefined) === (body.customerId === undefined)) {
@@ -34,6 +34,7 @@ const Body = z
 export const handler = staffHandler(async (request, principal) => {
   const body = parse(Body, request.json(), "body");
   return idempotentResponse(
+    201,
     await earnPoints(runtimeDeps(), principal, body as EarnInput, request.header("idempotency-key")),
   );
 });

@@ -1,78 +1,426 @@
+import type { Permission } from "../shared/auth/permissions.ts";
+// Type only: the handlers import this table (functions/http/api.ts checks permissions from it), and their
+// bundles must not pull in the stack's code.
+import type { FunctionNeeds } from "./stack/function-needs.ts";
+
 /**
- * Every HTTP route and the handler module that serves it. The CDK stack creates one Lambda function and
- * one API Gateway route per entry; the local stack dispatches to the same modules. Adding a route here
- * is all it takes to have it in both.
+ * Every HTTP route: the handler module that serves it, what a caller needs to be let in, and what the
+ * function may touch. The CDK stack makes one Lambda function per module (with the IAM grants of its
+ * `needs`) and one API Gateway route per entry; the local gateway dispatches to the same modules; the HTTP
+ * pipeline (`staffHandler`) refuses a staff member whose role lacks the route's permission before the
+ * handler runs. A new route also needs its handler module (`staffHandler` for a staff route) and its
+ * description in docs/openapi.yaml, which a test checks.
  */
 
-export type RouteAuth = "staff" | "none";
+/** A staff route any active staff member of the merchant may call; its entry says why in `because`. */
+export const SIGNED_IN = "signed-in";
 
-export interface RouteDefinition {
+interface RouteBase {
   method: "GET" | "POST" | "PUT" | "PATCH" | "DELETE" | "HEAD";
   /** API Gateway syntax: `{name}` for a path parameter. */
   path: string;
   /** Module under functions/, without extension; it exports `handler`. */
   handler: string;
-  auth: RouteAuth;
   /** Memory for the function, in MB; pass rendering needs more than a balance read. */
   memoryMb?: number;
+  /**
+   * What the function may touch (infra/stack/access-grants.ts turns it into IAM statements). Routes served
+   * by one module share its function, so they must declare the same needs.
+   */
+  needs: FunctionNeeds;
 }
 
+/** Behind the JWT authorizer; the caller's role must hold the permission (every one of a list). */
+export interface PermissionRoute extends RouteBase {
+  auth: "staff";
+  permission: Permission | readonly [Permission, ...Permission[]];
+}
+
+/** Behind the JWT authorizer; being active staff of the merchant is enough. */
+export interface SignedInRoute extends RouteBase {
+  auth: "staff";
+  permission: typeof SIGNED_IN;
+  because: string;
+}
+
+/** No authorizer: the caller holds no staff token, and the handler authenticates it (or needs not). */
+export interface PublicRoute extends RouteBase {
+  auth: "none";
+  permission?: never;
+}
+
+export type StaffRoute = PermissionRoute | SignedInRoute;
+export type RouteDefinition = StaffRoute | PublicRoute;
+
+/** As API Gateway names a route in the event (`routeKey`), and the local gateway too. */
+export const routeKey = (route: Pick<RouteDefinition, "method" | "path">) => `${route.method} ${route.path}`;
+
+/** The permissions a route's caller must hold: none for a public or signed-in route. */
+export function requiredPermissions(route: RouteDefinition): readonly Permission[] {
+  if (route.auth === "none" || route.permission === SIGNED_IN) return [];
+  return typeof route.permission === "string" ? [route.permission] : route.permission;
+}
+
+const read: FunctionNeeds = { table: "read" };
+const readWrite: FunctionNeeds = { table: "readWrite" };
+// Renders and signs the .pkpass; signs the portal link on its back (writing the merchant's portal key ring
+// on first use, hence readWrite). GET and HEAD share the function.
+const applePass: FunctionNeeds = {
+  table: "readWrite",
+  wallet: true,
+  secrets: ["passCertificates"],
+  signingKeys: true,
+};
+// Apple's web service finds the pass (and writes its registrations) through the wallet settings.
+const appleRegistrations: FunctionNeeds = { table: "readWrite", wallet: true };
+
 export const ROUTES: readonly RouteDefinition[] = [
-  { method: "GET", path: "/v1/scan/{barcode}", handler: "scan-lookup", auth: "staff" },
-  { method: "POST", path: "/v1/transactions", handler: "transactions-create", auth: "staff" },
-  { method: "POST", path: "/v1/customers", handler: "customers-create", auth: "staff" },
-  { method: "GET", path: "/v1/customers", handler: "customers-search", auth: "staff" },
-  { method: "GET", path: "/v1/customers/{customerId}", handler: "customers-get", auth: "staff" },
-  { method: "PATCH", path: "/v1/customers/{customerId}", handler: "customers-update", auth: "staff" },
-  { method: "GET", path: "/v1/customers/{customerId}/audit", handler: "customers-audit", auth: "staff" },
-  { method: "POST", path: "/v1/customers/{customerId}/points", handler: "customers-points", auth: "staff" },
+  // Scanner. The location the scan is for is checked by the handler (requireLocation).
+  {
+    method: "GET",
+    path: "/v1/scan/{barcode}",
+    handler: "scan-lookup",
+    auth: "staff",
+    permission: "customers:read",
+    needs: read,
+  },
+  {
+    method: "POST",
+    path: "/v1/transactions",
+    handler: "transactions-create",
+    auth: "staff",
+    permission: "transactions:create",
+    needs: readWrite,
+  },
+  // Customers.
+  {
+    method: "POST",
+    path: "/v1/customers",
+    handler: "customers-create",
+    auth: "staff",
+    permission: "customers:write",
+    needs: readWrite,
+  },
+  {
+    method: "GET",
+    path: "/v1/customers",
+    handler: "customers-search",
+    auth: "staff",
+    permission: "customers:read",
+    needs: read,
+  },
+  {
+    method: "GET",
+    path: "/v1/customers/{customerId}",
+    handler: "customers-get",
+    auth: "staff",
+    permission: "customers:read",
+    needs: read,
+  },
+  {
+    method: "PATCH",
+    path: "/v1/customers/{customerId}",
+    handler: "customers-update",
+    auth: "staff",
+    permission: "customers:write",
+    // Renaming a customer or changing a contact removes the old lookup items.
+    needs: { table: "readWriteDelete" },
+  },
+  {
+    method: "GET",
+    path: "/v1/customers/{customerId}/audit",
+    handler: "customers-audit",
+    auth: "staff",
+    // Who changed what is for those who may change it.
+    permission: "customers:write",
+    needs: read,
+  },
+  {
+    method: "POST",
+    path: "/v1/customers/{customerId}/points",
+    handler: "customers-points",
+    auth: "staff",
+    permission: "points:adjust",
+    needs: readWrite,
+  },
   {
     method: "GET",
     path: "/v1/customers/{customerId}/notifications",
     handler: "customers-notifications",
     auth: "staff",
+    permission: "customers:read",
+    // Reads delivery records through gsi2.
+    needs: read,
   },
-  { method: "GET", path: "/v1/activity", handler: "activity-list", auth: "staff" },
-  { method: "GET", path: "/v1/settings", handler: "settings-get", auth: "staff" },
-  { method: "PATCH", path: "/v1/settings", handler: "settings-update", auth: "staff" },
-  { method: "GET", path: "/v1/customers/{customerId}/ledger", handler: "customers-ledger", auth: "staff" },
+  {
+    method: "GET",
+    path: "/v1/customers/{customerId}/ledger",
+    handler: "customers-ledger",
+    auth: "staff",
+    permission: "customers:read",
+    needs: read,
+  },
   {
     method: "GET",
     path: "/v1/customers/{customerId}/ledger/verify",
     handler: "customers-ledger-verify",
     auth: "staff",
+    permission: "customers:read",
+    needs: read,
   },
-  { method: "GET", path: "/v1/staff", handler: "staff-list", auth: "staff" },
-  { method: "POST", path: "/v1/staff", handler: "staff-create", auth: "staff" },
-  { method: "PATCH", path: "/v1/staff/{staffId}", handler: "staff-update", auth: "staff" },
-  { method: "GET", path: "/v1/locations", handler: "locations-list", auth: "staff" },
-  { method: "POST", path: "/v1/locations", handler: "locations-create", auth: "staff" },
-  { method: "PATCH", path: "/v1/locations/{locationId}", handler: "locations-update", auth: "staff" },
-  { method: "GET", path: "/v1/programs", handler: "programs-list", auth: "staff" },
-  { method: "POST", path: "/v1/programs", handler: "programs-create", auth: "staff" },
-  { method: "GET", path: "/v1/programs/{programId}", handler: "programs-get", auth: "staff" },
-  { method: "PUT", path: "/v1/programs/{programId}", handler: "programs-update", auth: "staff" },
-  { method: "GET", path: "/v1/programs/{programId}/versions", handler: "programs-versions", auth: "staff" },
-  { method: "GET", path: "/v1/roles", handler: "roles-list", auth: "staff" },
-  { method: "PUT", path: "/v1/roles/{role}", handler: "roles-update", auth: "staff" },
-  { method: "GET", path: "/v1/rewards", handler: "rewards-list", auth: "staff" },
-  { method: "POST", path: "/v1/rewards", handler: "rewards-create", auth: "staff" },
-  { method: "PATCH", path: "/v1/rewards/{rewardId}", handler: "rewards-update", auth: "staff" },
-  { method: "DELETE", path: "/v1/rewards/{rewardId}", handler: "rewards-archive", auth: "staff" },
-  { method: "POST", path: "/v1/redemptions", handler: "redemptions-create", auth: "staff" },
-  { method: "GET", path: "/v1/redemptions/{redemptionId}", handler: "redemptions-get", auth: "staff" },
-  { method: "POST", path: "/v1/redemptions/{redemptionId}/use", handler: "redemptions-use", auth: "staff" },
+  {
+    method: "POST",
+    path: "/v1/customers/{customerId}/portal-link",
+    handler: "customers-portal-link",
+    auth: "staff",
+    permission: "customers:write",
+    needs: { table: "readWrite", signingKeys: true },
+  },
+  // The merchant's activity log; a location filter the caller may not use is refused by the domain.
+  {
+    method: "GET",
+    path: "/v1/activity",
+    handler: "activity-list",
+    auth: "staff",
+    permission: "activity:read",
+    needs: read,
+  },
+  // Merchant settings.
+  {
+    method: "GET",
+    path: "/v1/settings",
+    handler: "settings-get",
+    auth: "staff",
+    permission: "programs:manage",
+    needs: read,
+  },
+  {
+    method: "PATCH",
+    path: "/v1/settings",
+    handler: "settings-update",
+    auth: "staff",
+    permission: "programs:manage",
+    needs: readWrite,
+  },
+  // Staff and roles: who may hand out which role and locations is the domain's (shared/merchants/staff-policy.ts).
+  {
+    method: "GET",
+    path: "/v1/staff",
+    handler: "staff-list",
+    auth: "staff",
+    permission: "staff:manage",
+    needs: read,
+  },
+  {
+    method: "POST",
+    path: "/v1/staff",
+    handler: "staff-create",
+    auth: "staff",
+    permission: "staff:manage",
+    // Add staffSignIns once staff creation also creates the Cognito user (TODO(cognito) in shared/merchants/staff.ts).
+    needs: readWrite,
+  },
+  {
+    method: "PATCH",
+    path: "/v1/staff/{staffId}",
+    handler: "staff-update",
+    auth: "staff",
+    permission: "staff:manage",
+    needs: readWrite,
+  },
+  {
+    method: "GET",
+    path: "/v1/roles",
+    handler: "roles-list",
+    auth: "staff",
+    permission: "staff:manage",
+    needs: read,
+  },
+  {
+    method: "PUT",
+    path: "/v1/roles/{role}",
+    handler: "roles-update",
+    auth: "staff",
+    permission: "staff:manage",
+    needs: readWrite,
+  },
+  // Locations.
+  {
+    method: "GET",
+    path: "/v1/locations",
+    handler: "locations-list",
+    auth: "staff",
+    permission: SIGNED_IN,
+    because: "everyone sees the locations they may work at; locations:manage widens the list to all of them",
+    needs: read,
+  },
+  {
+    method: "POST",
+    path: "/v1/locations",
+    handler: "locations-create",
+    auth: "staff",
+    permission: "locations:manage",
+    needs: readWrite,
+  },
+  {
+    method: "PATCH",
+    path: "/v1/locations/{locationId}",
+    handler: "locations-update",
+    auth: "staff",
+    permission: "locations:manage",
+    needs: readWrite,
+  },
+  // Programs and their versions.
+  {
+    method: "GET",
+    path: "/v1/programs",
+    handler: "programs-list",
+    auth: "staff",
+    permission: "programs:manage",
+    needs: read,
+  },
+  {
+    method: "POST",
+    path: "/v1/programs",
+    handler: "programs-create",
+    auth: "staff",
+    permission: "programs:manage",
+    needs: readWrite,
+  },
+  {
+    method: "GET",
+    path: "/v1/programs/{programId}",
+    handler: "programs-get",
+    auth: "staff",
+    permission: "programs:manage",
+    needs: read,
+  },
+  {
+    method: "PUT",
+    path: "/v1/programs/{programId}",
+    handler: "programs-update",
+    auth: "staff",
+    permission: "programs:manage",
+    needs: readWrite,
+  },
+  {
+    method: "GET",
+    path: "/v1/programs/{programId}/versions",
+    handler: "programs-versions",
+    auth: "staff",
+    permission: "programs:manage",
+    needs: read,
+  },
+  // Rewards: the catalogue is read at the till (customers:read), kept by those who manage programs.
+  {
+    method: "GET",
+    path: "/v1/rewards",
+    handler: "rewards-list",
+    auth: "staff",
+    permission: "customers:read",
+    needs: read,
+  },
+  {
+    method: "POST",
+    path: "/v1/rewards",
+    handler: "rewards-create",
+    auth: "staff",
+    permission: "programs:manage",
+    needs: { table: "readWrite", couponIssuer: true },
+  },
+  {
+    method: "PATCH",
+    path: "/v1/rewards/{rewardId}",
+    handler: "rewards-update",
+    auth: "staff",
+    permission: "programs:manage",
+    needs: readWrite,
+  },
+  {
+    method: "DELETE",
+    path: "/v1/rewards/{rewardId}",
+    handler: "rewards-archive",
+    auth: "staff",
+    permission: "programs:manage",
+    // Archives (an update); the reward item stays for its redemptions' history.
+    needs: readWrite,
+  },
+  // Redemptions. The location each acts at is checked by the domain (requireLocation).
+  {
+    method: "POST",
+    path: "/v1/redemptions",
+    handler: "redemptions-create",
+    auth: "staff",
+    permission: "redemptions:create",
+    needs: { table: "readWrite", couponIssuer: true },
+  },
+  {
+    method: "GET",
+    path: "/v1/redemptions/{redemptionId}",
+    handler: "redemptions-get",
+    auth: "staff",
+    permission: "customers:read",
+    needs: read,
+  },
+  {
+    method: "POST",
+    path: "/v1/redemptions/{redemptionId}/use",
+    handler: "redemptions-use",
+    auth: "staff",
+    // Taking a coupon at the till is part of redeeming it.
+    permission: "redemptions:create",
+    needs: readWrite,
+  },
   {
     method: "POST",
     path: "/v1/redemptions/{redemptionId}/refund",
     handler: "redemptions-refund",
     auth: "staff",
+    permission: "redemptions:refund",
+    needs: { table: "readWrite", couponIssuer: true },
   },
   {
     method: "POST",
     path: "/v1/transactions/{transactionId}/reverse",
     handler: "transactions-reverse",
     auth: "staff",
+    // A purchase return takes points back.
+    permission: "points:adjust",
+    needs: readWrite,
+  },
+  // Points claims customers filed from the portal.
+  {
+    method: "GET",
+    path: "/v1/claims",
+    handler: "claims-list",
+    auth: "staff",
+    permission: "claims:review",
+    needs: read,
+  },
+  {
+    method: "POST",
+    path: "/v1/claims/{claimId}/approve",
+    handler: "claims-approve",
+    auth: "staff",
+    // Approving credits the points as a manual entry.
+    permission: ["claims:review", "points:adjust"],
+    needs: readWrite,
+  },
+  {
+    method: "POST",
+    path: "/v1/claims/{claimId}/reject",
+    handler: "claims-reject",
+    auth: "staff",
+    permission: "claims:review",
+    needs: readWrite,
+  },
+  {
+    method: "POST",
+    path: "/v1/statement-keys/rotate",
+    handler: "statement-keys-rotate",
+    auth: "staff",
+    permission: "keys:manage",
+    needs: { table: "readWrite", signingKeys: true },
   },
   // Apple's PassKit web service (webServiceURL = API base + "/apple"): Wallet authenticates with
   // "ApplePass <token>" or, for the list, with the device id itself; the handlers check it.
@@ -81,18 +429,22 @@ export const ROUTES: readonly RouteDefinition[] = [
     path: "/apple/v1/devices/{deviceLibraryIdentifier}/registrations/{passTypeIdentifier}/{serialNumber}",
     handler: "apple-register-device",
     auth: "none",
+    needs: appleRegistrations,
   },
   {
     method: "DELETE",
     path: "/apple/v1/devices/{deviceLibraryIdentifier}/registrations/{passTypeIdentifier}/{serialNumber}",
     handler: "apple-unregister-device",
     auth: "none",
+    // Removes both sides of the registration.
+    needs: { table: "readWriteDelete", wallet: true },
   },
   {
     method: "GET",
     path: "/apple/v1/devices/{deviceLibraryIdentifier}/registrations/{passTypeIdentifier}",
     handler: "apple-list-updated-passes",
     auth: "none",
+    needs: { table: "read", wallet: true },
   },
   // Rendering and signing a pass is CPU-bound: more memory is more CPU. HEAD shares the function.
   {
@@ -101,6 +453,7 @@ export const ROUTES: readonly RouteDefinition[] = [
     handler: "apple-get-pass",
     auth: "none",
     memoryMb: 1024,
+    needs: applePass,
   },
   {
     method: "HEAD",
@@ -108,35 +461,69 @@ export const ROUTES: readonly RouteDefinition[] = [
     handler: "apple-get-pass",
     auth: "none",
     memoryMb: 1024,
+    needs: applePass,
   },
-  { method: "POST", path: "/apple/v1/log", handler: "apple-log", auth: "none" },
-  // "Add to Apple Wallet": a signed, expiring link made at enrolment (passes/download-links.ts).
+  { method: "POST", path: "/apple/v1/log", handler: "apple-log", auth: "none", needs: { table: "none" } },
+  // "Add to Apple Wallet": a signed, expiring link made at enrolment (passes/download-links.ts). Renders the
+  // pass as apple-get-pass does, portal link included.
   {
     method: "GET",
     path: "/v1/passes/{serialNumber}/apple.pkpass",
     handler: "pass-download",
     auth: "none",
     memoryMb: 1024,
+    needs: {
+      table: "readWrite",
+      wallet: true,
+      secrets: ["passCertificates", "passLinkKey"],
+      signingKeys: true,
+    },
   },
   // Customers: the portal page, and /v1/me with the portal token from the link (the handlers check it).
-  { method: "GET", path: "/portal", handler: "portal-page", auth: "none" },
-  { method: "GET", path: "/v1/me", handler: "me-get", auth: "none" },
-  { method: "PATCH", path: "/v1/me", handler: "me-update", auth: "none" },
-  { method: "GET", path: "/v1/me/ledger", handler: "me-ledger", auth: "none" },
-  { method: "GET", path: "/v1/me/statement", handler: "me-statement", auth: "none" },
-  { method: "GET", path: "/v1/me/claims", handler: "me-claims-list", auth: "none" },
-  { method: "POST", path: "/v1/me/claims", handler: "me-claims-create", auth: "none" },
-  { method: "POST", path: "/v1/me/portal-link", handler: "me-portal-link", auth: "none" },
-  // Public: the keys that check a merchant's signed statements.
-  { method: "GET", path: "/v1/merchants/{merchantId}/jwks.json", handler: "merchants-jwks", auth: "none" },
-  { method: "POST", path: "/v1/statement-keys/rotate", handler: "statement-keys-rotate", auth: "staff" },
+  { method: "GET", path: "/portal", handler: "portal-page", auth: "none", needs: { table: "none" } },
+  { method: "GET", path: "/v1/me", handler: "me-get", auth: "none", needs: read },
+  {
+    method: "PATCH",
+    path: "/v1/me",
+    handler: "me-update",
+    auth: "none",
+    // Changing a contact or the name removes the old lookup items, as customers-update does; a new e-mail
+    // address is confirmed by a link sent to it through SES first (text messages: see README, Deploy).
+    needs: { table: "readWriteDelete", email: true, sms: true },
+  },
   {
     method: "POST",
-    path: "/v1/customers/{customerId}/portal-link",
-    handler: "customers-portal-link",
-    auth: "staff",
+    path: "/v1/me/contact/confirm",
+    handler: "me-contact-confirm",
+    // No portal token: the confirmation link's token is the credential (the handler checks it).
+    auth: "none",
+    // Moves the address onto the profile: claims the new one and removes the old claim, as me-update does.
+    needs: { table: "readWriteDelete" },
   },
-  { method: "GET", path: "/v1/claims", handler: "claims-list", auth: "staff" },
-  { method: "POST", path: "/v1/claims/{claimId}/approve", handler: "claims-approve", auth: "staff" },
-  { method: "POST", path: "/v1/claims/{claimId}/reject", handler: "claims-reject", auth: "staff" },
+  { method: "GET", path: "/v1/me/ledger", handler: "me-ledger", auth: "none", needs: read },
+  {
+    method: "GET",
+    path: "/v1/me/statement",
+    handler: "me-statement",
+    auth: "none",
+    // Signs: creates the merchant's statement key on first use (local backend: a table item; on AWS a KMS key).
+    needs: { table: "readWrite", signingKeys: true },
+  },
+  { method: "GET", path: "/v1/me/claims", handler: "me-claims-list", auth: "none", needs: read },
+  { method: "POST", path: "/v1/me/claims", handler: "me-claims-create", auth: "none", needs: readWrite },
+  {
+    method: "POST",
+    path: "/v1/me/portal-link",
+    handler: "me-portal-link",
+    auth: "none",
+    needs: { table: "readWrite", signingKeys: true },
+  },
+  // Public: the keys that check a merchant's signed statements.
+  {
+    method: "GET",
+    path: "/v1/merchants/{merchantId}/jwks.json",
+    handler: "merchants-jwks",
+    auth: "none",
+    needs: read,
+  },
 ];

@@ -1,4 +1,5 @@
 import { createHmac, timingSafeEqual } from "node:crypto";
+import type { WalletLinkSigner, WalletLinks } from "../shared/customers/wallet-links.ts";
 import { lazily } from "../shared/lazily.ts";
 import type { Customer } from "../shared/model.ts";
 import { createSaveToGoogleWalletUrl } from "./google/save-link.ts";
@@ -12,12 +13,6 @@ import { loadLinkKey, loadServiceAccount } from "./wallet-secrets.ts";
  * .pkpass signed with a server key and valid for a while (the pass carries its authentication token,
  * so the link must not work forever); the Google one is Google's save JWT.
  */
-
-export interface WalletLinks {
-  /** null when the deployment has no Apple pass type (or link key) configured. */
-  appleWalletUrl: string | null;
-  googleWalletUrl: string | null;
-}
 
 /** Where the Apple link points; the route in infra/routes.ts serves it. */
 export const appleDownloadPath = (serialNumber: string) =>
@@ -111,6 +106,5 @@ function linkSigning(): LinkSigning | undefined {
   return signingFor.signing;
 }
 
-/** For enrolment: the links, from this container's wallet configuration. */
-export const walletLinks = (customer: Pick<Customer, "merchantId" | "passSerial">, now: Date) =>
-  walletLinksFor(linkSigning(), customer, now);
+/** For enrolment (given to it by its callers): the links, from this container's wallet configuration. */
+export const walletLinks: WalletLinkSigner = (customer, now) => walletLinksFor(linkSigning(), customer, now);

@@ -1,15 +1,16 @@
-import type { Db } from "../shared/db/client.ts";
 import { DomainError } from "../shared/errors.ts";
 import { upcomingExpiries } from "../shared/expiry/upcoming.ts";
-import { readCustomer } from "../shared/ledger/append.ts";
+import { describeRule, explainForMember, type Locale } from "../shared/ledger/entry-types.ts";
 import { listEntries } from "../shared/ledger/read.ts";
-import { getMerchant, listPrograms, listRewards } from "../shared/merchants/directory.ts";
-import type { Customer, LedgerEntry, Merchant, Program, Reward } from "../shared/model.ts";
+import { getMerchant, listLocations, listPrograms, listRewards } from "../shared/merchants/directory.ts";
+import type { Customer, LedgerEntry, Location, Merchant, Program, Reward } from "../shared/model.ts";
 import { memberPortalUrl } from "../shared/portal/access.ts";
-import { describeRule } from "../shared/programs/rules.ts";
+import { readCustomer } from "../shared/store/customers/profile.ts";
+import type { Db } from "../shared/store/db/client.ts";
 import { MAX_RECENT_ENTRIES } from "./apple/pass-fields.ts";
 import { passLabels } from "./apple/pass-labels.ts";
 import type { ApplePassView } from "./apple/pass-view.ts";
+import { googleAccountId } from "./google/account-id.ts";
 import type { LoyaltyClass, LoyaltyObject, LoyaltyObjectPatch } from "./google/loyalty-types.ts";
 import { loyaltyClassId, loyaltyObjectId } from "./google/object-id.ts";
 
@@ -17,16 +18,18 @@ import { loyaltyClassId, loyaltyObjectId } from "./google/object-id.ts";
 export interface MemberPassContent {
   customer: Customer;
   merchant: Merchant;
+  /** The programs some location earns with: a program no location uses earns nobody anything. */
   programs: Program[];
   rewards: Reward[];
   recentEntries: LedgerEntry[];
-  /** The soonest points to expire, if any. */
+  /** The soonest points to expire, if any; `date` is the calendar day (YYYY-MM-DD) in the pass's time zone. */
   nextExpiry?: { points: number; date: string };
   /** The member's signed portal link; only the Apple pass shows it (`loadApplePassContent`). */
   portalUrl?: string;
 }
 
-// Merchant settings have no branding yet; these are the product's default colours.
+// The Apple pass's colours where the merchant's branding (PATCH /v1/settings {"branding": …}) sets none. The
+// Google class does not follow branding: it keeps this background (hexBackgroundColor) and the deployment's logo.
 const DEFAULT_COLORS = {
   background: "rgb(32,44,57)",
   foreground: "rgb(255,255,255)",
@@ -38,18 +41,34 @@ const DESCRIPTION = {
   fr: (merchant: string) => `Carte de fidélité ${merchant}`,
 } as const;
 
-/** `customer`, when the caller has just read it, saves reading it again. */
+/** The calendar day (YYYY-MM-DD) an instant falls on in an IANA zone. */
+export function dayInZone(iso: string, timeZone: string): string {
+  const parts = new Intl.DateTimeFormat("en", {
+    timeZone,
+    year: "numeric",
+    month: "2-digit",
+    day: "2-digit",
+  }).formatToParts(new Date(iso));
+  const part = (type: string) => parts.find((p) => p.type === type)?.value ?? "";
+  return `${part("year")}-${part("month")}-${part("day")}`;
+}
+
+/**
+ * `customer`, when the caller has just read it, saves reading it again. `timeZone` (the pass's, default
+ * UTC) decides which day points expiring near midnight are shown to expire on.
+ */
 export async function loadMemberPassContent(
   db: Db,
   merchantId: string,
   customerId: string,
-  options: { now: Date; customer?: Customer },
+  options: { now: Date; customer?: Customer; timeZone?: string },
 ): Promise<MemberPassContent | undefined> {
   // One round trip: every read is independent (a pass fetch waits on all of them).
-  const [customer, merchant, programs, rewards, entries, expiries] = await Promise.all([
+  const [customer, merchant, programs, locations, rewards, entries, expiries] = await Promise.all([
     options.customer ?? readCustomer(db, merchantId, customerId),
     getMerchant(db, merchantId),
     listPrograms(db, merchantId),
+    listLocations(db, merchantId),
     listRewards(db, merchantId),
     // A member removed meanwhile is "no pass", not an error; anything else (throttling…) propagates.
     listEntries(db, merchantId, customerId, { limit: MAX_RECENT_ENTRIES }).catch((error: unknown) => {
@@ -63,10 +82,17 @@ export async function loadMemberPassContent(
   return {
     customer,
     merchant,
-    programs,
+    programs: programsInUse(programs, locations),
     rewards,
     recentEntries: entries.entries,
-    ...(soonest ? { nextExpiry: { points: soonest.points, date: soonest.expiresAt.slice(0, 10) } } : {}),
+    ...(soonest
+      ? {
+          nextExpiry: {
+            points: soonest.points,
+            date: dayInZone(soonest.expiresAt, options.timeZone ?? "UTC"),
+          },
+        }
+      : {}),
   };
 }
 
@@ -79,7 +105,7 @@ export async function loadApplePassContent(
   db: Db,
   merchantId: string,
   customerId: string,
-  options: { now: Date; customer?: Customer; portalBaseUrl?: string },
+  options: { now: Date; customer?: Customer; timeZone?: string; portalBaseUrl?: string },
 ): Promise<MemberPassContent | undefined> {
   const { portalBaseUrl, ...read } = options;
   const [content, portalUrl] = await Promise.all([
@@ -89,6 +115,12 @@ export async function loadApplePassContent(
       : undefined,
   ]);
   return content && { ...content, ...(portalUrl ? { portalUrl } : {}) };
+}
+
+/** The programs at least one location earns with, in their listed order. */
+export function programsInUse(programs: readonly Program[], locations: readonly Location[]): Program[] {
+  const used = new Set(locations.map((location) => location.programId));
+  return programs.filter((program) => used.has(program.id));
 }
 
 /** The cheapest active reward not reached yet; when every one is reached, the dearest (shown as available). */
@@ -101,8 +133,45 @@ export function nextReward(
   return target ? { name: target.name, cost: target.points } : undefined;
 }
 
-function howPointsAreComputed(programs: readonly Program[]): string {
-  return programs.map((program) => `${program.name}: ${describeRule(program.rule)}`).join("\n");
+/** Each program's rule, in the member's language: the pass's "How points work". */
+function howPointsAreComputed(programs: readonly Program[], locale: Locale): string {
+  return programs.map((program) => `${program.name}: ${describeRule(program.rule, locale)}`).join("\n");
+}
+
+/**
+ * "23 pts expire on 1 Dec 2027" / "23 pts expirent le 1 déc. 2027": the Google pass always writes the
+ * year (the Apple pass leaves out the current one). The day is already the pass zone's, so it is written
+ * as a calendar date (at UTC, where it is that day).
+ */
+export function expiryText(nextExpiry: { points: number; date: string }, locale: Locale): string {
+  const labels = passLabels[locale];
+  const { points, date } = nextExpiry;
+  const day = new Date(`${date}T00:00:00Z`);
+  if (Number.isNaN(day.getTime())) throw new TypeError(`nextExpiry.date is not an ISO date: ${date}`);
+  const written = new Intl.DateTimeFormat(labels.intlLocale, {
+    day: "numeric",
+    month: "short",
+    year: "numeric",
+    timeZone: "UTC",
+  }).format(day);
+  const single = new Intl.PluralRules(labels.intlLocale).select(points) === "one";
+  const number = new Intl.NumberFormat(labels.intlLocale, { maximumFractionDigits: 0 }).format(points);
+  return labels.pointsExpire(number, labels.pointUnit(single), written, single);
+}
+
+/** The newest entry, as the Apple pass's back lists entries: "+23 pts · <explanation>". */
+function lastEntryLine(entries: readonly LedgerEntry[], locale: Locale): string | undefined {
+  const newest = entries.reduce<LedgerEntry | undefined>(
+    (latest, entry) => (!latest || entry.seq > latest.seq ? entry : latest),
+    undefined,
+  );
+  if (!newest) return undefined;
+  const labels = passLabels[locale];
+  const signed = new Intl.NumberFormat(labels.intlLocale, { signDisplay: "exceptZero" }).format(
+    newest.points,
+  );
+  const single = new Intl.PluralRules(labels.intlLocale).select(newest.points) === "one";
+  return labels.entry(signed, labels.pointUnit(single), explainForMember(newest, locale));
 }
 
 /** `updatedAt` is the pass's own update time, which is also its Last-Modified. */
@@ -132,9 +201,9 @@ export function applePassViewOf(content: MemberPassContent, updatedAt: string): 
     recentEntries: content.recentEntries.map((entry) => ({
       createdAt: entry.createdAt,
       points: entry.points,
-      explanation: entry.explanation,
+      explanation: explainForMember(entry, customer.locale),
     })),
-    howPointsAreComputed: howPointsAreComputed(content.programs) || merchant.name,
+    howPointsAreComputed: howPointsAreComputed(content.programs, customer.locale) || merchant.name,
     ...(content.portalUrl ? { portalUrl: content.portalUrl } : {}),
     updatedAt,
   };
@@ -160,11 +229,16 @@ export function googleLoyaltyClass(merchant: Merchant, classId: string, logoUrl:
   };
 }
 
-/** What changes with the member's data: sent whole on creation, as a patch afterwards. Labels as on the Apple pass. */
+/**
+ * What changes with the member's data: sent whole on creation, as a patch afterwards. Labels, the newest
+ * entry and the rules as on the Apple pass, in the member's language.
+ */
 export function googleObjectPatch(content: MemberPassContent): LoyaltyObjectPatch {
   const { customer, nextExpiry } = content;
   const labels = passLabels[customer.locale];
   const reward = nextReward(content.rewards, customer.balance);
+  const lastEntry = lastEntryLine(content.recentEntries, customer.locale);
+  const rules = howPointsAreComputed(content.programs, customer.locale);
   return {
     state: "ACTIVE",
     accountName: customer.name,
@@ -172,8 +246,10 @@ export function googleObjectPatch(content: MemberPassContent): LoyaltyObjectPatc
     textModulesData: [
       { id: "nextReward", header: labels.nextReward, body: reward ? `${reward.name} (${reward.cost})` : "—" },
       ...(nextExpiry
-        ? [{ id: "expiry", header: labels.expiringPoints, body: `${nextExpiry.points} · ${nextExpiry.date}` }]
+        ? [{ id: "expiry", header: labels.expiringPoints, body: expiryText(nextExpiry, customer.locale) }]
         : []),
+      ...(lastEntry ? [{ id: "lastEntry", header: labels.lastEntry, body: lastEntry }] : []),
+      ...(rules ? [{ id: "howPointsWork", header: labels.howPointsWork, body: rules }] : []),
     ],
   };
 }
@@ -185,7 +261,7 @@ export function googleLoyaltyObject(
   return {
     id: ids.objectId,
     classId: ids.classId,
-    accountId: content.customer.id,
+    accountId: googleAccountId(content.customer.barcode),
     barcode: { type: "QR_CODE", value: content.customer.barcode, alternateText: content.customer.barcode },
     ...googleObjectPatch(content),
     state: "ACTIVE",

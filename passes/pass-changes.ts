@@ -1,6 +1,6 @@
 import type { AttributeValue, DynamoDBRecord } from "aws-lambda";
-import { profileSk } from "../shared/db/keys.ts";
-import { TABLE } from "../shared/db/table-definition.ts";
+import { profileSk } from "../shared/store/customers/profile.ts";
+import { TABLE } from "../shared/store/db/table-definition.ts";
 
 /**
  * Which stream records change what a member's pass shows, grouped per pass. Only the profile item

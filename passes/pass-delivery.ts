@@ -1,9 +1,10 @@
 import type { Clock } from "../shared/clock.ts";
-import type { Db } from "../shared/db/client.ts";
 import { logger } from "../shared/logger.ts";
 import type { Merchant } from "../shared/model.ts";
+import type { Db } from "../shared/store/db/client.ts";
+import { listPassDevices, removeStaleRegistration } from "../shared/store/pass-devices.ts";
+import { bumpPass, markDelivered, type PassRecord, readPass } from "../shared/store/passes.ts";
 import type { ApnsClient } from "./apple/apns/client.ts";
-import { listPassDevices, removeStaleRegistration } from "./apple/registrations.ts";
 import { GoogleWalletError } from "./google/errors.ts";
 import { decideNotify } from "./google/notify-quota.ts";
 import type { GoogleWalletClient } from "./google/wallet-client.ts";
@@ -16,11 +17,12 @@ import {
   type MemberPassContent,
 } from "./member-pass.ts";
 import type { PassChange } from "./pass-changes.ts";
-import { bumpPass, markDelivered, type PassRecord, readPass } from "./pass-records.ts";
 
 export interface PassDeliveryDeps {
   db: Db;
   clock: Clock;
+  /** The pass's IANA zone (WalletConfig.timeZone): the day points expire on is that zone's. UTC without. */
+  timeZone?: string;
   apple?: { passTypeIdentifier: string; apns: () => Promise<ApnsClient> };
   google?: { issuerId: string; programLogoUrl: string; client: () => Promise<GoogleWalletClient> };
 }
@@ -85,7 +87,8 @@ async function deliverToApple(
           serialNumber: pass.serialNumber,
         });
       } else if (result.status === "failed" && (result.retryable || result.httpStatus === 403)) {
-        // Busy, unreachable, or our credentials refused: worth another try. A bad token is not.
+        // Busy, unreachable, or our credentials refused: worth another try. Another refusal (a payload
+        // or topic APNs rejects) would only be refused again.
         retry += 1;
       }
     }
@@ -114,7 +117,10 @@ async function deliverToGoogle(
   change: PassChange,
 ): Promise<void> {
   const now = deps.clock();
-  const content = await loadMemberPassContent(deps.db, pass.merchantId, pass.customerId, { now });
+  const content = await loadMemberPassContent(deps.db, pass.merchantId, pass.customerId, {
+    now,
+    timeZone: deps.timeZone,
+  });
   if (!content) return;
   const client = await google.client();
   const ids = googleIds(google.issuerId, pass.merchantId, pass.serialNumber);

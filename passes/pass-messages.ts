@@ -1,18 +1,16 @@
 import type { Clock } from "../shared/clock.ts";
-import type { Db } from "../shared/db/client.ts";
+import type { PassMessageResult } from "../shared/notifications/wallet-message.ts";
+import type { Db } from "../shared/store/db/client.ts";
+import { readPass, takeNotifySlot } from "../shared/store/passes.ts";
 import { decideNotify } from "./google/notify-quota.ts";
 import type { GoogleWalletClient } from "./google/wallet-client.ts";
 import { googleIds } from "./member-pass.ts";
-import { readPass, takeNotifySlot } from "./pass-records.ts";
 
 export interface PassMessageDeps {
   db: Db;
   clock: Clock;
   google: { issuerId: string; client: () => Promise<GoogleWalletClient> };
 }
-
-/** notified: TEXT_AND_NOTIFY; silent: TEXT (quota spent); no_pass: the member has no Google object yet. */
-export type PassMessageResult = "notified" | "silent" | "no_pass";
 
 /**
  * A message on the member's Google pass, for news that changes nothing the pass shows (a reminder, a

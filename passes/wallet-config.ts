@@ -39,10 +39,22 @@ export interface WalletConfig {
   /** Key for signing download links (HMAC-SHA256). */
   linkKey?: SecretSource;
   linkTtlSeconds: number;
+  /** IANA zone in which passes write dates (PASS_TIME_ZONE, the merchants'); UTC when unset or unknown. */
+  timeZone: string;
 }
 
 export const APNS_PRODUCTION_ORIGIN = "https://api.push.apple.com";
 const DEFAULT_LINK_TTL_SECONDS = 7 * 24 * 3600;
+
+/** A zone Intl knows, or UTC: a mistyped zone must not stop every pass from rendering. */
+function knownTimeZone(zone: string | undefined): string {
+  if (!zone) return "UTC";
+  try {
+    return new Intl.DateTimeFormat("en", { timeZone: zone }).resolvedOptions().timeZone;
+  } catch {
+    return "UTC";
+  }
+}
 
 function source(env: NodeJS.ProcessEnv, fileVar: string, secretVar: string): SecretSource | undefined {
   const id = env[secretVar];
@@ -99,6 +111,7 @@ export function readWalletConfig(env: NodeJS.ProcessEnv = process.env): WalletCo
     ...(google ? { google } : {}),
     ...(linkKey ? { linkKey } : {}),
     linkTtlSeconds: Number.isInteger(ttl) && ttl > 0 ? ttl : DEFAULT_LINK_TTL_SECONDS,
+    timeZone: knownTimeZone(env.PASS_TIME_ZONE),
   };
 }
 

@@ -1,3 +1,9 @@
+import {
+  APNS_MAX_ATTEMPTS,
+  APNS_REQUEST_TIMEOUT_MS,
+  GOOGLE_WALLET_MAX_ATTEMPTS,
+  GOOGLE_WALLET_REQUEST_TIMEOUT_MS,
+} from "../shared/budgets.ts";
 import { notFound } from "../shared/errors.ts";
 import { lazily } from "../shared/lazily.ts";
 import { logger } from "../shared/logger.ts";
@@ -45,7 +51,7 @@ export function createWalletRuntime(config: WalletConfig): WalletRuntime {
           passTypeIdentifier: apple.passTypeIdentifier,
           teamIdentifier: apple.teamIdentifier,
           webServiceURL: apple.webServiceURL,
-          ...(process.env.PASS_TIME_ZONE ? { timeZone: process.env.PASS_TIME_ZONE } : {}),
+          timeZone: config.timeZone,
         }),
       ),
       apns: lazily(async () => {
@@ -60,6 +66,8 @@ export function createWalletRuntime(config: WalletConfig): WalletRuntime {
         apnsClient = createApnsClient({
           origin: apple.apnsOrigin,
           auth,
+          requestTimeoutMs: APNS_REQUEST_TIMEOUT_MS,
+          maxAttempts: APNS_MAX_ATTEMPTS,
           logger: {
             debug: (message, attributes) => logger.debug(message, { ...attributes }),
             warn: (message, attributes) => logger.warn(message, { ...attributes }),
@@ -78,6 +86,8 @@ export function createWalletRuntime(config: WalletConfig): WalletRuntime {
         createGoogleWalletClient({
           serviceAccount: await serviceAccount(),
           issuerId: google.issuerId,
+          requestTimeoutMs: GOOGLE_WALLET_REQUEST_TIMEOUT_MS,
+          maxAttempts: GOOGLE_WALLET_MAX_ATTEMPTS,
           ...(google.baseUrl ? { baseUrl: google.baseUrl } : {}),
         }),
       ),

@@ -1,6 +1,12 @@
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
-import { getSecret } from "@aws-lambda-powertools/parameters/secrets";
+import { SecretsProvider } from "@aws-lambda-powertools/parameters/secrets";
+import {
+  SECRETS_CONNECT_TIMEOUT_MS,
+  SECRETS_MAX_ATTEMPTS,
+  SECRETS_REQUEST_TIMEOUT_MS,
+} from "../shared/budgets.ts";
+import { sdkClientBudget } from "../shared/sdk-client-budget.ts";
 import type { PassCertificates } from "./apple/pass-certificates.ts";
 import type { ServiceAccountKey } from "./google/service-account.ts";
 import type { AppleWalletConfig, SecretSource } from "./wallet-config.ts";
@@ -8,10 +14,24 @@ import type { AppleWalletConfig, SecretSource } from "./wallet-config.ts";
 // Loaded once per container: a rotated secret reaches new containers, and old ones within the hour.
 const SECRET_MAX_AGE_SECONDS = 3600;
 
+let secrets: SecretsProvider | undefined;
+
+/** Powertools' cached provider, on a client whose waits are bounded (getSecret's default client has none). */
+function secretsProvider(): SecretsProvider {
+  secrets ??= new SecretsProvider({
+    clientConfig: sdkClientBudget({
+      connectTimeoutMs: SECRETS_CONNECT_TIMEOUT_MS,
+      requestTimeoutMs: SECRETS_REQUEST_TIMEOUT_MS,
+      maxAttempts: SECRETS_MAX_ATTEMPTS,
+    }),
+  });
+  return secrets;
+}
+
 /** The text of a secret, from its file locally or from Secrets Manager (through Powertools, cached) on AWS. */
 export async function readSecretText(source: SecretSource): Promise<string> {
   if (source.kind === "file") return readFile(source.path, "utf8");
-  const value = await getSecret(source.id, { maxAge: SECRET_MAX_AGE_SECONDS });
+  const value = await secretsProvider().get(source.id, { maxAge: SECRET_MAX_AGE_SECONDS });
   if (typeof value === "string") return value;
   if (value instanceof Uint8Array) return Buffer.from(value).toString("utf8");
   throw new Error(`secret ${source.id} has no value`);
@@ -34,7 +54,7 @@ async function readSecretJson<T>(
   return parsed as T;
 }
 
-/** PEM contents; locally a directory as passes/apple/dev-certificates.ts writes it. */
+/** PEM contents; locally a directory as infra/local/dev-certificates.ts writes it. */
 export async function loadPassCertificates(
   source: AppleWalletConfig["certificates"],
 ): Promise<PassCertificates> {

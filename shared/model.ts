@@ -19,6 +19,8 @@ export interface Merchant {
   branding?: Branding;
   /** Which Moments customers are told about; a Moment not listed is on. */
   moments?: Partial<Record<Moment, boolean>>;
+  /** The largest purchase a till may post, in the program's currency; absent: shared/bounds.ts's default. */
+  maxPurchaseAmount?: string;
   createdAt: string;
 }
 
@@ -246,7 +248,7 @@ export interface Claim {
   locationId: string;
   amount?: string;
   currency?: string;
-  /** As the customer typed it; unique per location once normalised (see normalizeReceipt in shared/claims/store.ts). */
+  /** As the customer typed it; unique per location once normalised (see normalizeReceipt in shared/claims/claim.ts). */
   receiptNumber?: string;
   description: string;
   match: ClaimMatch;

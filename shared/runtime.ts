@@ -1,5 +1,5 @@
 import { type Clock, systemClock } from "./clock.ts";
-import { type Db, dbFromEnv } from "./db/client.ts";
+import { type Db, dbFromEnv } from "./store/db/client.ts";
 
 export interface RuntimeDeps {
   db: Db;

@@ -6,7 +6,8 @@ import type {
   Context,
 } from "aws-lambda";
 import type { z } from "zod";
-import { type Principal, resolvePrincipal } from "../../shared/auth/principal.ts";
+import { ROUTES, requiredPermissions, routeKey, type StaffRoute } from "../../infra/routes.ts";
+import { type Principal, requirePermission, resolvePrincipal } from "../../shared/auth/principal.ts";
 import { ValidationError } from "../../shared/errors.ts";
 import { logger } from "../../shared/logger.ts";
 import { runtimeDeps } from "../../shared/runtime.ts";
@@ -93,16 +94,37 @@ export function apiHandler(handle: (request: ApiRequest) => Promise<ApiResponse>
     }) as unknown as Handler;
 }
 
-/** A staff route: the JWT authorizer has checked the token; the staff record decides what it may do. */
+const STAFF_ROUTES = new Map(
+  ROUTES.filter((route): route is StaffRoute => route.auth === "staff").map((route) => [
+    routeKey(route),
+    route,
+  ]),
+);
+
+/** The declaration of the staff route the event came in on; any other route key is a wiring mistake (a 500). */
+function staffRoute(event: ApiEvent): StaffRoute {
+  const route = STAFF_ROUTES.get(event.routeKey);
+  if (!route) throw new Error(`${event.routeKey} is not a staff route of infra/routes.ts`);
+  return route;
+}
+
+/**
+ * A staff route: the JWT authorizer has checked the token; the staff record decides what it may do. The
+ * route's permission (infra/routes.ts) is checked here, after authentication (a deactivated member is a
+ * 401 whatever the route) and before the handler runs; what depends on the request (this location, owner
+ * rules) is the domain's to check.
+ */
 export function staffHandler(
   handle: (request: ApiRequest, principal: Principal) => Promise<ApiResponse>,
 ): Handler {
   return apiHandler(async (request) => {
+    const route = staffRoute(request.event);
     const principal = await resolvePrincipal(
       runtimeDeps().db,
       request.event.requestContext?.authorizer?.jwt?.claims,
     );
     logger.appendKeys({ merchantId: principal.merchantId, staffId: principal.staffId });
+    for (const permission of requiredPermissions(route)) requirePermission(principal, permission);
     return handle(request, principal);
   });
 }
@@ -134,11 +156,10 @@ export function parse<S extends z.ZodType>(
 export { problem };
 
 /** The response of an idempotent write; a replay says so, so a scanner app can tell a retry from a new write. */
-export function idempotentResponse(result: {
-  status: number;
-  body: unknown;
-  replayed: boolean;
-}): ApiResponse {
-  const headers: Record<string, string> = result.replayed ? { "idempotent-replayed": "true" } : {};
-  return { status: result.status, body: result.body, headers };
+export function idempotentResponse(
+  status: number,
+  write: { result: unknown; replayed: boolean },
+): ApiResponse {
+  const headers: Record<string, string> = write.replayed ? { "idempotent-replayed": "true" } : {};
+  return { status, body: write.result, headers };
 }

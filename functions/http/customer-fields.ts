@@ -1,11 +1,12 @@
 import { z } from "zod";
+import { text } from "./fields.ts";
 
 /** Personal details a PATCH may change, by staff (PATCH /v1/customers/{id}) or by the customer (PATCH /v1/me). */
 export const CustomerChangesBody = z
   .strictObject({
-    name: z.string().trim().min(1).max(120).optional(),
-    phone: z.string().max(40).nullable().optional(),
-    email: z.string().max(254).nullable().optional(),
+    name: text(120).optional(),
+    phone: text(40).nullable().optional(),
+    email: text(254).nullable().optional(),
     locale: z.enum(["fr", "en"]).optional(),
     marketingConsent: z.boolean().optional(),
   })

@@ -1,4 +1,6 @@
 import type { APIGatewayProxyStructuredResultV2 } from "aws-lambda";
+import { awsUnavailableCause } from "../../shared/aws-unavailable.ts";
+import { AWS_UNAVAILABLE_RETRY_AFTER_SECONDS } from "../../shared/budgets.ts";
 import { DomainError, type ProblemKind, UnavailableError } from "../../shared/errors.ts";
 import { logger } from "../../shared/logger.ts";
 
@@ -16,15 +18,24 @@ const STATUS: Record<ProblemKind, { status: number; title: string }> = {
   unavailable: { status: 503, title: "Temporarily unavailable" },
 };
 
-/** AWS errors that mean "too busy right now": the client should retry, with the same Idempotency-Key. */
-const TRANSIENT_AWS_ERRORS = new Set([
-  "ProvisionedThroughputExceededException",
-  "ThrottlingException",
-  "RequestLimitExceeded",
-  "TimeoutError",
-  "InternalServerError",
-  "ServiceUnavailable",
-]);
+/** The members RFC 9457 defines (§3.1); an extension member must never stand in for one of them. */
+export const RESERVED_PROBLEM_MEMBERS = ["type", "title", "status", "detail", "instance"] as const;
+const RESERVED: ReadonlySet<string> = new Set(RESERVED_PROBLEM_MEMBERS);
+
+/**
+ * The extension members (RFC 9457 §3.2) less any with a reserved name: a client reads `status` as the HTTP
+ * status and `type` as the problem's identity, so a domain detail under such a name is a bug in the caller
+ * (name it for what it is, e.g. `claimStatus`). It is dropped and logged, never sent in its place.
+ */
+function extensionMembers(extra: Record<string, unknown>, kind: string): Record<string, unknown> {
+  const kept: Record<string, unknown> = {};
+  for (const [name, value] of Object.entries(extra)) {
+    if (RESERVED.has(name))
+      logger.warn("problem extension member with a reserved name dropped", { kind, name });
+    else kept[name] = value;
+  }
+  return kept;
+}
 
 export function problem(
   status: number,
@@ -37,7 +48,13 @@ export function problem(
   return {
     statusCode: status,
     headers: { "content-type": "application/problem+json", ...headers },
-    body: JSON.stringify({ type: PROBLEM_BASE + kind, title, status, detail, ...extra }),
+    body: JSON.stringify({
+      type: PROBLEM_BASE + kind,
+      title,
+      status,
+      detail,
+      ...extensionMembers(extra, kind),
+    }),
   };
 }
 
@@ -49,18 +66,18 @@ export function errorResponse(error: unknown, requestId: string): APIGatewayProx
       error instanceof UnavailableError ? { "retry-after": String(error.retryAfterSeconds) } : {};
     return problem(status, error.kind, title, error.message, error.details, headers);
   }
-  const name = (error as { name?: string })?.name ?? "";
-  if (TRANSIENT_AWS_ERRORS.has(name)) {
-    logger.warn("transient AWS error", { requestId, errorName: name });
+  // A timeout, a dropped connection or throttling that outlived the SDK's retries: nothing is known to
+  // have changed, so the client retries with the same Idempotency-Key. Logged by name only.
+  const unavailable = awsUnavailableCause(error);
+  if (unavailable) {
+    logger.warn("AWS service unavailable", { requestId, ...unavailable });
     return problem(
       503,
       "unavailable",
       STATUS.unavailable.title,
-      "The service is busy; retry shortly.",
+      "The service is busy or did not answer in time; retry shortly with the same Idempotency-Key.",
       {},
-      {
-        "retry-after": "1",
-      },
+      { "retry-after": String(AWS_UNAVAILABLE_RETRY_AFTER_SECONDS) },
     );
   }
   logger.error("unexpected error", { requestId, error: error as Error });

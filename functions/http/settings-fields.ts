@@ -1,10 +1,11 @@
 import { z } from "zod";
 import { ROLES } from "../../shared/auth/permissions.ts";
+import { text } from "./fields.ts";
 import { RecordId } from "./params.ts";
 
 /** Body fields shared by the create and update routes of staff and locations. */
 
-export const DisplayName = z.string().trim().min(1).max(100);
+export const DisplayName = text(100);
 
 export const StaffRole = z.enum(ROLES);
 

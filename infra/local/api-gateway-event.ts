@@ -76,8 +76,13 @@ export function toApiGatewayEvent(input: EventInput): APIGatewayProxyEventV2With
 }
 
 /** A Lambda context good enough for Powertools and middy. */
-export function lambdaContext(functionName: string, requestId: string, memoryMb = 512): Context {
-  const deadline = Date.now() + 29_000;
+export function lambdaContext(
+  functionName: string,
+  requestId: string,
+  memoryMb = 512,
+  timeoutMs = 29_000,
+): Context {
+  const deadline = Date.now() + timeoutMs;
   return {
     callbackWaitsForEmptyEventLoop: false,
     functionName,

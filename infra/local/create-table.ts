@@ -4,7 +4,9 @@ import {
   DynamoDBClient,
   UpdateTimeToLiveCommand,
 } from "@aws-sdk/client-dynamodb";
-import { keyAttributes, TABLE } from "../../shared/db/table-definition.ts";
+import { sdkClientBudget } from "../../shared/sdk-client-budget.ts";
+import { dynamoDbBudget } from "../../shared/store/db/client.ts";
+import { keyAttributes, TABLE } from "../../shared/store/db/table-definition.ts";
 
 /** The CreateTable request for the shared table definition, as DynamoDB Local needs it. */
 export function createTableInput(tableName: string): CreateTableCommandInput {
@@ -33,6 +35,7 @@ export async function createTable(endpoint: string, tableName: string): Promise<
     endpoint,
     region: "eu-west-3",
     credentials: { accessKeyId: "local", secretAccessKey: "local" },
+    ...sdkClientBudget(dynamoDbBudget()),
   });
   try {
     await client.send(new CreateTableCommand(createTableInput(tableName)));

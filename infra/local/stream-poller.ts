@@ -9,6 +9,14 @@ import {
   type Shard,
 } from "@aws-sdk/client-dynamodb-streams";
 import type { Context, DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from "aws-lambda";
+import {
+  STREAM_FUNCTION_TIMEOUT_SECONDS,
+  STREAMS_CONNECT_TIMEOUT_MS,
+  STREAMS_MAX_ATTEMPTS,
+  STREAMS_REQUEST_TIMEOUT_MS,
+} from "../../shared/budgets.ts";
+import { sdkClientBudget } from "../../shared/sdk-client-budget.ts";
+import { dynamoDbBudget } from "../../shared/store/db/client.ts";
 import { lambdaContext } from "./api-gateway-event.ts";
 import { matchesFilter, toLambdaRecord } from "./stream-records.ts";
 
@@ -65,9 +73,17 @@ export async function startStreamPoller(options: StreamPollerOptions): Promise<S
   const retryAttempts = options.retryAttempts ?? 3;
   const onError = options.onError ?? ((message, error) => console.error(message, String(error)));
   const clientOptions = { endpoint: options.endpoint, region, credentials: CREDENTIALS };
-  const streams = new DynamoDBStreamsClient(clientOptions);
+  // A poll that stalls fails within its budget and the loop polls again, instead of waiting forever.
+  const streams = new DynamoDBStreamsClient({
+    ...clientOptions,
+    ...sdkClientBudget({
+      connectTimeoutMs: STREAMS_CONNECT_TIMEOUT_MS,
+      requestTimeoutMs: STREAMS_REQUEST_TIMEOUT_MS,
+      maxAttempts: STREAMS_MAX_ATTEMPTS,
+    }),
+  });
 
-  const tables = new DynamoDBClient(clientOptions);
+  const tables = new DynamoDBClient({ ...clientOptions, ...sdkClientBudget(dynamoDbBudget()) });
   const { Table } = await tables
     .send(new DescribeTableCommand({ TableName: options.tableName }))
     .finally(() => tables.destroy());
@@ -124,7 +140,10 @@ export async function startStreamPoller(options: StreamPollerOptions): Promise<S
       delivered += batch.length;
       let failedFrom = -1;
       try {
-        const result = await options.handler(event, lambdaContext(options.functionName, randomUUID()));
+        const result = await options.handler(
+          event,
+          lambdaContext(options.functionName, randomUUID(), 512, STREAM_FUNCTION_TIMEOUT_SECONDS * 1_000),
+        );
         const failed = new Set((result?.batchItemFailures ?? []).map((failure) => failure.itemIdentifier));
         failedFrom = batch.findIndex((record) => failed.has(record.dynamodb?.SequenceNumber ?? ""));
       } catch (error) {

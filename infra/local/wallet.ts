@@ -2,16 +2,14 @@ import { randomBytes } from "node:crypto";
 import { existsSync } from "node:fs";
 import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { type LocalApnsServer, startLocalApnsServer } from "../../passes/apple/apns/local-server.ts";
-import { ensureDevCertificates } from "../../passes/apple/dev-certificates.ts";
-import {
-  DEV_SERVICE_ACCOUNT_FILE,
-  ensureDevServiceAccount,
-} from "../../passes/google/dev-service-account.ts";
-import { type LocalGoogleRecorder, startLocalGoogleRecorder } from "../../passes/google/local-recorder.ts";
+import { fileURLToPath } from "node:url";
 import { PASS_UPDATES_FILTER_PATTERNS } from "../../passes/pass-changes.ts";
 import { resetWalletConfig } from "../../passes/wallet-config.ts";
 import { resetWalletRuntime } from "../../passes/wallet-runtime.ts";
+import { type LocalApnsServer, startLocalApnsServer } from "./apns-server.ts";
+import { ensureDevCertificates } from "./dev-certificates.ts";
+import { DEV_SERVICE_ACCOUNT_FILE, ensureDevServiceAccount } from "./dev-google-account.ts";
+import { type LocalGoogleRecorder, startLocalGoogleRecorder } from "./google-recorder.ts";
 import { pollForFunction, type StreamPoller } from "./stream-poller.ts";
 
 export interface LocalWalletOptions {
@@ -40,6 +38,9 @@ export const LOCAL_TEAM_ID = "LOCALTEAM1";
 // Google issuer ids are all digits; this one belongs to nobody, and the recorder accepts any.
 export const LOCAL_GOOGLE_ISSUER_ID = "3388000000000000000";
 const PASS_UPDATES_HANDLER = "pass-updates-stream";
+/** Where the local class logo is served (by the Google recorder, standing in for a public host). */
+export const LOCAL_PROGRAM_LOGO_PATH = "/static/program-logo.png";
+const PROGRAM_LOGO_FILE = fileURLToPath(new URL("../../passes/google/program-logo.png", import.meta.url));
 
 async function ensureLinkKey(path: string): Promise<void> {
   if (existsSync(path)) return;
@@ -61,7 +62,10 @@ export async function startLocalWallet(options: LocalWalletOptions): Promise<Loc
   const linkKeyFile = join(localDir, "pass-link-key.dev");
   const [apns, google] = await Promise.all([
     startLocalApnsServer({ logFile: join(localDir, "apns-deliveries.log") }),
-    startLocalGoogleRecorder({ logFile: join(localDir, "google-wallet-requests.log") }),
+    startLocalGoogleRecorder({
+      logFile: join(localDir, "google-wallet-requests.log"),
+      publicFiles: { [LOCAL_PROGRAM_LOGO_PATH]: PROGRAM_LOGO_FILE },
+    }),
     ensureDevCertificates(certificatesDir, { passTypeIdentifier, teamIdentifier }),
     ensureLinkKey(linkKeyFile),
   ]);
@@ -76,7 +80,7 @@ export async function startLocalWallet(options: LocalWalletOptions): Promise<Loc
     GOOGLE_ISSUER_ID: LOCAL_GOOGLE_ISSUER_ID,
     GOOGLE_WALLET_BASE_URL: google.baseUrl,
     GOOGLE_SERVICE_ACCOUNT_FILE: join(localDir, DEV_SERVICE_ACCOUNT_FILE),
-    GOOGLE_PROGRAM_LOGO_URL: `${options.apiBaseUrl}/static/logo.png`,
+    GOOGLE_PROGRAM_LOGO_URL: `${google.origin}${LOCAL_PROGRAM_LOGO_PATH}`,
     GOOGLE_SAVE_ORIGINS: options.apiBaseUrl,
     PASS_LINK_KEY_FILE: linkKeyFile,
   };

@@ -4,7 +4,6 @@ import type * as dynamodb from "aws-cdk-lib/aws-dynamodb";
 import * as iam from "aws-cdk-lib/aws-iam";
 import * as secretsmanager from "aws-cdk-lib/aws-secretsmanager";
 import { Construct } from "constructs";
-import { TABLE } from "../../shared/db/table-definition.ts";
 import {
   KMS_APP_TAG,
   KMS_DELETION_WINDOW_DAYS,
@@ -12,6 +11,7 @@ import {
   KMS_KEY_USAGE,
   KMS_TAG_KEYS,
 } from "../../shared/keys/kms-key-settings.ts";
+import { TABLE } from "../../shared/store/db/table-definition.ts";
 import type { AppFunction } from "./app-function.ts";
 import type { FunctionNeeds } from "./function-needs.ts";
 import type { SecretKey, WalletSettings } from "./stage-config.ts";
@@ -95,6 +95,7 @@ export interface GrantTargets {
   /** The API's public base URL; set once the API exists, before any wallet function is made. */
   apiBaseUrl?: string;
   sesIdentityArn?: string;
+  smsSender?: "sns";
   couponIssuer?: { url?: string; timeoutMs?: string };
   /** Absent while the pool's own trigger is being created. */
   userPool?: cognito.IUserPool;
@@ -164,6 +165,27 @@ export function grantNeeds(target: AppFunction, needs: FunctionNeeds, targets: G
       }),
     );
     fn.addEnvironment("SES_IDENTITY_ARN", targets.sesIdentityArn);
+  }
+
+  if (needs.sms && targets.smsSender === "sns") {
+    role.addToPolicy(
+      new iam.PolicyStatement({
+        sid: "SendTextMessages",
+        actions: ["sns:Publish"],
+        // A text sent straight to a phone number has no topic, hence no resource ARN to name…
+        resources: ["*"],
+      }),
+    );
+    role.addToPolicy(
+      new iam.PolicyStatement({
+        sid: "NoTopicPublishing",
+        effect: iam.Effect.DENY,
+        actions: ["sns:Publish"],
+        // …so every topic is denied: the grant reaches phone numbers only.
+        resources: ["arn:aws:sns:*:*:*"],
+      }),
+    );
+    fn.addEnvironment("SMS_SENDER", "sns");
   }
 
   if (needs.couponIssuer && targets.couponIssuer?.url) {

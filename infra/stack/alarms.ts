@@ -3,6 +3,7 @@ import type * as apigwv2 from "aws-cdk-lib/aws-apigatewayv2";
 import * as cloudwatch from "aws-cdk-lib/aws-cloudwatch";
 import { SnsAction } from "aws-cdk-lib/aws-cloudwatch-actions";
 import type * as lambda from "aws-cdk-lib/aws-lambda";
+import * as logs from "aws-cdk-lib/aws-logs";
 import * as sns from "aws-cdk-lib/aws-sns";
 import { EmailSubscription } from "aws-cdk-lib/aws-sns-subscriptions";
 import type * as sqs from "aws-cdk-lib/aws-sqs";
@@ -10,6 +11,19 @@ import { Construct } from "constructs";
 import type { AppFunction } from "./app-function.ts";
 
 const PERIOD = Duration.minutes(5);
+/** Where metrics the app derives from its own logs go. */
+const METRIC_NAMESPACE = "loyalty-wallet";
+
+/** A failure a function logs and carries on from, declared on its definition (background-functions.ts). */
+export interface LoggedFailure {
+  /** The log line's `message`, exactly. */
+  message: string;
+  metricName: string;
+  /** The alarm's name after the handler's: `<handler>-<alarmSuffix>`. */
+  alarmSuffix: string;
+  /** What the alarm means and what to do. */
+  description: string;
+}
 
 /**
  * The alarm topic and every alarm on it. Each alarm notifies on ALARM and on OK, so whoever was paged
@@ -96,6 +110,26 @@ export class OperationalAlarms extends Construct {
       comparison: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
       evaluationPeriods: 2,
       description: `functions/${name}.ts is falling behind the table stream`,
+    });
+  }
+
+  /**
+   * A structured log line the function writes per failure it survives (so no Errors metric sees it):
+   * counted by a metric filter on its log group, alarmed from the first one in a day.
+   */
+  watchLoggedFailures(target: AppFunction, failure: LoggedFailure): void {
+    const name = target.handlerName;
+    const filter = new logs.MetricFilter(target, `${failure.metricName}Filter`, {
+      logGroup: target.logGroup,
+      filterPattern: logs.FilterPattern.stringValue("$.message", "=", failure.message),
+      metricNamespace: METRIC_NAMESPACE,
+      metricName: failure.metricName,
+      metricValue: "1",
+    });
+    this.add(target, failure.metricName, `${name}-${failure.alarmSuffix}`, {
+      metric: filter.metric({ period: Duration.days(1), statistic: "Sum" }),
+      threshold: 1,
+      description: `functions/${name}.ts logged "${failure.message}": ${failure.description}`,
     });
   }
 

@@ -5,6 +5,7 @@ import * as iam from "aws-cdk-lib/aws-iam";
 import * as lambda from "aws-cdk-lib/aws-lambda";
 import * as logs from "aws-cdk-lib/aws-logs";
 import { Construct } from "constructs";
+import { API_FUNCTION_TIMEOUT_SECONDS } from "../../shared/budgets.ts";
 import type { StageSettings } from "./stage-config.ts";
 
 export const PROJECT_ROOT = fileURLToPath(new URL("../../", import.meta.url));
@@ -19,8 +20,9 @@ export const SERVICE_NAME = "loyalty-wallet";
 // 512 MB rather than the 128 MB default: Lambda gives CPU in proportion to memory, and SDK start-up
 // plus hash-chain checks are CPU-bound, so cold starts and p99 drop more than the price rises.
 const DEFAULT_MEMORY_MB = 512;
-// API Gateway gives up at 29 s; a handler that is still running after 10 s is stuck, not slow.
-const DEFAULT_TIMEOUT = Duration.seconds(10);
+// Route functions take the default: derived from the SDK and contention budgets (shared/budgets.ts), so a
+// handler still running after it is stuck, not slow; API Gateway has answered 503 a second before.
+const DEFAULT_TIMEOUT = Duration.seconds(API_FUNCTION_TIMEOUT_SECONDS);
 
 export interface AppFunctionProps {
   /** Module under functions/, without extension; it exports `handler`. */

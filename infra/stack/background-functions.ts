@@ -2,7 +2,10 @@ import { existsSync } from "node:fs";
 import { Duration } from "aws-cdk-lib";
 import type { CronOptions } from "aws-cdk-lib/aws-events";
 import { PASS_UPDATES_FILTER_PATTERNS } from "../../passes/pass-changes.ts";
+import { JOB_FUNCTION_TIMEOUT_SECONDS, STREAM_FUNCTION_TIMEOUT_SECONDS } from "../../shared/budgets.ts";
+import { EXPIRY_CUSTOMER_FAILED_MESSAGE } from "../../shared/logged-failures.ts";
 import { NOTIFICATIONS_FILTER_PATTERNS } from "../../shared/notifications/stream.ts";
+import type { LoggedFailure } from "./alarms.ts";
 import { handlerEntry } from "./app-function.ts";
 
 /** Records reach the function only when they match one of these EventBridge-style patterns. */
@@ -27,6 +30,8 @@ export interface BackgroundFunctionDefinition {
   trigger: TableStreamTrigger | ScheduleTrigger;
   memoryMb?: number;
   timeout: Duration;
+  /** Failures the function logs and survives; each gets a metric filter and an alarm. */
+  loggedFailures?: readonly LoggedFailure[];
 }
 
 /**
@@ -48,7 +53,7 @@ export const BACKGROUND_FUNCTIONS: readonly BackgroundFunctionDefinition[] = [
       // be dropped for being late. What still fails lands in the failure queue, which raises an alarm.
       maxRecordAge: Duration.hours(24),
     },
-    timeout: Duration.seconds(60),
+    timeout: Duration.seconds(STREAM_FUNCTION_TIMEOUT_SECONDS),
   },
   {
     handler: "notifications-stream",
@@ -60,7 +65,7 @@ export const BACKGROUND_FUNCTIONS: readonly BackgroundFunctionDefinition[] = [
       retryAttempts: 5,
       maxRecordAge: Duration.hours(24),
     },
-    timeout: Duration.seconds(60),
+    timeout: Duration.seconds(STREAM_FUNCTION_TIMEOUT_SECONDS),
   },
   {
     handler: "expiry-job",
@@ -72,7 +77,17 @@ export const BACKGROUND_FUNCTIONS: readonly BackgroundFunctionDefinition[] = [
     },
     memoryMb: 1024,
     // Lambda's maximum: a run that nears it saves a checkpoint, and only the next day's run goes on from there.
-    timeout: Duration.minutes(15),
+    timeout: Duration.seconds(JOB_FUNCTION_TIMEOUT_SECONDS),
+    // One customer's failure never stops the run: the job logs it, goes on, and the next run retries it.
+    loggedFailures: [
+      {
+        message: EXPIRY_CUSTOMER_FAILED_MESSAGE,
+        metricName: "ExpiryCustomerFailures",
+        alarmSuffix: "customer-failures",
+        description:
+          "a customer's points could not be expired; the next run retries them, and the log line names the customer and the error",
+      },
+    ],
   },
 ];
 

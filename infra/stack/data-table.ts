@@ -1,6 +1,6 @@
 import * as dynamodb from "aws-cdk-lib/aws-dynamodb";
 import type { Construct } from "constructs";
-import { TABLE } from "../../shared/db/table-definition.ts";
+import { TABLE } from "../../shared/store/db/table-definition.ts";
 import type { StageSettings } from "./stage-config.ts";
 
 const string = (name: string): dynamodb.Attribute => ({ name, type: dynamodb.AttributeType.STRING });

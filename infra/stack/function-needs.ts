@@ -1,3 +1,5 @@
+import { isDeepStrictEqual } from "node:util";
+import { ROUTES, type RouteDefinition } from "../routes.ts";
 import type { SecretKey } from "./stage-config.ts";
 
 /**
@@ -14,6 +16,8 @@ export interface FunctionNeeds {
   secrets?: readonly SecretKey[];
   /** ses:SendEmail from the identity given as context `sesIdentityArn`. */
   email?: boolean;
+  /** Text messages through Amazon SNS, when the stack is given `-c smsSender=sns` (see stage-config.ts). */
+  sms?: boolean;
   /** Create, disable and regroup staff sign-ins in the Cognito user pool (USER_POOL_ID). */
   staffSignIns?: boolean;
   /**
@@ -32,86 +36,10 @@ export interface FunctionNeeds {
 }
 
 /**
- * One entry per module under functions/ that the stack deploys. A handler without an entry fails
- * synth, so nobody gets permissions by default.
+ * The functions no route serves: the stream consumers, the expiry job and the Cognito trigger. HTTP
+ * functions declare their needs on their routes (infra/routes.ts).
  */
-export const FUNCTION_NEEDS: Readonly<Record<string, FunctionNeeds>> = {
-  // Scanner and customer routes.
-  "scan-lookup": { table: "read" },
-  "transactions-create": { table: "readWrite" },
-  "transactions-reverse": { table: "readWrite" },
-  "customers-create": { table: "readWrite" },
-  "customers-search": { table: "read" },
-  "customers-get": { table: "read" },
-  // Renaming a customer or changing a contact removes the old lookup items.
-  "customers-update": { table: "readWriteDelete" },
-  "customers-audit": { table: "read" },
-  "customers-points": { table: "readWrite" },
-  "customers-ledger": { table: "read" },
-  "customers-ledger-verify": { table: "read" },
-  // Reads delivery records through gsi2.
-  "customers-notifications": { table: "read" },
-  "activity-list": { table: "read" },
-  "rewards-list": { table: "read" },
-  "rewards-create": { table: "readWrite", couponIssuer: true },
-  "rewards-update": { table: "readWrite" },
-  // Archives (an update); the reward item stays for its redemptions' history.
-  "rewards-archive": { table: "readWrite" },
-  "redemptions-create": { table: "readWrite", couponIssuer: true },
-  "redemptions-get": { table: "read" },
-  "redemptions-use": { table: "readWrite" },
-  "redemptions-refund": { table: "readWrite", couponIssuer: true },
-  // Merchant settings routes.
-  "staff-list": { table: "read" },
-  // Add staffSignIns once staff creation also creates the Cognito user (TODO(cognito) in shared/merchants/staff.ts).
-  "staff-create": { table: "readWrite" },
-  "staff-update": { table: "readWrite" },
-  "locations-list": { table: "read" },
-  "locations-create": { table: "readWrite" },
-  "locations-update": { table: "readWrite" },
-  "programs-list": { table: "read" },
-  "programs-get": { table: "read" },
-  "programs-versions": { table: "read" },
-  "programs-create": { table: "readWrite" },
-  "programs-update": { table: "readWrite" },
-  "roles-list": { table: "read" },
-  "roles-update": { table: "readWrite" },
-  "settings-get": { table: "read" },
-  "settings-update": { table: "readWrite" },
-  // Apple's PassKit web service and the "Add to Apple Wallet" link.
-  "apple-register-device": { table: "readWrite", wallet: true },
-  // Removes both sides of the registration.
-  "apple-unregister-device": { table: "readWriteDelete", wallet: true },
-  "apple-list-updated-passes": { table: "read", wallet: true },
-  // Renders and signs the .pkpass; signs the portal link on its back (writing the merchant's portal key
-  // ring on first use, hence readWrite).
-  "apple-get-pass": { table: "readWrite", wallet: true, secrets: ["passCertificates"], signingKeys: true },
-  "apple-log": { table: "none" },
-  // Renders the pass as apple-get-pass does, portal link included.
-  "pass-download": {
-    table: "readWrite",
-    wallet: true,
-    secrets: ["passCertificates", "passLinkKey"],
-    signingKeys: true,
-  },
-  // The customer portal and its API (the portal token is checked by the handlers).
-  "portal-page": { table: "none" },
-  "me-get": { table: "read" },
-  // Changing a contact or the name removes the old lookup items, as customers-update does.
-  "me-update": { table: "readWriteDelete" },
-  "me-ledger": { table: "read" },
-  // Signs: creates the merchant's statement key on first use (local backend: a table item; on AWS a KMS key).
-  "me-statement": { table: "readWrite", signingKeys: true },
-  "me-claims-list": { table: "read" },
-  "me-claims-create": { table: "readWrite" },
-  "me-portal-link": { table: "readWrite", signingKeys: true },
-  "merchants-jwks": { table: "read" },
-  "statement-keys-rotate": { table: "readWrite", signingKeys: true },
-  "customers-portal-link": { table: "readWrite", signingKeys: true },
-  "claims-list": { table: "read" },
-  "claims-approve": { table: "readWrite" },
-  "claims-reject": { table: "readWrite" },
-  // Background functions.
+export const BACKGROUND_NEEDS: Readonly<Record<string, FunctionNeeds>> = {
   // Bumps pass records, drops registrations APNs calls stale, pushes to Apple (APNs key, or the pass
   // certificate when no key is configured) and writes Google Wallet objects.
   "pass-updates-stream": {
@@ -133,10 +61,40 @@ export const FUNCTION_NEEDS: Readonly<Record<string, FunctionNeeds>> = {
   "cognito-pre-token": { table: "none" },
 };
 
+/** Each route module's needs; the routes a module serves share its function, so they must agree. */
+export function routeNeeds(routes: readonly RouteDefinition[]): Record<string, FunctionNeeds> {
+  const byHandler: Record<string, FunctionNeeds> = {};
+  for (const route of routes) {
+    const declared = byHandler[route.handler];
+    if (declared && !isDeepStrictEqual(declared, route.needs)) {
+      throw new Error(`Routes served by functions/${route.handler}.ts declare different needs`);
+    }
+    byHandler[route.handler] = route.needs;
+  }
+  return byHandler;
+}
+
+/**
+ * What the stack grants each module under functions/: the route modules' and the background ones'. A
+ * handler without an entry fails synth, so nobody gets permissions by default.
+ */
+export function functionNeeds(routes: readonly RouteDefinition[]): Record<string, FunctionNeeds> {
+  const byHandler = routeNeeds(routes);
+  for (const handler of Object.keys(BACKGROUND_NEEDS)) {
+    if (handler in byHandler)
+      throw new Error(`functions/${handler}.ts is both a route and a background function`);
+  }
+  return { ...byHandler, ...BACKGROUND_NEEDS };
+}
+
+export const FUNCTION_NEEDS: Readonly<Record<string, FunctionNeeds>> = functionNeeds(ROUTES);
+
 export function needsOf(handler: string, needs: Readonly<Record<string, FunctionNeeds>>): FunctionNeeds {
   const declared = needs[handler];
   if (!declared) {
-    throw new Error(`functions/${handler}.ts has no entry in FUNCTION_NEEDS (infra/stack/function-needs.ts)`);
+    throw new Error(
+      `functions/${handler}.ts has no needs: declare them on its routes (infra/routes.ts) or in BACKGROUND_NEEDS (infra/stack/function-needs.ts)`,
+    );
   }
   return declared;
 }

@@ -1,10 +1,11 @@
-import { Validations } from "aws-cdk-lib";
+import { Duration, Validations } from "aws-cdk-lib";
 import * as apigw from "aws-cdk-lib/aws-apigateway";
 import * as apigwv2 from "aws-cdk-lib/aws-apigatewayv2";
 import { HttpLambdaIntegration } from "aws-cdk-lib/aws-apigatewayv2-integrations";
 import type * as lambda from "aws-cdk-lib/aws-lambda";
 import * as logs from "aws-cdk-lib/aws-logs";
 import { Construct } from "constructs";
+import { API_INTEGRATION_TIMEOUT_SECONDS } from "../../shared/budgets.ts";
 import type { RouteDefinition } from "../routes.ts";
 import { ACCESS_TOKEN_SCOPE } from "./staff-auth.ts";
 import type { StageSettings } from "./stage-config.ts";
@@ -94,7 +95,10 @@ export class LoyaltyHttpApi extends Construct {
     const httpRoute = new apigwv2.HttpRoute(scope, id, {
       httpApi: this.httpApi,
       routeKey: apigwv2.HttpRouteKey.with(route.path, apigwv2.HttpMethod[route.method]),
-      integration: new HttpLambdaIntegration(`${id}-Integration`, fn),
+      // Shorter than the function's timeout, so a stuck handler is answered API Gateway's retryable 503.
+      integration: new HttpLambdaIntegration(`${id}-Integration`, fn, {
+        timeout: Duration.seconds(API_INTEGRATION_TIMEOUT_SECONDS),
+      }),
       ...(route.auth === "staff"
         ? { authorizer: this.staffAuthorizer, authorizationScopes: [ACCESS_TOKEN_SCOPE] }
         : { authorizer: new apigwv2.HttpNoneAuthorizer() }),

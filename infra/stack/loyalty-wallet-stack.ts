@@ -1,5 +1,6 @@
 import { CfnOutput, Duration, NestedStack, Stack, type StackProps } from "aws-cdk-lib";
 import type { Construct } from "constructs";
+import { COGNITO_TRIGGER_TIMEOUT_SECONDS } from "../../shared/budgets.ts";
 import { ROUTES, type RouteDefinition } from "../routes.ts";
 import { type GrantTargets, grantNeeds, SecretReferences } from "./access-grants.ts";
 import { OperationalAlarms } from "./alarms.ts";
@@ -7,7 +8,7 @@ import { AppFunction, type AppFunctionProps } from "./app-function.ts";
 import { type BackgroundFunctionDefinition, presentBackgroundFunctions } from "./background-functions.ts";
 import { createDataTable } from "./data-table.ts";
 import { bundleHandlers, stubCode } from "./function-bundles.ts";
-import { FUNCTION_NEEDS, type FunctionNeeds, needsOf } from "./function-needs.ts";
+import { type FunctionNeeds, functionNeeds, needsOf } from "./function-needs.ts";
 import { LoyaltyHttpApi, routeGroup } from "./http-api.ts";
 import { scheduleFunction } from "./scheduled-job.ts";
 import { StaffAuth } from "./staff-auth.ts";
@@ -20,7 +21,7 @@ export interface LoyaltyWalletStackProps extends StackProps {
   routes?: readonly RouteDefinition[];
   /** Defaults to the declared background functions whose module exists. */
   background?: readonly BackgroundFunctionDefinition[];
-  /** Defaults to function-needs.ts. */
+  /** Defaults to the routes' own `needs` and function-needs.ts's BACKGROUND_NEEDS. */
   needs?: Readonly<Record<string, FunctionNeeds>>;
   /**
    * "bundle" (the default) bundles every handler with esbuild; "stub" gives each function a one-line
@@ -47,8 +48,8 @@ export class LoyaltyWalletStack extends Stack {
     super(scope, id, props);
     const { config } = props;
     const settings = stageSettings(config.stage);
-    const needs = props.needs ?? FUNCTION_NEEDS;
     const routes = props.routes ?? ROUTES;
+    const needs = props.needs ?? functionNeeds(routes);
     const background = props.background ?? presentBackgroundFunctions();
     const codeFor =
       props.code === "stub"
@@ -68,6 +69,7 @@ export class LoyaltyWalletStack extends Stack {
       secrets,
       wallet: config.wallet,
       sesIdentityArn: config.sesIdentityArn,
+      ...(config.smsSender ? { smsSender: config.smsSender } : {}),
       couponIssuer: config.couponIssuer,
     };
     const functions = new Map<string, { target: AppFunction; scope: Construct; memoryMb?: number }>();
@@ -100,7 +102,7 @@ export class LoyaltyWalletStack extends Stack {
       handler: PRE_TOKEN_HANDLER,
       description: "Cognito: staff ids into access tokens",
       // Cognito gives up on a trigger after 5 s and fails the sign-in.
-      timeout: Duration.seconds(5),
+      timeout: Duration.seconds(COGNITO_TRIGGER_TIMEOUT_SECONDS),
     });
     const auth = new StaffAuth(this, "StaffAuth", { settings, preTokenGeneration: preToken.fn });
     grantTargets.userPool = auth.userPool;
@@ -136,6 +138,7 @@ export class LoyaltyWalletStack extends Stack {
         timeout: definition.timeout,
       });
       const { trigger } = definition;
+      for (const failure of definition.loggedFailures ?? []) alarms.watchLoggedFailures(target, failure);
       if (trigger.kind === "tableStream") {
         const failures = consumeTableStream(target, table, trigger, settings);
         alarms.watchFailureQueue(definition.handler, failures);

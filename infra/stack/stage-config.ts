@@ -1,10 +1,11 @@
 import { RemovalPolicy } from "aws-cdk-lib";
 import { RetentionDays } from "aws-cdk-lib/aws-logs";
 import type { Node } from "constructs";
+import { COUPON_ISSUER_MAX_TIMEOUT_MS } from "../../shared/budgets.ts";
 
 export type Stage = "dev" | "prod";
 
-/** Secrets the code may read; each function lists the ones it needs in function-needs.ts. */
+/** Secrets the code may read; each function lists the ones it needs in its `needs` (infra/routes.ts, or function-needs.ts for background functions). */
 export type SecretKey = "passCertificates" | "apnsKey" | "googleServiceAccount" | "passLinkKey";
 
 /**
@@ -37,6 +38,11 @@ export interface StageConfig {
   couponIssuer: { url?: string; timeoutMs?: string };
   /** Needed only once a function declares `email`; synth fails then without it. */
   sesIdentityArn?: string;
+  /**
+   * `-c smsSender=sns` lets functions that declare `sms` send text messages through Amazon SNS (the account
+   * must have left the SNS SMS sandbox, with a spend limit); absent, they send none.
+   */
+  smsSender?: "sns";
   /** Subscribed to the alarm topic when given. */
   alarmEmail?: string;
 }
@@ -55,6 +61,21 @@ function optionalString(node: Node, key: string): string | undefined {
   const value: unknown = node.tryGetContext(key);
   if (value === undefined || value === null || value === "") return undefined;
   if (typeof value !== "string") throw new Error(`Context "${key}" must be a string`);
+  return value;
+}
+
+/**
+ * The coupon issuer's timeout is waited for inside API requests (twice for a refund): a longer one would
+ * outlast the function timeout that shared/budgets.ts derives, so synth refuses it.
+ */
+function couponIssuerTimeoutMs(value: string | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  const ms = Number(value);
+  if (!Number.isSafeInteger(ms) || ms <= 0 || ms > COUPON_ISSUER_MAX_TIMEOUT_MS) {
+    throw new Error(
+      `Context "couponIssuerTimeoutMs" must be a whole number of milliseconds from 1 to ${COUPON_ISSUER_MAX_TIMEOUT_MS}; got "${value}"`,
+    );
+  }
   return value;
 }
 
@@ -89,8 +110,18 @@ export function readStageConfig(node: Node): StageConfig {
       apiBaseUrl: context("apiBaseUrl"),
     }),
     ...defined({ sesIdentityArn: context("sesIdentityArn"), alarmEmail: context("alarmEmail") }),
-    couponIssuer: defined({ url: context("couponIssuerUrl"), timeoutMs: context("couponIssuerTimeoutMs") }),
+    ...(smsSender(context("smsSender")) ? { smsSender: "sns" as const } : {}),
+    couponIssuer: defined({
+      url: context("couponIssuerUrl"),
+      timeoutMs: couponIssuerTimeoutMs(context("couponIssuerTimeoutMs")),
+    }),
   };
+}
+
+function smsSender(value: string | undefined): boolean {
+  if (value === undefined || value === "") return false;
+  if (value !== "sns") throw new Error(`Context "smsSender" can only be "sns"; got "${value}"`);
+  return true;
 }
 
 export function stageSettings(stage: Stage): StageSettings {

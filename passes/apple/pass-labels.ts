@@ -15,6 +15,8 @@ export interface PassLabels {
   pointsExpire: (points: string, unit: string, date: string, single: boolean) => string;
   pointUnit: (single: boolean) => string;
   entry: (signedPoints: string, unit: string, explanation: string) => string;
+  /** The Google pass's module with the newest entry (the Apple pass's back lists several, by date). */
+  lastEntry: string;
   howPointsWork: string;
   phone: string;
   email: string;
@@ -36,9 +38,10 @@ export const passLabels: Record<PassLocale, PassLabels> = {
     rewardAvailable: (reward) => `Reward available: ${reward}`,
     expiringPoints: "Expiring points",
     pointsExpire: (points, unit, date, single) =>
-      `${points} ${unit} ${single ? "expires" : "expire"} ${date}`,
+      `${points} ${unit} ${single ? "expires" : "expire"} on ${date}`,
     pointUnit: (single) => (single ? "pt" : "pts"),
     entry: (signedPoints, unit, explanation) => `${signedPoints} ${unit} · ${explanation}`,
+    lastEntry: "Latest",
     howPointsWork: "How points work",
     phone: "Phone",
     email: "Email",
@@ -60,6 +63,7 @@ export const passLabels: Record<PassLocale, PassLabels> = {
       `${points} ${unit} ${single ? "expire" : "expirent"} le ${date}`,
     pointUnit: (single) => (single ? "pt" : "pts"),
     entry: (signedPoints, unit, explanation) => `${signedPoints} ${unit} · ${explanation}`,
+    lastEntry: "Dernière opération",
     howPointsWork: "Comment fonctionnent les points",
     phone: "Téléphone",
     email: "E-mail",

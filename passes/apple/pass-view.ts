@@ -1,4 +1,7 @@
-export type PassLocale = "fr" | "en";
+import type { Locale } from "../../shared/ledger/entry-types.ts";
+
+/** A pass is in its member's language. */
+export type PassLocale = Locale;
 
 /** Everything a member's Apple pass shows, already resolved by the caller. */
 export interface ApplePassView {
@@ -21,11 +24,12 @@ export interface ApplePassView {
   nextReward?: { name: string; cost: number };
   /** `date` is an ISO date. */
   nextExpiry?: { points: number; date: string };
-  /** The five most recent are shown. */
+  /** The five most recent are shown; explanations already in the pass's language. */
   recentEntries: Array<{ createdAt: string; points: number; explanation: string }>;
+  /** The rules, in the pass's language. */
   howPointsAreComputed: string;
   contact?: { phone?: string; email?: string; website?: string };
   portalUrl?: string;
-  /** ISO time of the pass's real last change. */
+  /** ISO time of the pass's last change, as its Last-Modified says it (never later than the response). */
   updatedAt: string;
 }

@@ -1,51 +1,76 @@
-// The subset of the Google Wallet REST resources (walletobjects/v1) this project writes and reads.
-// Field names and enum values are Google's; see developers.google.com/wallet/reference/rest/v1.
+import type { walletobjects_v1 } from "@googleapis/walletobjects";
+
+// The Google Wallet REST resources (walletobjects/v1) this project writes and reads, taken from Google's
+// generated types (@googleapis/walletobjects, a devDependency: types only, nothing of it is bundled).
+// Each interface picks the fields it uses, so a field Google does not have fails to compile, and
+// narrows them: Google's types make every field optional and every enum a string, where a body we
+// send must carry its id, class and state, and only values Google documents.
+// Field meanings: developers.google.com/wallet/reference/rest/v1.
+
+interface Google {
+  LoyaltyClass: walletobjects_v1.Schema$LoyaltyClass;
+  LoyaltyObject: walletobjects_v1.Schema$LoyaltyObject;
+  Image: walletobjects_v1.Schema$Image;
+  ImageUri: walletobjects_v1.Schema$ImageUri;
+  LocalizedString: walletobjects_v1.Schema$LocalizedString;
+  TranslatedString: walletobjects_v1.Schema$TranslatedString;
+  Barcode: walletobjects_v1.Schema$Barcode;
+  LoyaltyPoints: walletobjects_v1.Schema$LoyaltyPoints;
+  LoyaltyPointsBalance: walletobjects_v1.Schema$LoyaltyPointsBalance;
+  TextModuleData: walletobjects_v1.Schema$TextModuleData;
+  LinksModuleData: walletobjects_v1.Schema$LinksModuleData;
+  Uri: walletobjects_v1.Schema$Uri;
+  Message: walletobjects_v1.Schema$Message;
+}
 
 export type ObjectState = "ACTIVE" | "COMPLETED" | "EXPIRED" | "INACTIVE";
 
 /** Google only accepts UNDER_REVIEW or DRAFT on insert; APPROVED and REJECTED come back from reads. */
 export type ReviewStatus = "UNDER_REVIEW" | "DRAFT" | "APPROVED" | "REJECTED";
 
-export interface TranslatedString {
+export interface TranslatedString extends Pick<Google["TranslatedString"], "language" | "value"> {
   language: string;
   value: string;
 }
 
-export interface LocalizedString {
+export interface LocalizedString
+  extends Pick<Google["LocalizedString"], "defaultValue" | "translatedValues"> {
   defaultValue: TranslatedString;
   translatedValues?: TranslatedString[];
 }
 
-export interface WalletImage {
-  sourceUri: { uri: string };
+export interface WalletImage extends Pick<Google["Image"], "sourceUri" | "contentDescription"> {
+  sourceUri: Pick<Google["ImageUri"], "uri"> & { uri: string };
   contentDescription?: LocalizedString;
 }
 
-export interface Barcode {
+export interface Barcode extends Pick<Google["Barcode"], "type" | "value" | "alternateText"> {
   type: "QR_CODE";
   value: string;
   alternateText?: string;
 }
 
-export interface LoyaltyPoints {
+export interface LoyaltyPoints extends Pick<Google["LoyaltyPoints"], "label" | "balance"> {
   label: string;
   /** Google's LoyaltyPointsBalance also has string/money/double variants; points are whole numbers. */
-  balance: { int: number };
+  balance: Pick<Google["LoyaltyPointsBalance"], "int"> & { int: number };
 }
 
-export interface TextModuleData {
+export interface TextModuleData extends Pick<Google["TextModuleData"], "id" | "header" | "body"> {
   id?: string;
   header: string;
   body: string;
 }
 
-export interface LinksModuleData {
-  uris: Array<{ uri: string; description: string; id?: string }>;
+export interface LinksModuleData extends Pick<Google["LinksModuleData"], "uris"> {
+  uris: Array<
+    Pick<Google["Uri"], "uri" | "description" | "id"> & { uri: string; description: string; id?: string }
+  >;
 }
 
 export type MessageType = "TEXT" | "TEXT_AND_NOTIFY";
 
-export interface WalletMessage {
+export interface WalletMessage extends Pick<Google["Message"], "id" | "header" | "body" | "messageType"> {
   id: string;
   header: string;
   body: string;
@@ -55,7 +80,18 @@ export interface WalletMessage {
 /** Field updates only notify when this is sent with the PATCH itself; Google does not store it. */
 export type NotifyPreference = "NOTIFY_ON_UPDATE" | "NOTIFICATION_SETTINGS_FOR_UPDATES_UNSPECIFIED";
 
-export interface LoyaltyClass {
+export interface LoyaltyClass
+  extends Pick<
+    Google["LoyaltyClass"],
+    | "id"
+    | "issuerName"
+    | "programName"
+    | "programLogo"
+    | "reviewStatus"
+    | "hexBackgroundColor"
+    | "textModulesData"
+    | "linksModuleData"
+  > {
   /** `<issuerId>.<suffix>` */
   id: string;
   issuerName: string;
@@ -67,11 +103,25 @@ export interface LoyaltyClass {
   linksModuleData?: LinksModuleData;
 }
 
-export interface LoyaltyObject {
+export interface LoyaltyObject
+  extends Pick<
+    Google["LoyaltyObject"],
+    | "id"
+    | "classId"
+    | "state"
+    | "accountId"
+    | "accountName"
+    | "barcode"
+    | "loyaltyPoints"
+    | "textModulesData"
+    | "linksModuleData"
+    | "messages"
+  > {
   /** `<issuerId>.<suffix>`; see loyaltyObjectId(). */
   id: string;
   classId: string;
   state: ObjectState;
+  /** At most 20 characters, as Google recommends; see googleAccountId(). */
   accountId?: string;
   accountName?: string;
   barcode?: Barcode;

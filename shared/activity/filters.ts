@@ -1,3 +1,4 @@
+import { entryTypesListedUnder } from "../ledger/entry-types.ts";
 import type { EntryType } from "../model.ts";
 
 /** Activity types a merchant filters by; "issued" is every entry that gave points. */
@@ -9,23 +10,32 @@ interface Clause {
   values: Record<string, unknown>;
 }
 
-const typeIs = (types: EntryType[], tag: string): Clause => ({
-  expression: `#type IN (${types.map((_, i) => `:${tag}${i}`).join(", ")})`,
-  values: Object.fromEntries(types.map((t, i) => [`:${tag}${i}`, t])),
-});
+/**
+ * One filter's clause, from the entry-type registry: the types it always lists, and those it lists only
+ * as credits (hand adjustments under "issued"). AND binds tighter than OR, and DynamoDB refuses
+ * parentheses it considers redundant, so none are written.
+ */
+function clauseFor(activity: ActivityType): Clause {
+  const listed = entryTypesListedUnder(activity);
+  const values: Record<string, unknown> = {};
+  let count = 0;
+  const placeholder = (type: EntryType) => {
+    const name = `:${activity}${count++}`;
+    values[name] = type;
+    return name;
+  };
+  const parts: string[] = [];
+  if (listed.always.length > 0) parts.push(`#type IN (${listed.always.map(placeholder).join(", ")})`);
+  for (const type of listed.credit) {
+    parts.push(`#type = ${placeholder(type)} AND points > :zero`);
+    values[":zero"] = 0;
+  }
+  return { expression: parts.join(" OR "), values };
+}
 
-const CLAUSES: Record<ActivityType, Clause> = {
-  issued: {
-    // AND binds tighter than OR, and DynamoDB refuses parentheses it considers redundant.
-    expression: "#type IN (:issuedPurchase, :issuedVisit) OR #type = :issuedManual AND points > :zero",
-    values: { ":issuedPurchase": "purchase", ":issuedVisit": "visit", ":issuedManual": "manual", ":zero": 0 },
-  },
-  manual: typeIs(["manual"], "manual"),
-  redeemed: typeIs(["redemption"], "redeemed"),
-  refunded: typeIs(["refund"], "refunded"),
-  reversed: typeIs(["reversal"], "reversed"),
-  expired: typeIs(["expiry"], "expired"),
-};
+const CLAUSES = Object.fromEntries(
+  ACTIVITY_TYPES.map((activity) => [activity, clauseFor(activity)]),
+) as Record<ActivityType, Clause>;
 
 export interface FilterParts {
   types?: readonly ActivityType[];

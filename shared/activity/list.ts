@@ -1,21 +1,25 @@
 import { createHash } from "node:crypto";
-import { QueryCommand, type QueryCommandOutput } from "@aws-sdk/lib-dynamodb";
-import { canUseLocation, type Principal, requirePermission } from "../auth/principal.ts";
-import { loadCustomers, searchCustomers } from "../customers/search.ts";
-import { batchGet } from "../db/batch-get.ts";
-import type { Db } from "../db/client.ts";
-import { locationSk, merchantPk, staffSk } from "../db/keys.ts";
+import { canUseLocation, type Principal } from "../auth/principal.ts";
+import { searchCustomers } from "../customers/search.ts";
 import { forbidden, ValidationError } from "../errors.ts";
 import type { LedgerEntry } from "../model.ts";
 import { decodeCursor, encodeCursor } from "../pagination.ts";
-import { type ActivityType, type FilterParts, filterExpression } from "./filters.ts";
+import { readCustomers } from "../store/customers/profile.ts";
+import type { Db } from "../store/db/client.ts";
 import {
+  type ActivityPosition,
+  type ActivityRead,
+  type ActivityRow,
   type ActivitySource,
   customerSource,
   locationSource,
   merchantShardSources,
+  readActivity,
   staffSource,
-} from "./sources.ts";
+  type TimeRange,
+} from "../store/ledger/activity.ts";
+import { readRecordNames } from "../store/merchants/names.ts";
+import { type ActivityType, type FilterParts, filterExpression } from "./filters.ts";
 
 export interface ActivityQuery {
   types?: ActivityType[];
@@ -31,7 +35,7 @@ export interface ActivityQuery {
 /** How many customers a `q` search may fan out to. */
 const MAX_MATCHED_CUSTOMERS = 10;
 
-type Position = Record<string, string> | "done";
+type Position = ActivityPosition | "done";
 interface Cursor {
   /** Fingerprint of the filters: a cursor only continues the query it came from. */
   f: string;
@@ -60,7 +64,6 @@ const isCursor = (value: unknown): value is Cursor => {
  * repeat nor skip entries even while new ones are being written (those are newer than every position).
  */
 export async function listActivity(db: Db, principal: Principal, query: ActivityQuery) {
-  requirePermission(principal, "activity:read");
   const { merchantId } = principal;
   if (query.locationId && !canUseLocation(principal, query.locationId)) {
     throw forbidden("You may not see this location's activity.");
@@ -98,10 +101,11 @@ export async function listActivity(db: Db, principal: Principal, query: Activity
   }
 
   const range = { from: query.from, to: query.to };
-  const buffers = await Promise.all(
-    sources.map((source) => readSource(db, source, cursor?.p[source.id], filters, range, query.limit)),
+  const starts = sources.map((source) => cursor?.p[source.id]);
+  const reads = await Promise.all(
+    sources.map((source, i) => readSource(db, source, starts[i], filters, range, query.limit)),
   );
-  const { taken, positions } = mergeNewestFirst(sources, buffers, query.limit);
+  const { taken, positions } = mergeNewestFirst(sources, reads, starts, query.limit);
   const done = sources.every((source) => positions[source.id] === "done");
   return {
     rows: await toRows(db, merchantId, taken),
@@ -109,80 +113,53 @@ export async function listActivity(db: Db, principal: Principal, query: Activity
   };
 }
 
-interface SourceBuffer {
-  items: Record<string, unknown>[];
-  /** Where the source stands after everything read; "done" when it has no more. */
-  end: Position;
-  /** Where it stood before this page. */
-  start: Position | undefined;
-}
-
-/** Reads one source until `limit` entries match the filters or it runs out. */
+/** Reads one source from where the cursor left it, unless it has nothing more. */
 async function readSource(
   db: Db,
   source: ActivitySource,
   start: Position | undefined,
   filters: FilterParts,
-  range: { from?: string; to?: string },
+  range: TimeRange,
   limit: number,
-): Promise<SourceBuffer> {
-  if (start === "done") return { items: [], end: "done", start };
-  const base = source.query(range);
+): Promise<ActivityRead> {
+  if (start === "done") return { rows: [], end: "done" };
   const filter = filterExpression(source.rangeInKey ? filters : { ...filters, ...range });
-  // DynamoDB refuses an empty name or value map, so each is sent only when something is in it.
-  const names = { ...base.ExpressionAttributeNames, ...filter.ExpressionAttributeNames };
-  const values = { ...base.ExpressionAttributeValues, ...filter.ExpressionAttributeValues };
-  const items: Record<string, unknown>[] = [];
-  let startKey: Record<string, unknown> | undefined = start;
-  do {
-    const page: QueryCommandOutput = await db.client.send(
-      new QueryCommand({
-        ...base,
-        ...(filter.FilterExpression ? { FilterExpression: filter.FilterExpression } : {}),
-        ...(Object.keys(names).length > 0 ? { ExpressionAttributeNames: names } : {}),
-        ...(Object.keys(values).length > 0 ? { ExpressionAttributeValues: values } : {}),
-        ExclusiveStartKey: startKey,
-        Limit: limit,
-      }),
-    );
-    items.push(...(page.Items ?? []));
-    startKey = page.LastEvaluatedKey;
-  } while (startKey && items.length < limit);
-  return { items, end: startKey ? (startKey as Record<string, string>) : "done", start };
+  return readActivity(db, source, start, filter, range, limit);
 }
 
-const sortValue = (item: Record<string, unknown>) => `${item.createdAt}#${item.id}`;
+const sortValue = (entry: LedgerEntry) => `${entry.createdAt}#${entry.id}`;
 
 /** A k-way merge of newest-first sources; each source gives up a prefix of what it read. */
-function mergeNewestFirst(sources: ActivitySource[], buffers: SourceBuffer[], limit: number) {
-  const heads = buffers.map(() => 0);
+function mergeNewestFirst(
+  sources: ActivitySource[],
+  reads: ActivityRead[],
+  starts: (Position | undefined)[],
+  limit: number,
+) {
+  const heads = reads.map(() => 0);
   const taken: LedgerEntry[] = [];
   while (taken.length < limit) {
-    let best = -1;
-    buffers.forEach((buffer, i) => {
-      const candidate = buffer.items[heads[i] as number];
-      if (!candidate) return;
-      const current = best >= 0 ? buffers[best]?.items[heads[best] as number] : undefined;
-      if (!current || sortValue(candidate) > sortValue(current)) best = i;
+    let best: { index: number; row: ActivityRow } | undefined;
+    reads.forEach((read, index) => {
+      const row = read.rows[heads[index] as number];
+      if (row && (!best || sortValue(row.entry) > sortValue(best.row.entry))) best = { index, row };
     });
-    if (best < 0) break;
-    taken.push(buffers[best]?.items[heads[best] as number] as unknown as LedgerEntry);
-    heads[best] = (heads[best] as number) + 1;
+    if (!best) break;
+    taken.push(best.row.entry);
+    heads[best.index] = (heads[best.index] as number) + 1;
   }
   const positions: Record<string, Position> = {};
   sources.forEach((source, i) => {
-    const buffer = buffers[i] as SourceBuffer;
+    const read = reads[i] as ActivityRead;
     const consumed = heads[i] as number;
-    if (consumed === buffer.items.length) {
+    const start = starts[i];
+    if (consumed === read.rows.length) {
       // Everything read was handed out: continue after what was read, filtered-out entries included.
-      positions[source.id] = buffer.end;
+      positions[source.id] = read.end;
     } else if (consumed > 0) {
-      const last = buffer.items[consumed - 1] as Record<string, unknown>;
-      positions[source.id] = Object.fromEntries(
-        source.keyAttributes.map((name) => [name, String(last[name])]),
-      );
-    } else if (buffer.start) {
-      positions[source.id] = buffer.start;
+      positions[source.id] = (read.rows[consumed - 1] as ActivityRow).position;
+    } else if (start) {
+      positions[source.id] = start;
     }
     // A source with no position yet is read from its newest entry.
   });
@@ -191,18 +168,14 @@ function mergeNewestFirst(sources: ActivitySource[], buffers: SourceBuffer[], li
 
 /** Activity rows with the names a merchant reads: customer, staff member, location. */
 async function toRows(db: Db, merchantId: string, entries: LedgerEntry[]) {
-  const [customers, records] = await Promise.all([
-    loadCustomers(db, merchantId, [...new Set(entries.map((e) => e.customerId))]),
-    batchGet(db, [
-      ...entries.flatMap((e) => (e.staffId ? [{ pk: merchantPk(merchantId), sk: staffSk(e.staffId) }] : [])),
-      ...entries.flatMap((e) =>
-        e.locationId ? [{ pk: merchantPk(merchantId), sk: locationSk(e.locationId) }] : [],
-      ),
-    ]),
+  const [customers, names] = await Promise.all([
+    readCustomers(db, merchantId, [...new Set(entries.map((e) => e.customerId))]),
+    readRecordNames(db, merchantId, {
+      staff: [...new Set(entries.flatMap((e) => (e.staffId ? [e.staffId] : [])))],
+      locations: [...new Set(entries.flatMap((e) => (e.locationId ? [e.locationId] : [])))],
+    }),
   ]);
   const customerNames = new Map(customers.map((c) => [c.id, c.name]));
-  const nameOf = (sk: string) =>
-    (records.get(`${merchantPk(merchantId)}|${sk}`)?.name as string | undefined) ?? null;
   return entries.map((entry) => ({
     id: entry.id,
     createdAt: entry.createdAt,
@@ -211,8 +184,10 @@ async function toRows(db: Db, merchantId: string, entries: LedgerEntry[]) {
     type: entry.type,
     points: entry.points,
     balanceAfter: entry.balanceAfter,
-    staff: entry.staffId ? { id: entry.staffId, name: nameOf(staffSk(entry.staffId)) } : null,
-    location: entry.locationId ? { id: entry.locationId, name: nameOf(locationSk(entry.locationId)) } : null,
+    staff: entry.staffId ? { id: entry.staffId, name: names.staff.get(entry.staffId) ?? null } : null,
+    location: entry.locationId
+      ? { id: entry.locationId, name: names.locations.get(entry.locationId) ?? null }
+      : null,
     explanation: entry.explanation,
     reason: entry.reason ?? null,
     note: entry.note ?? null,

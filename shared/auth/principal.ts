@@ -1,7 +1,8 @@
-import type { Db } from "../db/client.ts";
 import { forbidden, unauthorized } from "../errors.ts";
-import { getMerchant, getStaff } from "../merchants/directory.ts";
 import type { Role } from "../model.ts";
+import type { Db } from "../store/db/client.ts";
+import { readMerchant } from "../store/merchants/merchant.ts";
+import { readStaff } from "../store/merchants/staff.ts";
 import { type Permission, permissionsFor } from "./permissions.ts";
 
 /** The staff member behind a request, as the table says now (not as the token said when it was issued). */
@@ -29,10 +30,10 @@ export async function resolvePrincipal(db: Db, claims: Claims | undefined): Prom
   if (typeof merchantId !== "string" || typeof staffId !== "string" || !merchantId || !staffId) {
     throw unauthorized();
   }
+  // Both consistent: a deactivation or a role change must hold from the very next request.
   const [staff, merchant] = await Promise.all([
-    getStaff(db, merchantId, staffId),
-    // Consistent, like the staff read: a role change must hold from the very next request.
-    getMerchant(db, merchantId, true),
+    readStaff(db, merchantId, staffId, true),
+    readMerchant(db, merchantId, true),
   ]);
   if (!staff?.active || !merchant) throw unauthorized();
   return {

@@ -1,15 +1,17 @@
-import { type Principal, requireLocation, requirePermission } from "../auth/principal.ts";
-import type { Clock } from "../clock.ts";
-import type { Db } from "../db/client.ts";
+import { type Principal, requireLocation } from "../auth/principal.ts";
+import { MAX_MANUAL_POINTS } from "../bounds.ts";
 import { conflict, notFound, ValidationError } from "../errors.ts";
+import { creditExpiryPolicy } from "../expiry/credit-policy.ts";
 import { idempotencyFrom } from "../idempotency.ts";
-import { type IdempotentResult, idempotentWrite } from "../idempotent-write.ts";
-import type { AppendDeps, AppendResult } from "../ledger/append.ts";
 import type { Claim } from "../model.ts";
-import { outboxItem } from "../notifications/outbox.ts";
-import { adjustPoints } from "../transactions/manual.ts";
-import type { TransactionView } from "../views.ts";
-import { type ClaimView, claimView, decisionItem, getClaim, OPEN_STATUSES } from "./store.ts";
+import { type LedgerDeps, ledgerWrite } from "../pipeline/ledger-write.ts";
+import { runWrite, type WriteDeps, type WriteResult } from "../pipeline/write.ts";
+import { decisionItem, getClaim } from "../store/claims.ts";
+import type { Db } from "../store/db/client.ts";
+import { outboxItem } from "../store/notifications/outbox.ts";
+import { manualDraft } from "../transactions/manual.ts";
+import { type TransactionView, transactionView } from "../views.ts";
+import { type ClaimView, claimView, OPEN_STATUSES } from "./claim.ts";
 
 /**
  * Staff decide claims. Approval credits the points as a manual entry linked to the claim (refs.claimId),
@@ -22,71 +24,83 @@ async function openClaim(db: Db, principal: Principal, claimId: string): Promise
   const claim = await getClaim(db, principal.merchantId, claimId);
   if (!claim) throw notFound("Claim");
   if (!OPEN_STATUSES.includes(claim.status)) {
-    throw conflict(`This claim was already ${claim.status}.`, { status: claim.status });
+    throw conflict(`This claim was already ${claim.status}.`, { claimStatus: claim.status });
   }
   return claim;
 }
 
 export async function approveClaim(
-  deps: AppendDeps,
+  deps: LedgerDeps,
   principal: Principal,
   claimId: string,
   input: { points?: number; note?: string },
   idempotencyKey: string | undefined,
-): Promise<AppendResult<{ claim: ClaimView; transaction: TransactionView }>> {
-  requirePermission(principal, "claims:review");
-  const claim = await getClaim(deps.db, principal.merchantId, claimId);
-  if (!claim) throw notFound("Claim");
-  const points = input.points ?? claim.match.proposal?.points;
-  if (points === undefined) {
-    throw ValidationError.field("points", "nothing is proposed for this claim: give the points to credit");
-  }
-  const result = await adjustPoints(
-    deps,
-    principal,
-    claim.customerId,
-    {
-      points,
-      reason: claim.match.outcome === "amount_differs" ? "wrong_amount" : "missed_scan",
-      occurredAt: claim.occurredAt,
-      locationId: claim.locationId,
-      ...(input.note ? { note: input.note } : {}),
+): Promise<WriteResult<{ claim: ClaimView; transaction: TransactionView }>> {
+  const { db } = deps;
+  return ledgerWrite(deps, {
+    name: "claims.approve",
+    merchantId: principal.merchantId,
+    idempotency: idempotencyFrom(idempotencyKey, "claims.approve", { claimId, ...input }),
+    loadReadsOnly: true,
+    load: async () => {
+      const claim = await getClaim(db, principal.merchantId, claimId);
+      if (!claim) throw notFound("Claim");
+      const points = input.points ?? claim.match.proposal?.points;
+      if (points === undefined) {
+        throw ValidationError.field(
+          "points",
+          "nothing is proposed for this claim: give the points to credit",
+        );
+      }
+      if (points > MAX_MANUAL_POINTS) {
+        throw ValidationError.field("points", `at most ${MAX_MANUAL_POINTS} points can be credited by hand`);
+      }
+      requireLocation(principal, claim.locationId);
+      const expiry = await creditExpiryPolicy(db, principal.merchantId, claim.locationId);
+      return { claim, points, expiry };
     },
-    idempotencyKey,
-    {
-      refs: { claimId },
-      operation: "claims.approve",
+    customerId: ({ claim }) => claim.customerId,
+    expiry: ({ expiry }) => expiry,
+    plan: async ({ customer, context: { claim, points }, now }) => {
       // Read again on every attempt: a concurrent decision makes this one a 409, not a second credit.
-      extraItems: async (customer, now) => {
-        const current = await openClaim(deps.db, principal, claimId);
-        const decided: Claim = {
-          ...current,
-          status: "approved",
-          decision: { at: now.toISOString(), staffId: principal.staffId, points, entrySeq: customer.seq + 1 },
-          updatedAt: now.toISOString(),
-        };
-        return [decisionItem(deps.db, current, decided)];
-      },
+      const current = await openClaim(db, principal, claimId);
+      const decided: Claim = {
+        ...current,
+        status: "approved",
+        decision: { at: now.toISOString(), staffId: principal.staffId, points, entrySeq: customer.seq + 1 },
+        updatedAt: now.toISOString(),
+      };
+      const manual = {
+        points,
+        reason:
+          claim.match.outcome === "amount_differs" ? ("wrong_amount" as const) : ("missed_scan" as const),
+        occurredAt: claim.occurredAt,
+        locationId: claim.locationId,
+        ...(input.note ? { note: input.note } : {}),
+      };
+      return {
+        entry: manualDraft(principal, manual, { claimId }),
+        items: [decisionItem(db, current, decided)],
+        result: (entry) => ({ claim: claimView(decided), transaction: transactionView(entry) }),
+      };
     },
-  );
-  const decided = await getClaim(deps.db, principal.merchantId, claimId);
-  return { ...result, body: { claim: claimView(decided ?? claim), transaction: result.body.transaction } };
+  });
 }
 
 export async function rejectClaim(
-  deps: { db: Db; clock: Clock },
+  deps: WriteDeps,
   principal: Principal,
   claimId: string,
   input: { reason: string },
   idempotencyKey: string | undefined,
-): Promise<IdempotentResult<{ claim: ClaimView }>> {
-  requirePermission(principal, "claims:review");
-  const idempotency = idempotencyFrom(idempotencyKey, "claims.reject", { claimId, ...input });
+): Promise<WriteResult<{ claim: ClaimView }>> {
   const { db } = deps;
-  return idempotentWrite(deps, {
+  return runWrite(deps, {
+    name: "claims.reject",
     merchantId: principal.merchantId,
-    idempotency,
-    plan: async (at) => {
+    idempotency: idempotencyFrom(idempotencyKey, "claims.reject", { claimId, ...input }),
+    load: async () => undefined,
+    attempt: async (_, at) => {
       const claim = await openClaim(db, principal, claimId);
       requireLocation(principal, claim.locationId);
       const now = at.toISOString();
@@ -106,10 +120,10 @@ export async function rejectClaim(
             createdAt: now,
           }),
         ],
-        response: { status: 200, body: { claim: claimView(decided) } },
+        result: { claim: claimView(decided) },
       };
     },
-    onConditionFailed: (index) =>
-      index === 0 ? conflict("This claim was decided meanwhile; reload it.") : undefined,
+    onConditionFailed: (name) =>
+      name === "claim" ? conflict("This claim was decided meanwhile; reload it.") : undefined,
   });
 }

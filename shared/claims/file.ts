@@ -1,16 +1,23 @@
-import type { Clock } from "../clock.ts";
-import type { Db } from "../db/client.ts";
+import {
+  checkEarnedPoints,
+  checkOccurredAt,
+  checkPurchaseAmount,
+  maxPurchaseOf,
+  programCurrency,
+} from "../bounds.ts";
 import { conflict, ValidationError } from "../errors.ts";
 import { idempotencyFrom } from "../idempotency.ts";
-import { type IdempotentResult, idempotentWrite } from "../idempotent-write.ts";
 import { newId } from "../ids.ts";
 import { listEntries } from "../ledger/read.ts";
-import { getLocation, getProgram, listProgramVersions } from "../merchants/directory.ts";
-import type { Claim, LedgerEntry, Program } from "../model.ts";
+import { getLocation, getMerchant, getProgram, listProgramVersions } from "../merchants/directory.ts";
+import type { Claim, LedgerEntry, Merchant, Program } from "../model.ts";
+import { runWrite, type WriteDeps, type WriteResult } from "../pipeline/write.ts";
 import type { CustomerIdentity } from "../portal/access.ts";
 import { computePurchasePoints, computeVisitPoints } from "../programs/rules.ts";
+import { newClaimItem, receiptItem } from "../store/claims.ts";
+import type { Db } from "../store/db/client.ts";
+import { type ClaimView, claimView, normalizeReceipt } from "./claim.ts";
 import { type Earning, MATCH_WINDOW_MS, matchClaim } from "./match.ts";
-import { type ClaimView, claimView, newClaimItem, normalizeReceipt, receiptItem } from "./store.ts";
 
 /** As the customer sends it; without a currency, the amount is in the location's program currency. */
 export type ClaimRequest = Pick<
@@ -20,7 +27,6 @@ export type ClaimRequest = Pick<
 
 /** Older visits are past what a merchant can still check (and past most programs' expiry). */
 const MAX_CLAIM_AGE_MS = 365 * 24 * 3600_000;
-const CLOCK_SKEW_MS = 5 * 60_000;
 const PAGE = 100;
 
 /**
@@ -77,13 +83,43 @@ async function entriesSince(db: Db, member: CustomerIdentity, since: number): Pr
   return entries;
 }
 
-function checkTime(occurredAt: string, now: Date): void {
-  const at = Date.parse(occurredAt);
-  if (at > now.getTime() + CLOCK_SKEW_MS)
-    throw ValidationError.field("occurredAt", "cannot be in the future");
-  if (at < now.getTime() - MAX_CLAIM_AGE_MS) {
+/** Not in the future, not before the merchant existed (shared/bounds.ts), and not older than a year. */
+function checkTime(occurredAt: string, merchant: Merchant, now: Date): void {
+  checkOccurredAt(occurredAt, merchant.createdAt, now);
+  if (Date.parse(occurredAt) < now.getTime() - MAX_CLAIM_AGE_MS) {
     throw ValidationError.field("occurredAt", "is more than a year ago; ask the shop directly");
   }
+}
+
+/** Step 2 of the write: reads and validates the claim as sent; only reads, so a replay's answer wins over it. */
+async function loadClaim(deps: WriteDeps, member: CustomerIdentity, input: ClaimRequest) {
+  const { db } = deps;
+  const [merchant, location] = await Promise.all([
+    getMerchant(db, member.merchantId),
+    getLocation(db, member.merchantId, input.locationId),
+  ]);
+  if (!merchant) throw new Error(`merchant ${member.merchantId} of a valid portal token is missing`);
+  checkTime(input.occurredAt, merchant, deps.clock());
+  const receipt = input.receiptNumber === undefined ? undefined : normalizeReceipt(input.receiptNumber);
+  if (!location) throw ValidationError.field("locationId", "no such location");
+  const occurredAt = new Date(input.occurredAt).toISOString();
+  const program = await programInForceAt(db, member.merchantId, location.programId, occurredAt);
+  if (!program) throw new Error(`location ${location.id} points to a missing program`);
+  const earning = earningFor(program, input);
+  // The same bounds as at the till: a claim can never propose what a purchase could not earn.
+  if (input.amount !== undefined) {
+    checkPurchaseAmount(
+      input.amount,
+      input.currency ?? programCurrency(program, merchant),
+      maxPurchaseOf(merchant),
+    );
+  }
+  if (earning) checkEarnedPoints(earning.points);
+  const currency =
+    input.amount === undefined
+      ? undefined
+      : (input.currency ?? (program.rule.kind === "purchase" ? program.rule.currency : undefined));
+  return { location, receipt, occurredAt, earning, currency };
 }
 
 /**
@@ -92,34 +128,23 @@ function checkTime(occurredAt: string, now: Date): void {
  * with what the location's rule proposes. A receipt number can be claimed once per location (409).
  */
 export async function fileClaim(
-  deps: { db: Db; clock: Clock },
+  deps: WriteDeps,
   member: CustomerIdentity,
   input: ClaimRequest,
   idempotencyKey: string | undefined,
-): Promise<IdempotentResult<{ claim: ClaimView }>> {
+): Promise<WriteResult<{ claim: ClaimView }>> {
   const { db } = deps;
-  // The customer is part of the fingerprint: another customer's key can never replay this response.
-  const idempotency = idempotencyFrom(idempotencyKey, "me.claims.create", {
-    customerId: member.customerId,
-    ...input,
-  });
-  checkTime(input.occurredAt, deps.clock());
-  const receipt = input.receiptNumber === undefined ? undefined : normalizeReceipt(input.receiptNumber);
-  const location = await getLocation(db, member.merchantId, input.locationId);
-  if (!location) throw ValidationError.field("locationId", "no such location");
-  const occurredAt = new Date(input.occurredAt).toISOString();
-  const program = await programInForceAt(db, member.merchantId, location.programId, occurredAt);
-  if (!program) throw new Error(`location ${location.id} points to a missing program`);
-  const earning = earningFor(program, input);
-  const currency =
-    input.amount === undefined
-      ? undefined
-      : (input.currency ?? (program.rule.kind === "purchase" ? program.rule.currency : undefined));
-
-  return idempotentWrite(deps, {
+  return runWrite(deps, {
+    name: "me.claims.create",
     merchantId: member.merchantId,
-    idempotency,
-    plan: async (at) => {
+    // The customer is part of the fingerprint: another customer's key can never replay this response.
+    idempotency: idempotencyFrom(idempotencyKey, "me.claims.create", {
+      customerId: member.customerId,
+      ...input,
+    }),
+    loadReadsOnly: true,
+    load: () => loadClaim(deps, member, input),
+    attempt: async ({ location, receipt, occurredAt, earning, currency }, at) => {
       const entries = await entriesSince(db, member, Date.parse(occurredAt) - MATCH_WINDOW_MS);
       const match = matchClaim(
         { occurredAt, locationId: location.id, ...(input.amount ? { amount: input.amount } : {}) },
@@ -144,11 +169,11 @@ export async function fileClaim(
       };
       return {
         items: [newClaimItem(db, claim), ...(receipt ? [receiptItem(db, claim, receipt)] : [])],
-        response: { status: 201, body: { claim: claimView(claim) } },
+        result: { claim: claimView(claim) },
       };
     },
-    onConditionFailed: (index) =>
-      index === 1
+    onConditionFailed: (name) =>
+      name === "receipt"
         ? conflict("This receipt number was already claimed.", { field: "receiptNumber" })
         : undefined,
   });

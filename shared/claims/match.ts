@@ -1,3 +1,4 @@
+import { recordsVisit } from "../ledger/entry-types.ts";
 import type { ClaimMatch, ClaimMatchedEntry, LedgerEntry } from "../model.ts";
 import { parseDecimal, pow10 } from "../money.ts";
 
@@ -14,9 +15,6 @@ import { parseDecimal, pow10 } from "../money.ts";
 
 /** How far from the claimed time an entry still counts as the same visit: customers remember times roughly. */
 export const MATCH_WINDOW_MS = 4 * 3600_000;
-
-/** Manual credits that stand for a visit (rather than a goodwill gesture or a correction). */
-const VISIT_CREDIT_REASONS = new Set(["missed_scan", "wrong_amount"]);
 
 export interface ClaimFacts {
   occurredAt: string;
@@ -41,12 +39,6 @@ function sameAmount(a: string | undefined, b: string | undefined): boolean {
   if (!x || !y) return false;
   const scale = Math.max(x.scale, y.scale);
   return x.units * pow10(scale - x.scale) === y.units * pow10(scale - y.scale);
-}
-
-function isVisitCredit(entry: LedgerEntry): boolean {
-  if (entry.points <= 0) return false;
-  if (entry.type === "purchase" || entry.type === "visit") return true;
-  return entry.type === "manual" && VISIT_CREDIT_REASONS.has(entry.reason ?? "");
 }
 
 export function matchedEntry(entry: LedgerEntry): ClaimMatchedEntry {
@@ -76,7 +68,11 @@ function remainder(earning: Earning | undefined, entry: LedgerEntry | undefined)
   };
 }
 
-/** `entries` may be any of the customer's entries; only credits near the claimed time are considered. */
+/**
+ * `entries` may be any of the customer's entries; only credits that stand for a visit or purchase (the
+ * entry-type registry's recordsVisit: earnings, and hand credits for a missed scan or a wrong amount) near
+ * the claimed time are considered.
+ */
 export function matchClaim(
   claim: ClaimFacts,
   entries: readonly LedgerEntry[],
@@ -84,7 +80,7 @@ export function matchClaim(
 ): ClaimMatch {
   const at = Date.parse(claim.occurredAt);
   const near = entries
-    .filter((entry) => isVisitCredit(entry) && Math.abs(entryTime(entry) - at) <= MATCH_WINDOW_MS)
+    .filter((entry) => recordsVisit(entry) && Math.abs(entryTime(entry) - at) <= MATCH_WINDOW_MS)
     .sort((a, b) => Math.abs(entryTime(a) - at) - Math.abs(entryTime(b) - at));
   // A hand credit without a location was made for the customer at that time, wherever it was.
   const here = near.filter(

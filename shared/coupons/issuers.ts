@@ -1,6 +1,6 @@
 import type { Clock } from "../clock.ts";
-import type { Db } from "../db/client.ts";
 import type { CouponIssuerKind } from "../model.ts";
+import type { Db } from "../store/db/client.ts";
 import { httpIssuer } from "./http-issuer.ts";
 import { internalIssuer } from "./internal-issuer.ts";
 import type { CouponIssuer } from "./issuer.ts";

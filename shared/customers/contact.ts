@@ -1,6 +1,8 @@
 import { type CountryCode, parsePhoneNumberFromString } from "libphonenumber-js";
 import { conflict, ValidationError } from "../errors.ts";
-import type { ContactField } from "./index-items.ts";
+
+/** The contact details each held by one customer at most, within a merchant. */
+export type ContactField = "phone" | "email";
 
 /**
  * Contact details are stored normalised, so "06 12 34 56 78" and "+33 6 12 34 56 78" are one number

@@ -1,17 +1,19 @@
-import { type WalletLinks, walletLinks } from "../../passes/download-links.ts";
 import type { Clock } from "../clock.ts";
-import type { Db } from "../db/client.ts";
-import { barcodePk, barcodeSk, customerPk, passPk, passSk, profileSk } from "../db/keys.ts";
-import { notFound } from "../errors.ts";
+import { conflict, notFound } from "../errors.ts";
 import type { Idempotency } from "../idempotency.ts";
-import { type IdempotentResult, idempotentWrite, type TransactItem } from "../idempotent-write.ts";
 import { newId, randomCode, randomToken } from "../ids.ts";
 import { GENESIS_HASH } from "../ledger/hash-chain.ts";
 import { getMerchant } from "../merchants/directory.ts";
 import type { Customer } from "../model.ts";
+import { runWrite, type WriteResult } from "../pipeline/write.ts";
+import { barcodeClaim, claimedField, contactClaim } from "../store/customers/contacts.ts";
+import { nameIndexChanges } from "../store/customers/names.ts";
+import { newProfileItem } from "../store/customers/profile.ts";
+import type { Db } from "../store/db/client.ts";
+import { newPassItem } from "../store/passes.ts";
 import { type CustomerView, customerView } from "../views.ts";
-import { contactTaken, normalizeContact } from "./contact.ts";
-import { type ContactField, claimContact, renameItems } from "./index-items.ts";
+import { contactTaken, nameTokens, normalizeContact } from "./contact.ts";
+import { noWalletLinks, type WalletLinkSigner, type WalletLinks } from "./wallet-links.ts";
 
 export interface Enrolment {
   name: string;
@@ -24,25 +26,40 @@ export interface Enrolment {
   barcode?: string;
 }
 
+export interface Enrolled {
+  customer: CustomerView;
+  pass: WalletLinks;
+}
+
 /**
  * Creates the membership with an empty ledger. The barcode, the pass serial, the phone number and the
- * email are claimed in the same transaction, so no two customers of a merchant can ever share one.
+ * email are claimed in the same transaction, so no two customers of a merchant can ever share one. A
+ * phone or email held by another customer is a 409 naming the field; a generated id, barcode or serial
+ * that happens to be taken is drawn again on the next attempt.
  */
 export async function enrolCustomer(
-  deps: { db: Db; clock: Clock },
+  deps: {
+    db: Db;
+    clock: Clock;
+    /** Signs the member's wallet links; without it both links are null, as where no wallet is configured. */
+    walletLinks?: WalletLinkSigner;
+  },
   merchantId: string,
   enrolment: Enrolment,
   idempotency?: Idempotency,
-): Promise<IdempotentResult<{ customer: CustomerView; pass: WalletLinks }>> {
+): Promise<WriteResult<Enrolled>> {
   const { db } = deps;
-  const merchant = await getMerchant(db, merchantId);
-  if (!merchant) throw notFound("Merchant");
-  const contact = normalizeContact(enrolment, merchant.country);
-  let contactItems: ContactField[] = [];
-  return idempotentWrite(deps, {
+  return runWrite(deps, {
+    name: "customers.create",
     merchantId,
-    idempotency,
-    plan: async (at) => {
+    ...(idempotency ? { idempotency } : {}),
+    loadReadsOnly: true,
+    load: async () => {
+      const merchant = await getMerchant(db, merchantId);
+      if (!merchant) throw notFound("Merchant");
+      return { merchant, contact: normalizeContact(enrolment, merchant.country) };
+    },
+    attempt: async ({ merchant, contact }, at) => {
       const now = at.toISOString();
       const customer: Customer = {
         merchantId,
@@ -63,29 +80,31 @@ export async function enrolCustomer(
         createdAt: now,
         updatedAt: now,
       };
-      const put = (Item: Record<string, unknown>): TransactItem => ({
-        Put: { TableName: db.table, Item, ConditionExpression: "attribute_not_exists(pk)" },
-      });
-      contactItems = (["phone", "email"] as const).filter((field) => customer[field] !== undefined);
       return {
         items: [
-          ...contactItems.map((field) =>
-            claimContact(db, merchantId, customer.id, field, customer[field] as string),
-          ),
-          put({ pk: customerPk(merchantId, customer.id), sk: profileSk(), ...customer }),
-          put({ pk: barcodePk(merchantId, customer.barcode), sk: barcodeSk(), customerId: customer.id }),
-          put({ pk: passPk(customer.passSerial), sk: passSk(), merchantId, customerId: customer.id }),
-          ...renameItems(db, merchantId, customer.id, undefined, customer.name),
+          newProfileItem(db, customer),
+          barcodeClaim(db, merchantId, customer.barcode, customer.id),
+          ...(["phone", "email"] as const).flatMap((field) => {
+            const value = customer[field];
+            return value === undefined ? [] : [contactClaim(db, merchantId, customer.id, field, value)];
+          }),
+          newPassItem(db, { serialNumber: customer.passSerial, merchantId, customerId: customer.id }),
+          ...nameIndexChanges(db, merchantId, customer.id, [], nameTokens(customer.name)),
         ],
-        response: {
-          status: 201,
-          body: { customer: customerView(customer), pass: await walletLinks(customer, at) },
+        result: {
+          customer: customerView(customer),
+          pass: await (deps.walletLinks ?? noWalletLinks)(customer, at),
         },
       };
     },
-    onConditionFailed: (index) => {
-      const field = contactItems[index];
-      return field ? contactTaken(field) : undefined;
+    onConditionFailed: (name) => {
+      const field = claimedField(name);
+      if (field) return contactTaken(field);
+      // A fixed (seeded) id or barcode is not drawn again: its clash is final.
+      if ((name === "customer" && enrolment.id) || (name === "barcode-claim" && enrolment.barcode)) {
+        return conflict(`This ${name === "customer" ? "customer id" : "barcode"} is already enrolled.`);
+      }
+      return undefined;
     },
   });
 }

@@ -1,10 +1,9 @@
-import { GetCommand } from "@aws-sdk/lib-dynamodb";
-import { batchGet } from "../db/batch-get.ts";
-import type { Db } from "../db/client.ts";
-import { claimSk, customerPk, emailPk, nameIndexPk, phonePk, profileSk } from "../db/keys.ts";
-import { queryAll } from "../db/query-all.ts";
 import { getMerchant } from "../merchants/directory.ts";
 import type { Customer } from "../model.ts";
+import { findContactHolder } from "../store/customers/contacts.ts";
+import { customersByNamePrefix } from "../store/customers/names.ts";
+import { readCustomers } from "../store/customers/profile.ts";
+import type { Db } from "../store/db/client.ts";
 import { foldText, looksLikePhone, nameTokens, normalizeEmail, normalizePhone } from "./contact.ts";
 
 /** How many name-index rows one search reads at most; a prefix that matches more is too vague to page through. */
@@ -21,23 +20,18 @@ export async function searchCustomers(
   limit: number,
 ): Promise<Customer[]> {
   const q = query.trim();
-  let ids: string[];
+  let holder: string | undefined;
   if (q.includes("@")) {
     const email = normalizeEmail(q);
-    ids = email ? await claimedBy(db, emailPk(merchantId, email)) : [];
+    holder = email ? await findContactHolder(db, merchantId, "email", email) : undefined;
   } else if (looksLikePhone(q)) {
     const merchant = await getMerchant(db, merchantId);
     const phone = merchant ? normalizePhone(q, merchant.country) : undefined;
-    ids = phone ? await claimedBy(db, phonePk(merchantId, phone)) : [];
+    holder = phone ? await findContactHolder(db, merchantId, "phone", phone) : undefined;
   } else {
     return searchByName(db, merchantId, q, limit);
   }
-  return loadCustomers(db, merchantId, ids);
-}
-
-async function claimedBy(db: Db, pk: string): Promise<string[]> {
-  const { Item } = await db.client.send(new GetCommand({ TableName: db.table, Key: { pk, sk: claimSk() } }));
-  return Item ? [Item.customerId as string] : [];
+  return holder ? readCustomers(db, merchantId, [holder]) : [];
 }
 
 async function searchByName(db: Db, merchantId: string, q: string, limit: number): Promise<Customer[]> {
@@ -45,17 +39,8 @@ async function searchByName(db: Db, merchantId: string, q: string, limit: number
   if (wanted.length === 0) return [];
   // Query by the longest word (the most selective prefix); the others are checked on the names found.
   const pivot = [...wanted].sort((a, b) => b.length - a.length)[0] as string;
-  const rows = await queryAll(
-    db,
-    {
-      KeyConditionExpression: "pk = :pk AND begins_with(sk, :prefix)",
-      ExpressionAttributeValues: { ":pk": nameIndexPk(merchantId), ":prefix": pivot },
-      Limit: NAME_SCAN_LIMIT,
-    },
-    (items) => items.length >= NAME_SCAN_LIMIT,
-  );
-  const ids = rows.map((row) => row.customerId as string);
-  const customers = await loadCustomers(db, merchantId, [...new Set(ids)]);
+  const ids = await customersByNamePrefix(db, merchantId, pivot, NAME_SCAN_LIMIT);
+  const customers = await readCustomers(db, merchantId, [...new Set(ids)]);
   return customers
     .filter((customer) => {
       const tokens = nameTokens(customer.name);
@@ -63,11 +48,4 @@ async function searchByName(db: Db, merchantId: string, q: string, limit: number
     })
     .sort((a, b) => foldText(a.name).localeCompare(foldText(b.name)))
     .slice(0, limit);
-}
-
-/** Profiles by id, in the order given, skipping any that no longer exist. */
-export async function loadCustomers(db: Db, merchantId: string, ids: readonly string[]): Promise<Customer[]> {
-  const keys = ids.map((id) => ({ pk: customerPk(merchantId, id), sk: profileSk() }));
-  const found = await batchGet(db, keys);
-  return keys.flatMap((k) => (found.get(`${k.pk}|${k.sk}`) as Customer | undefined) ?? []);
 }

@@ -1,5 +1,5 @@
-import type { Db } from "../db/client.ts";
 import { getLocation, getMerchant, getProgram } from "../merchants/directory.ts";
+import type { Db } from "../store/db/client.ts";
 import { type ExpiryPolicy, NO_EXPIRY } from "./policy.ts";
 
 /**

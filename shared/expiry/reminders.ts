@@ -1,8 +1,9 @@
-import { GetCommand, TransactWriteCommand } from "@aws-sdk/lib-dynamodb";
-import type { Db } from "../db/client.ts";
-import { cancellationCodes } from "../db/contention.ts";
-import { outboxItem } from "../notifications/outbox.ts";
-import type { DueItem } from "./due-index.ts";
+import type { Lot } from "../ledger/lots.ts";
+import type { Db } from "../store/db/client.ts";
+import { TransactionCancelled, transact } from "../store/db/transact.ts";
+import type { DueItem } from "../store/ledger/due-index.ts";
+import { readDueItem, reminderMark } from "../store/ledger/reminders.ts";
+import { outboxItem } from "../store/notifications/outbox.ts";
 
 export const DEFAULT_REMINDER_DAYS = [14, 3];
 
@@ -16,52 +17,50 @@ export function reminderStep(dueAt: string, now: Date, steps: readonly number[])
 }
 
 /**
- * "N points will expire on D", once per batch (or inactivity deadline) and reminder step: the step is
- * recorded on the item in the same transaction as the outbox notification, on condition it was not yet.
- * Returns whether a reminder was written.
+ * "N points will expire on D", once per lot (all of a customer's points expiring that day) or inactivity
+ * deadline, and reminder step: the step is recorded on the lot in the same transaction as the outbox
+ * notification, on condition it was not yet. Returns how many reminders were written.
  */
-export async function remind(db: Db, due: DueItem, now: Date, steps: readonly number[]): Promise<boolean> {
-  const step = reminderStep(due.dueAt, now, steps);
-  if (step === undefined) return false;
-  const { Item } = await db.client.send(
-    new GetCommand({ TableName: db.table, Key: { pk: due.pk, sk: due.sk } }),
-  );
-  if (!Item) return false;
-  const sent = (Item.remindersSent as number[] | undefined) ?? [];
-  if (sent.includes(step)) return false;
-  // A batch reminds of what is left in it; an inactivity deadline of the whole balance.
-  const points = typeof Item.remaining === "number" ? Item.remaining : undefined;
-  const inactivity = points === undefined;
-  try {
-    await db.client.send(
-      new TransactWriteCommand({
-        TransactItems: [
-          {
-            Update: {
-              TableName: db.table,
-              Key: { pk: due.pk, sk: due.sk },
-              UpdateExpression: "SET remindersSent = list_append(if_not_exists(remindersSent, :none), :step)",
-              ConditionExpression: "attribute_exists(pk) AND NOT contains(remindersSent, :stepValue)",
-              ExpressionAttributeValues: { ":none": [], ":step": [step], ":stepValue": step },
-            },
+export async function remind(db: Db, due: DueItem, now: Date, steps: readonly number[]): Promise<number> {
+  const found = await readDueItem(db, due);
+  if (!found) return 0;
+  const targets: { lot?: Lot; index?: number; dueAt: string; sent: number[]; points?: number }[] =
+    found.kind === "lots"
+      ? found.lots.flatMap((lot, index) =>
+          lot.expiresAt
+            ? [{ lot, index, dueAt: lot.expiresAt, sent: lot.remindersSent ?? [], points: lot.points }]
+            : [],
+        )
+      : [{ dueAt: found.deadline.dueAt, sent: found.deadline.remindersSent ?? [] }];
+  let written = 0;
+  for (const target of targets) {
+    const step = reminderStep(target.dueAt, now, steps);
+    if (step === undefined || target.sent.includes(step)) continue;
+    try {
+      await transact(db, [
+        reminderMark(
+          db,
+          due,
+          step,
+          target.lot && target.index !== undefined ? { lot: target.lot, index: target.index } : undefined,
+        ),
+        outboxItem(db, due.merchantId, due.customerId, {
+          moment: "points_expiring",
+          dedupeKey: `expiring:${target.lot ? target.lot.day : "inactivity"}:${target.dueAt}:${step}`,
+          data: {
+            // A lot reminds of what is left in it; an inactivity deadline of the whole balance.
+            ...(target.points === undefined ? { wholeBalance: 1 } : { points: target.points }),
+            expiresAt: target.dueAt,
+            daysBefore: step,
           },
-          outboxItem(db, due.merchantId, due.customerId, {
-            moment: "points_expiring",
-            dedupeKey: `expiring:${due.sk}:${due.dueAt}:${step}`,
-            data: {
-              ...(inactivity ? { wholeBalance: 1 } : { points: points as number }),
-              expiresAt: due.dueAt,
-              daysBefore: step,
-            },
-            createdAt: now.toISOString(),
-          }),
-        ],
-      }),
-    );
-    return true;
-  } catch (error) {
-    // Sent meanwhile by an overlapping run, or the batch was spent: nothing to do.
-    if (cancellationCodes(error)?.includes("ConditionalCheckFailed")) return false;
-    throw error;
+          createdAt: now.toISOString(),
+        }),
+      ]);
+      written++;
+    } catch (error) {
+      // Sent meanwhile by an overlapping run, or the lot was spent: nothing to do.
+      if (!(error instanceof TransactionCancelled) || error.retryable) throw error;
+    }
   }
+  return written;
 }

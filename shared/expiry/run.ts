@@ -1,17 +1,21 @@
-import { GetCommand, PutCommand } from "@aws-sdk/lib-dynamodb";
 import type { Clock } from "../clock.ts";
-import type { Db } from "../db/client.ts";
-import { jobCheckpointPk, jobCheckpointSk } from "../db/keys.ts";
-import { addDays, type DueItem, dayShards, readDuePage } from "./due-index.ts";
+import { EXPIRY_CUSTOMER_FAILED_MESSAGE } from "../logged-failures.ts";
+import { logger } from "../logger.ts";
+import type { Db } from "../store/db/client.ts";
+import {
+  clearRetry,
+  type ExpiryCheckpoint,
+  listRetries,
+  readCheckpoint,
+  recordFailure,
+  saveCheckpoint,
+} from "../store/expiry-job.ts";
+import { readDuePage } from "../store/ledger/due-index.ts";
+import { addDays, dayShards } from "./due-index.ts";
 import { expireCustomer } from "./expire-customer.ts";
 import { DEFAULT_REMINDER_DAYS, remind } from "./reminders.ts";
 
-/** Where an interrupted run resumes: the first day-shard not finished, and the page within it. */
-export interface ExpiryCheckpoint {
-  day: string;
-  shard: number;
-  startKey?: Record<string, unknown>;
-}
+export type { ExpiryCheckpoint };
 
 export interface ExpiryRunOptions {
   now: Date;
@@ -27,20 +31,22 @@ export interface ExpiryRunResult {
   /** Items read from the due index: grows with what is due, not with the number of customers. */
   dueItemsRead: number;
   customersExpired: number;
-  batchesExpired: number;
+  /** Customers whose expiry failed this run: recorded, alarmed on AWS, tried again first by the next run. */
+  customersFailed: number;
+  lotsExpired: number;
   pointsExpired: number;
   remindersSent: number;
   checkpoint: ExpiryCheckpoint;
 }
 
-const JOB = "expiry";
 const SAFETY_MS = 20_000;
 
 /**
  * The scheduled expiry job: expires what is due and sends the reminders that are due, reading only the
  * due index partitions of the days concerned. Safe to run as often as wanted: expiring is idempotent
- * (spent batches leave the index) and each reminder step is recorded once per batch. A run that nears the
- * time limit saves where it stands, and the next run continues from there.
+ * (spent lots leave the index) and each reminder step is recorded once per lot. A run that nears the
+ * time limit saves where it stands, and the next run continues from there. One customer's failure never
+ * stops the others: it is logged, recorded, and tried again first on the next run.
  */
 export async function runExpiry(
   deps: { db: Db; clock: Clock },
@@ -56,12 +62,16 @@ export async function runExpiry(
     complete: false,
     dueItemsRead: 0,
     customersExpired: 0,
-    batchesExpired: 0,
+    customersFailed: 0,
+    lotsExpired: 0,
     pointsExpired: 0,
     remindersSent: 0,
     checkpoint: start,
   };
 
+  for (const retry of await listRetries(db)) {
+    await expireOne(deps, retry, now, result, true);
+  }
   for (const dayShard of dayShards(start.day, today)) {
     if (dayShard.day === start.day && dayShard.shard < start.shard) continue;
     let startKey = dayShard.day === start.day && dayShard.shard === start.shard ? start.startKey : undefined;
@@ -73,7 +83,8 @@ export async function runExpiry(
       }
       const page = await readDuePage(db, dayShard, { to: now.toISOString() }, startKey);
       result.dueItemsRead += page.items.length;
-      await expireAll(deps, page.items, now, result);
+      const customers = new Map(page.items.map((item) => [`${item.merchantId}#${item.customerId}`, item]));
+      for (const customer of customers.values()) await expireOne(deps, customer, now, result);
       startKey = page.next;
     } while (startKey);
   }
@@ -90,19 +101,30 @@ export async function runExpiry(
   return result;
 }
 
-async function expireAll(
+async function expireOne(
   deps: { db: Db; clock: Clock },
-  items: DueItem[],
+  { merchantId, customerId }: { merchantId: string; customerId: string },
   now: Date,
   result: ExpiryRunResult,
-) {
-  const customers = new Map(items.map((item) => [`${item.merchantId}#${item.customerId}`, item]));
-  for (const { merchantId, customerId } of customers.values()) {
+  retried = false,
+): Promise<void> {
+  try {
     const outcome = await expireCustomer(deps, merchantId, customerId, now);
-    if (!outcome) continue;
+    if (retried) await clearRetry(deps.db, merchantId, customerId);
+    if (!outcome) return;
     result.customersExpired++;
-    result.batchesExpired += outcome.batches;
+    result.lotsExpired += outcome.lots;
     result.pointsExpired += outcome.points;
+  } catch (error) {
+    result.customersFailed++;
+    // Ids only: the logs carry no personal data. The alarm counts this message (infra/stack/alarms.ts).
+    logger.error(EXPIRY_CUSTOMER_FAILED_MESSAGE, {
+      expiryCustomerFailures: 1,
+      merchantId,
+      customerId,
+      errorName: (error as Error)?.name ?? "Error",
+    });
+    await recordFailure(deps.db, merchantId, customerId, error, now);
   }
 }
 
@@ -125,29 +147,9 @@ async function sendReminders(
         startKey,
       );
       result.dueItemsRead += page.items.length;
-      for (const item of page.items) if (await remind(deps.db, item, now, steps)) sent++;
+      for (const item of page.items) sent += await remind(deps.db, item, now, steps);
       startKey = page.next;
     } while (startKey);
   }
   return sent;
-}
-
-async function readCheckpoint(db: Db): Promise<ExpiryCheckpoint | undefined> {
-  const { Item } = await db.client.send(
-    new GetCommand({
-      TableName: db.table,
-      Key: { pk: jobCheckpointPk(JOB), sk: jobCheckpointSk() },
-      ConsistentRead: true,
-    }),
-  );
-  return Item?.checkpoint as ExpiryCheckpoint | undefined;
-}
-
-async function saveCheckpoint(db: Db, checkpoint: ExpiryCheckpoint): Promise<void> {
-  await db.client.send(
-    new PutCommand({
-      TableName: db.table,
-      Item: { pk: jobCheckpointPk(JOB), sk: jobCheckpointSk(), checkpoint },
-    }),
-  );
 }

@@ -1,5 +1,5 @@
 import type { Clock } from "../clock.ts";
-import type { Db } from "../db/client.ts";
+import type { Db } from "../store/db/client.ts";
 import { kmsKeyBackend } from "./kms-key-backend.ts";
 import { tableKeyBackend } from "./table-key-backend.ts";
 

@@ -6,8 +6,10 @@ import {
   ScheduleKeyDeletionCommand,
   SignCommand,
 } from "@aws-sdk/client-kms";
+import { KMS_CONNECT_TIMEOUT_MS, KMS_MAX_ATTEMPTS, KMS_REQUEST_TIMEOUT_MS } from "../budgets.ts";
 import { UnavailableError } from "../errors.ts";
 import { logger } from "../logger.ts";
+import { sdkClientBudget } from "../sdk-client-budget.ts";
 import type { Ed25519PublicJwk, KeyBackend } from "./key-backend.ts";
 import {
   KMS_APP_TAG,
@@ -61,11 +63,17 @@ function ed25519Jwk(spki: Uint8Array | undefined): Ed25519PublicJwk {
 }
 
 /**
- * The SDK retries throttling and timeouts itself (3 attempts, with backoff); these bounds keep all of
- * it well inside a function's 10 s, so a stuck KMS answers 503 rather than a gateway timeout.
+ * The SDK retries throttling and timeouts itself; shared/budgets.ts's bounds keep all of it well inside
+ * the function's timeout, so a stuck KMS answers 503 rather than a gateway timeout.
  */
 const defaultClient = () =>
-  new KMSClient({ maxAttempts: 3, requestHandler: { connectionTimeout: 1_000, requestTimeout: 2_000 } });
+  new KMSClient(
+    sdkClientBudget({
+      connectTimeoutMs: KMS_CONNECT_TIMEOUT_MS,
+      requestTimeoutMs: KMS_REQUEST_TIMEOUT_MS,
+      maxAttempts: KMS_MAX_ATTEMPTS,
+    }),
+  );
 
 export function kmsKeyBackend(options: { client?: KMSClient } = {}): KeyBackend {
   let kms = options.client;

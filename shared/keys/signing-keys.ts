@@ -1,34 +1,18 @@
-import { GetCommand, PutCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import { calculateJwkThumbprint } from "jose";
 import type { Clock } from "../clock.ts";
-import type { Db } from "../db/client.ts";
-import { merchantPk, signingKeysSk } from "../db/keys.ts";
 import { conflict } from "../errors.ts";
 import { logger } from "../logger.ts";
+import type { Db } from "../store/db/client.ts";
+import { createKeyRing, type KeyRecord, readKeyRing, rotateKeyRing } from "../store/signing-keys.ts";
 import type { Ed25519PublicJwk, KeyBackend, KeyPurpose } from "./key-backend.ts";
 
-export type { KeyPurpose };
+export type { KeyPurpose, KeyRecord };
 
 /**
  * Each merchant has one Ed25519 key ring per purpose (see `KeyPurpose`). Rotation makes a new current key
  * and keeps the previous one verifiable, so what was signed just before a rotation still checks out; the
  * key before that is retired by the backend. The ring holds the public keys, so verifying needs no backend.
  */
-
-export interface KeyRecord {
-  /** RFC 7638 thumbprint of the public key: anyone holding the key can check the id belongs to it. */
-  kid: string;
-  /** The backend's name for the private key. */
-  ref: string;
-  x: string;
-  createdAt: string;
-}
-
-interface KeyRing {
-  current: KeyRecord;
-  previous?: KeyRecord;
-  updatedAt: string;
-}
 
 export interface PublicJwk extends Ed25519PublicJwk {
   kid: string;
@@ -42,18 +26,6 @@ export interface SigningDeps {
   backend: KeyBackend;
 }
 
-const ringKey = (merchantId: string, purpose: KeyPurpose) => ({
-  pk: merchantPk(merchantId),
-  sk: signingKeysSk(purpose),
-});
-
-async function readRing(db: Db, merchantId: string, purpose: KeyPurpose): Promise<KeyRing | undefined> {
-  const { Item } = await db.client.send(
-    new GetCommand({ TableName: db.table, Key: ringKey(merchantId, purpose), ConsistentRead: true }),
-  );
-  return Item as KeyRing | undefined;
-}
-
 async function newKey(deps: SigningDeps, merchantId: string, purpose: KeyPurpose): Promise<KeyRecord> {
   const { ref, publicJwk } = await deps.backend.create(merchantId, purpose);
   return {
@@ -63,9 +35,6 @@ async function newKey(deps: SigningDeps, merchantId: string, purpose: KeyPurpose
     createdAt: deps.clock().toISOString(),
   };
 }
-
-const isConditionFailure = (error: unknown) =>
-  (error as { name?: string }).name === "ConditionalCheckFailedException";
 
 /**
  * Retires a key no ring names. Never fails the request that signed or rotated: a key left behind only
@@ -93,25 +62,14 @@ export async function currentKey(
   merchantId: string,
   purpose: KeyPurpose,
 ): Promise<KeyRecord> {
-  const ring = await readRing(deps.db, merchantId, purpose);
+  const ring = await readKeyRing(deps.db, merchantId, purpose);
   if (ring) return ring.current;
   const key = await newKey(deps, merchantId, purpose);
-  try {
-    await deps.db.client.send(
-      new PutCommand({
-        TableName: deps.db.table,
-        Item: { ...ringKey(merchantId, purpose), current: key, updatedAt: key.createdAt },
-        ConditionExpression: "attribute_not_exists(pk)",
-      }),
-    );
-    return key;
-  } catch (error) {
-    if (!isConditionFailure(error)) throw error;
-    await retireQuietly(deps, merchantId, key);
-    const winner = await readRing(deps.db, merchantId, purpose);
-    if (!winner) throw error;
-    return winner.current;
-  }
+  if (await createKeyRing(deps.db, merchantId, purpose, key)) return key;
+  await retireQuietly(deps, merchantId, key);
+  const winner = await readKeyRing(deps.db, merchantId, purpose);
+  if (!winner) throw new Error(`the ${purpose} key ring of merchant ${merchantId} vanished`);
+  return winner.current;
 }
 
 /**
@@ -123,36 +81,17 @@ export async function rotateKey(
   merchantId: string,
   purpose: KeyPurpose,
 ): Promise<PublicJwk[]> {
-  const ring = await readRing(deps.db, merchantId, purpose);
+  const ring = await readKeyRing(deps.db, merchantId, purpose);
   if (!ring) {
     await currentKey(deps, merchantId, purpose);
     return publicKeys(deps.db, merchantId, purpose);
   }
   const next = await newKey(deps, merchantId, purpose);
-  try {
-    await deps.db.client.send(
-      new UpdateCommand({
-        TableName: deps.db.table,
-        Key: ringKey(merchantId, purpose),
-        UpdateExpression: "SET #current = :next, #previous = :current, updatedAt = :now",
-        ConditionExpression: "#current.kid = :kid",
-        ExpressionAttributeNames: { "#current": "current", "#previous": "previous" },
-        ExpressionAttributeValues: {
-          ":next": next,
-          ":current": ring.current,
-          ":now": next.createdAt,
-          ":kid": ring.current.kid,
-        },
-      }),
-    );
-  } catch (error) {
-    // Another rotation won, so no ring names `next`. After any other failure the write may still have
-    // landed: `next` is kept then, as retiring a current key would stop the merchant signing.
-    if (isConditionFailure(error)) {
-      await retireQuietly(deps, merchantId, next);
-      throw conflict("The keys were rotated at the same time; reload them.");
-    }
-    throw error;
+  // Another rotation won, so no ring names `next`. After any other failure (thrown) the write may still
+  // have landed: `next` is kept then, as retiring a current key would stop the merchant signing.
+  if (!(await rotateKeyRing(deps.db, merchantId, purpose, ring.current, next))) {
+    await retireQuietly(deps, merchantId, next);
+    throw conflict("The keys were rotated at the same time; reload them.");
   }
   if (ring.previous) await retireQuietly(deps, merchantId, ring.previous);
   return publicKeys(deps.db, merchantId, purpose);
@@ -169,7 +108,7 @@ export const toPublicJwk = (key: KeyRecord): PublicJwk => ({
 
 /** The keys a signature may be checked against: the current one, then the previous one; none before first use. */
 export async function publicKeys(db: Db, merchantId: string, purpose: KeyPurpose): Promise<PublicJwk[]> {
-  const ring = await readRing(db, merchantId, purpose);
+  const ring = await readKeyRing(db, merchantId, purpose);
   if (!ring) return [];
   return [ring.current, ...(ring.previous ? [ring.previous] : [])].map(toPublicJwk);
 }

@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import canonicalize from "canonicalize";
-import { keyAttributes, TABLE } from "../db/table-definition.ts";
 import type { LedgerEntry } from "../model.ts";
+import { keyAttributes, TABLE } from "../store/db/table-definition.ts";
 
 /** The previous hash of a customer's first entry. */
 export const GENESIS_HASH = "0".repeat(64);

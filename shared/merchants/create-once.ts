@@ -1,34 +1,40 @@
 import type { Principal } from "../auth/principal.ts";
-import type { Clock } from "../clock.ts";
-import type { Db } from "../db/client.ts";
 import { idempotencyFrom } from "../idempotency.ts";
-import { type IdempotentResult, idempotentWrite, type TransactItem } from "../idempotent-write.ts";
+import { runWrite, type WriteDeps, type WriteResult } from "../pipeline/write.ts";
+import type { NamedItem } from "../store/db/transact.ts";
 
 export interface CreateRequest {
-  /** Names the operation in the key's fingerprint: one key cannot serve two kinds of create. */
+  /** Names the operation in the key's fingerprint ("locations.create"): one key cannot serve two kinds of create. */
   operation: string;
   input: unknown;
   idempotencyKey: string | undefined;
 }
 
+export interface CreateSteps<C, B> {
+  /** Reads and checks what the new record needs; reads only, and never decides a replay. */
+  check: () => Promise<C>;
+  /** The record's named items and what the client gets back; again on every try, with a fresh id. */
+  build: (checked: C, now: Date) => { items: NamedItem[]; result: B };
+}
+
 /**
- * A new record of the caller's merchant, created once per Idempotency-Key: `plan` checks and builds it
- * (nothing is written if it throws), and the record goes in one transaction with the key's stored 201
- * response, so a retried POST replays instead of creating twice.
+ * A new record of the caller's merchant, created once per Idempotency-Key: the key is looked up first, so
+ * a retried POST gets the stored result whatever changed since; the record goes in one transaction with
+ * the key's record. A new record's item fails its condition only if its id is taken: the next try builds
+ * it with another.
  */
-export function createOnce<B>(
-  deps: { db: Db; clock: Clock },
+export function createOnce<C, B>(
+  deps: WriteDeps,
   principal: Principal,
   request: CreateRequest,
-  plan: (now: Date) => Promise<{ items: TransactItem[]; body: B }> | { items: TransactItem[]; body: B },
-): Promise<IdempotentResult<B>> {
-  const idempotency = idempotencyFrom(request.idempotencyKey, request.operation, request.input);
-  return idempotentWrite(deps, {
+  steps: CreateSteps<C, B>,
+): Promise<WriteResult<B>> {
+  return runWrite(deps, {
+    name: request.operation,
     merchantId: principal.merchantId,
-    idempotency,
-    plan: async (now) => {
-      const { items, body } = await plan(now);
-      return { items, response: { status: 201, body } };
-    },
+    idempotency: idempotencyFrom(request.idempotencyKey, request.operation, request.input),
+    load: steps.check,
+    loadReadsOnly: true,
+    attempt: async (checked, now) => steps.build(checked, now),
   });
 }

@@ -1,16 +1,13 @@
-import { UpdateCommand } from "@aws-sdk/lib-dynamodb";
-import { canUseLocation, type Principal, requirePermission } from "../auth/principal.ts";
+import { canUseLocation, type Principal } from "../auth/principal.ts";
 import type { Clock } from "../clock.ts";
-import type { Db } from "../db/client.ts";
-import { locationSk, merchantPk } from "../db/keys.ts";
-import { setExpression } from "../db/set-expression.ts";
 import { notFound, ValidationError } from "../errors.ts";
-import type { IdempotentResult } from "../idempotent-write.ts";
 import { newId } from "../ids.ts";
 import type { Location } from "../model.ts";
+import type { WriteDeps, WriteResult } from "../pipeline/write.ts";
+import type { Db } from "../store/db/client.ts";
+import { listLocations, newLocationItem, saveLocationChanges } from "../store/merchants/locations.ts";
 import { createOnce } from "./create-once.ts";
-import { getLocation, getProgram, listLocations } from "./directory.ts";
-import { locationItem } from "./setup.ts";
+import { getLocation, getProgram } from "./directory.ts";
 import { locationView } from "./views.ts";
 
 type LocationView = ReturnType<typeof locationView>;
@@ -47,28 +44,29 @@ export async function listVisibleLocations(deps: { db: Db }, principal: Principa
 }
 
 export async function addLocation(
-  deps: { db: Db; clock: Clock },
+  deps: WriteDeps,
   principal: Principal,
   input: NewLocation,
   idempotencyKey: string | undefined,
-): Promise<IdempotentResult<{ location: LocationView }>> {
-  requirePermission(principal, "locations:manage");
+): Promise<WriteResult<{ location: LocationView }>> {
   const { db } = deps;
   const { merchantId } = principal;
   return createOnce(
     deps,
     principal,
     { operation: "locations.create", input, idempotencyKey },
-    async (now) => {
-      await requireProgram(db, merchantId, input.programId);
-      const location: Location = {
-        merchantId,
-        id: newId("loc", now),
-        name: input.name,
-        programId: input.programId,
-        createdAt: now.toISOString(),
-      };
-      return { items: [locationItem(db, location)], body: { location: locationView(location) } };
+    {
+      check: () => requireProgram(db, merchantId, input.programId),
+      build: (_, now) => {
+        const location: Location = {
+          merchantId,
+          id: newId("loc", now),
+          name: input.name,
+          programId: input.programId,
+          createdAt: now.toISOString(),
+        };
+        return { items: [newLocationItem(db, location)], result: { location: locationView(location) } };
+      },
     },
   );
 }
@@ -80,19 +78,13 @@ export async function updateLocation(
   locationId: string,
   changes: LocationChanges,
 ): Promise<LocationView> {
-  requirePermission(principal, "locations:manage");
   const { db } = deps;
   const { merchantId } = principal;
   if (!(await getLocation(db, merchantId, locationId))) throw notFound("Location");
   if (changes.programId !== undefined) await requireProgram(db, merchantId, changes.programId);
-  const { Attributes } = await db.client.send(
-    new UpdateCommand({
-      TableName: db.table,
-      Key: { pk: merchantPk(merchantId), sk: locationSk(locationId) },
-      ...setExpression({ ...changes, updatedAt: deps.clock().toISOString() }),
-      ConditionExpression: "attribute_exists(pk)",
-      ReturnValues: "ALL_NEW",
-    }),
-  );
-  return locationView(Attributes as Location);
+  const saved = await saveLocationChanges(db, merchantId, locationId, {
+    ...changes,
+    updatedAt: deps.clock().toISOString(),
+  });
+  return locationView(saved);
 }

@@ -1,24 +1,25 @@
-import { TransactWriteCommand } from "@aws-sdk/lib-dynamodb";
 import canonicalize from "canonicalize";
-import { type Principal, requirePermission } from "../auth/principal.ts";
+import type { Principal } from "../auth/principal.ts";
 import { backoffDelayMs } from "../backoff.ts";
 import type { Clock } from "../clock.ts";
-import type { Db } from "../db/client.ts";
-import {
-  type Backoff,
-  cancellationCodes,
-  defaultBackoff,
-  isRetryableCancellation,
-} from "../db/contention.ts";
 import { notFound, UnavailableError } from "../errors.ts";
 import { NO_EXPIRY } from "../expiry/policy.ts";
-import type { IdempotentResult } from "../idempotent-write.ts";
 import { newId } from "../ids.ts";
 import type { Program } from "../model.ts";
+import type { WriteDeps, WriteResult } from "../pipeline/write.ts";
 import type { ProgramSettings } from "../programs/rule-schema.ts";
+import type { Db } from "../store/db/client.ts";
+import { type Backoff, defaultBackoff } from "../store/db/contention.ts";
+import { TransactionCancelled } from "../store/db/transact.ts";
+import {
+  listPrograms,
+  listProgramVersions,
+  programVersionItems,
+  saveProgramVersion,
+} from "../store/merchants/programs.ts";
+import { wellFormed } from "../text.ts";
 import { createOnce } from "./create-once.ts";
-import { getProgram, listPrograms, listProgramVersions } from "./directory.ts";
-import { programVersionItems } from "./setup.ts";
+import { getProgram } from "./directory.ts";
 import { programSettingsView } from "./views.ts";
 
 /**
@@ -29,7 +30,6 @@ import { programSettingsView } from "./views.ts";
 type ProgramView = ReturnType<typeof programSettingsView>;
 
 export async function listProgramSettings(deps: { db: Db }, principal: Principal): Promise<ProgramView[]> {
-  requirePermission(principal, "programs:manage");
   return (await listPrograms(deps.db, principal.merchantId)).map(programSettingsView);
 }
 
@@ -38,38 +38,46 @@ export async function readProgramSettings(
   principal: Principal,
   programId: string,
 ): Promise<ProgramView> {
-  requirePermission(principal, "programs:manage");
   const program = await getProgram(deps.db, principal.merchantId, programId, true);
   if (!program) throw notFound("Program");
   return programSettingsView(program);
 }
 
 export async function addProgram(
-  deps: { db: Db; clock: Clock },
+  deps: WriteDeps,
   principal: Principal,
   settings: ProgramSettings,
   idempotencyKey: string | undefined,
-): Promise<IdempotentResult<{ program: ProgramView }>> {
-  requirePermission(principal, "programs:manage");
+): Promise<WriteResult<{ program: ProgramView }>> {
   const request = { operation: "programs.create", input: settings, idempotencyKey };
-  return createOnce(deps, principal, request, (now) => {
-    const program: Program = {
-      merchantId: principal.merchantId,
-      id: newId("prog", now),
-      name: settings.name,
-      version: 1,
-      rule: settings.rule,
-      expiry: settings.expiry,
-      updatedAt: now.toISOString(),
-      updatedBy: principal.staffId,
-    };
-    return { items: programVersionItems(deps.db, program), body: { program: programSettingsView(program) } };
+  return createOnce(deps, principal, request, {
+    check: async () => undefined,
+    build: (_, now) => {
+      const program: Program = {
+        merchantId: principal.merchantId,
+        id: newId("prog", now),
+        name: settings.name,
+        version: 1,
+        rule: settings.rule,
+        expiry: settings.expiry,
+        updatedAt: now.toISOString(),
+        updatedBy: principal.staffId,
+      };
+      return {
+        items: programVersionItems(deps.db, program),
+        result: { program: programSettingsView(program) },
+      };
+    },
   });
 }
 
 const sameSettings = (program: Program, settings: ProgramSettings) =>
-  canonicalize({ name: program.name, rule: program.rule, expiry: program.expiry ?? NO_EXPIRY }) ===
-  canonicalize(settings);
+  // A name stored before lone surrogates were refused cannot be canonicalised: compared as U+FFFD.
+  canonicalize({
+    name: wellFormed(program.name),
+    rule: program.rule,
+    expiry: program.expiry ?? NO_EXPIRY,
+  }) === canonicalize(settings);
 
 /**
  * Saves the settings as the next version. Two saves that read the same version race on the condition in
@@ -83,7 +91,6 @@ export async function replaceProgram(
   programId: string,
   settings: ProgramSettings,
 ): Promise<ProgramView> {
-  requirePermission(principal, "programs:manage");
   const backoff = deps.backoff ?? defaultBackoff;
   const { db } = deps;
   for (let attempt = 0; attempt < backoff.maxAttempts; attempt++) {
@@ -101,11 +108,11 @@ export async function replaceProgram(
       updatedBy: principal.staffId,
     };
     try {
-      await db.client.send(new TransactWriteCommand({ TransactItems: programVersionItems(db, next) }));
+      await saveProgramVersion(db, next);
       return programSettingsView(next);
     } catch (error) {
-      const codes = cancellationCodes(error);
-      const raced = codes && (codes.includes("ConditionalCheckFailed") || isRetryableCancellation(codes));
+      // Another save took this version, or contention: read again.
+      const raced = error instanceof TransactionCancelled && (error.failed.length > 0 || error.retryable);
       if (!raced) throw error;
       await backoff.sleep(backoffDelayMs(backoff, attempt + 1, backoff.random));
     }
@@ -119,7 +126,6 @@ export async function programVersionHistory(
   programId: string,
   page: { limit: number; cursor?: string },
 ) {
-  requirePermission(principal, "programs:manage");
   if (!(await getProgram(deps.db, principal.merchantId, programId, true))) throw notFound("Program");
   const result = await listProgramVersions(deps.db, principal.merchantId, programId, page);
   return { versions: result.versions.map(programSettingsView), nextCursor: result.nextCursor };

@@ -1,10 +1,9 @@
-import { UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import { PERMISSIONS, type Permission, permissionsFor, ROLES } from "../auth/permissions.ts";
-import { type Principal, requirePermission } from "../auth/principal.ts";
-import type { Db } from "../db/client.ts";
-import { merchantPk, merchantSk } from "../db/keys.ts";
+import type { Principal } from "../auth/principal.ts";
 import { forbidden, ValidationError } from "../errors.ts";
 import type { Role } from "../model.ts";
+import type { Db } from "../store/db/client.ts";
+import { saveRolePermissions } from "../store/merchants/merchant.ts";
 import { getMerchant } from "./directory.ts";
 import { roleView } from "./views.ts";
 
@@ -31,7 +30,6 @@ export function requireHeld(principal: Principal, permissions: readonly Permissi
 }
 
 export async function listRoles(deps: { db: Db }, principal: Principal) {
-  requirePermission(principal, "staff:manage");
   const merchant = await getMerchant(deps.db, principal.merchantId, true);
   return ROLES.map((role) =>
     roleView(
@@ -49,7 +47,6 @@ export async function setRolePermissions(
   role: Role,
   permissions: readonly Permission[],
 ) {
-  requirePermission(principal, "staff:manage");
   if (role === "owner") {
     throw ValidationError.field(
       "path.role",
@@ -58,28 +55,6 @@ export async function setRolePermissions(
   }
   requireHeld(principal, permissions);
   const stored = PERMISSIONS.filter((permission) => permissions.includes(permission));
-  const { db } = deps;
-  const Key = { pk: merchantPk(principal.merchantId), sk: merchantSk() };
-  // Two writes, each idempotent: a map member can only be set once the map exists, and setting the
-  // member rather than the whole map keeps a concurrent change to the other role.
-  await db.client.send(
-    new UpdateCommand({
-      TableName: db.table,
-      Key,
-      UpdateExpression: "SET rolePermissions = if_not_exists(rolePermissions, :none)",
-      ConditionExpression: "attribute_exists(pk)",
-      ExpressionAttributeValues: { ":none": {} },
-    }),
-  );
-  await db.client.send(
-    new UpdateCommand({
-      TableName: db.table,
-      Key,
-      UpdateExpression: "SET rolePermissions.#role = :permissions",
-      ConditionExpression: "attribute_exists(pk)",
-      ExpressionAttributeNames: { "#role": role },
-      ExpressionAttributeValues: { ":permissions": stored },
-    }),
-  );
+  await saveRolePermissions(deps.db, principal.merchantId, role, stored);
   return roleView(role, stored, true);
 }

@@ -1,12 +1,11 @@
-import { UpdateCommand } from "@aws-sdk/lib-dynamodb";
-import { type Principal, requirePermission } from "../auth/principal.ts";
-import type { Db } from "../db/client.ts";
-import { merchantPk, merchantSk } from "../db/keys.ts";
-import { setExpression } from "../db/set-expression.ts";
+import type { Principal } from "../auth/principal.ts";
+import { maxPurchaseOf } from "../bounds.ts";
 import { notFound } from "../errors.ts";
 import { type ExpiryPolicy, NO_EXPIRY } from "../expiry/policy.ts";
 import type { Branding, Merchant } from "../model.ts";
 import { MOMENTS, type Moment } from "../notifications/outbox.ts";
+import type { Db } from "../store/db/client.ts";
+import { updateMerchant } from "../store/merchants/merchant.ts";
 import { getMerchant } from "./directory.ts";
 
 export interface MerchantSettings {
@@ -15,6 +14,8 @@ export interface MerchantSettings {
   expiry?: ExpiryPolicy;
   moments?: Partial<Record<Moment, boolean>>;
   branding?: Branding;
+  /** The largest purchase a till may post, in the program's currency (shared/bounds.ts). */
+  maxPurchaseAmount?: string;
 }
 
 /** A Moment is on unless the merchant switched it off. */
@@ -29,6 +30,7 @@ export function settingsView(merchant: Merchant) {
     currency: merchant.currency,
     expiry: merchant.expiry ?? NO_EXPIRY,
     moments: Object.fromEntries(MOMENTS.map((moment) => [moment, momentEnabled(merchant, moment)])),
+    maxPurchaseAmount: maxPurchaseOf(merchant),
     // The logo is returned as its size only: the bytes belong on the pass, not in every settings read.
     branding: {
       backgroundColor: merchant.branding?.backgroundColor ?? null,
@@ -43,7 +45,6 @@ export function settingsView(merchant: Merchant) {
 }
 
 export async function readSettings(db: Db, principal: Principal) {
-  requirePermission(principal, "programs:manage");
   const merchant = await getMerchant(db, principal.merchantId);
   if (!merchant) throw notFound("Merchant");
   return settingsView(merchant);
@@ -51,22 +52,15 @@ export async function readSettings(db: Db, principal: Principal) {
 
 /** Changes what was sent; a default expiry change, like a program's, reaches only points credited after it. */
 export async function updateSettings(db: Db, principal: Principal, settings: MerchantSettings) {
-  requirePermission(principal, "programs:manage");
   const merchant = await getMerchant(db, principal.merchantId);
   if (!merchant) throw notFound("Merchant");
   const moments = settings.moments ? { ...merchant.moments, ...settings.moments } : undefined;
-  await db.client.send(
-    new UpdateCommand({
-      TableName: db.table,
-      Key: { pk: merchantPk(principal.merchantId), sk: merchantSk() },
-      ...setExpression({
-        name: settings.name,
-        expiry: settings.expiry,
-        moments,
-        branding: settings.branding,
-      }),
-      ConditionExpression: "attribute_exists(pk)",
-    }),
-  );
+  await updateMerchant(db, principal.merchantId, {
+    name: settings.name,
+    expiry: settings.expiry,
+    moments,
+    branding: settings.branding,
+    maxPurchaseAmount: settings.maxPurchaseAmount,
+  });
   return settingsView({ ...merchant, ...settings, ...(moments ? { moments } : {}) } as Merchant);
 }

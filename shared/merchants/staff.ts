@@ -1,19 +1,16 @@
-import { TransactWriteCommand } from "@aws-sdk/lib-dynamodb";
-import { type Principal, requirePermission } from "../auth/principal.ts";
+import type { Principal } from "../auth/principal.ts";
 import type { Clock } from "../clock.ts";
-import type { Db } from "../db/client.ts";
-import { cancellationCodes } from "../db/contention.ts";
-import { merchantPk, staffSk } from "../db/keys.ts";
-import { setExpression } from "../db/set-expression.ts";
 import { conflict, notFound } from "../errors.ts";
-import type { IdempotentResult, TransactItem } from "../idempotent-write.ts";
 import { newId } from "../ids.ts";
 import type { Role, Staff } from "../model.ts";
+import type { WriteDeps, WriteResult } from "../pipeline/write.ts";
+import type { Db } from "../store/db/client.ts";
+import { TransactionCancelled, transact } from "../store/db/transact.ts";
+import { activeOwnerCheck, listStaff, newStaffItem, staffChangeItem } from "../store/merchants/staff.ts";
 import { createOnce } from "./create-once.ts";
-import { getStaff, listStaff } from "./directory.ts";
+import { getStaff } from "./directory.ts";
 import { requireKnownLocations } from "./locations.ts";
 import { rolePermissionsAt } from "./roles.ts";
-import { staffItem } from "./setup.ts";
 import { isActiveOwner, requireStaffChange } from "./staff-policy.ts";
 import { staffView } from "./views.ts";
 
@@ -34,43 +31,50 @@ export interface StaffChanges {
 }
 
 export async function listStaffMembers(deps: { db: Db }, principal: Principal): Promise<StaffView[]> {
-  requirePermission(principal, "staff:manage");
   return (await listStaff(deps.db, principal.merchantId)).map(staffView);
 }
 
 export async function addStaffMember(
-  deps: { db: Db; clock: Clock },
+  deps: WriteDeps,
   principal: Principal,
   input: NewStaffMember,
   idempotencyKey: string | undefined,
-): Promise<IdempotentResult<{ staff: StaffView }>> {
-  requirePermission(principal, "staff:manage");
+): Promise<WriteResult<{ staff: StaffView }>> {
   const { db } = deps;
   const { merchantId } = principal;
-  return createOnce(deps, principal, { operation: "staff.create", input, idempotencyKey }, async (now) => {
-    const { role, locationIds } = input;
-    requireStaffChange(principal, await rolePermissionsAt(db, merchantId), undefined, {
-      role,
-      locationIds,
-      active: true,
-    });
-    await requireKnownLocations(db, merchantId, locationIds);
-    // TODO(cognito): on AWS this must also create the person's sign-in: AdminCreateUser in the staff user
-    // pool with the email as username and the immutable custom:merchant_id / custom:staff_id attributes
-    // (copied into tokens by functions/cognito-pre-token.ts), and email becomes required. Until then a
-    // member created here can only sign in locally, with a token from the local authorizer.
-    const staff: Staff = {
-      merchantId,
-      id: newId("staff", now),
-      name: input.name,
-      role,
-      locationIds,
-      ...(input.email === undefined ? {} : { email: input.email }),
-      active: true,
-      createdAt: now.toISOString(),
-    };
-    return { items: [staffItem(db, staff)], body: { staff: staffView(staff) } };
-  });
+  const { role, locationIds } = input;
+  return createOnce(
+    deps,
+    principal,
+    { operation: "staff.create", input, idempotencyKey },
+    {
+      check: async () => {
+        requireStaffChange(principal, await rolePermissionsAt(db, merchantId), undefined, {
+          role,
+          locationIds,
+          active: true,
+        });
+        await requireKnownLocations(db, merchantId, locationIds);
+      },
+      build: (_, now) => {
+        // TODO(cognito): on AWS this must also create the person's sign-in: AdminCreateUser in the staff user
+        // pool with the email as username and the immutable custom:merchant_id / custom:staff_id attributes
+        // (copied into tokens by functions/cognito-pre-token.ts), and email becomes required. Until then a
+        // member created here can only sign in locally, with a token from the local authorizer.
+        const staff: Staff = {
+          merchantId,
+          id: newId("staff", now),
+          name: input.name,
+          role,
+          locationIds,
+          ...(input.email === undefined ? {} : { email: input.email }),
+          active: true,
+          createdAt: now.toISOString(),
+        };
+        return { items: [newStaffItem(db, staff)], result: { staff: staffView(staff) } };
+      },
+    },
+  );
 }
 
 /**
@@ -85,7 +89,6 @@ export async function updateStaffMember(
   staffId: string,
   changes: StaffChanges,
 ): Promise<StaffView> {
-  requirePermission(principal, "staff:manage");
   const { db } = deps;
   const { merchantId } = principal;
   const before = await getStaff(db, merchantId, staffId);
@@ -95,42 +98,14 @@ export async function updateStaffMember(
   requireStaffChange(principal, await rolePermissionsAt(db, merchantId), before, after);
   if (changes.locationIds !== undefined) await requireKnownLocations(db, merchantId, changes.locationIds);
 
-  const set = setExpression({ ...changes, updatedAt });
-  const items: TransactItem[] = [
-    {
-      Update: {
-        TableName: db.table,
-        Key: { pk: merchantPk(merchantId), sk: staffSk(staffId) },
-        UpdateExpression: set.UpdateExpression,
-        ConditionExpression: "#wasRole = :wasRole AND #wasActive = :wasActive",
-        ExpressionAttributeNames: {
-          ...set.ExpressionAttributeNames,
-          "#wasRole": "role",
-          "#wasActive": "active",
-        },
-        ExpressionAttributeValues: {
-          ...set.ExpressionAttributeValues,
-          ":wasRole": before.role,
-          ":wasActive": before.active,
-        },
-      },
-    },
-  ];
+  const items = [staffChangeItem(db, before, { ...changes, updatedAt })];
   if (isActiveOwner(before) && !isActiveOwner(after)) {
-    items.push({
-      ConditionCheck: {
-        TableName: db.table,
-        Key: { pk: merchantPk(merchantId), sk: staffSk(principal.staffId) },
-        ConditionExpression: "#role = :owner AND #active = :true",
-        ExpressionAttributeNames: { "#role": "role", "#active": "active" },
-        ExpressionAttributeValues: { ":owner": "owner", ":true": true },
-      },
-    });
+    items.push(activeOwnerCheck(db, merchantId, principal.staffId));
   }
   try {
-    await db.client.send(new TransactWriteCommand({ TransactItems: items }));
+    await transact(db, items);
   } catch (error) {
-    if (cancellationCodes(error)?.includes("ConditionalCheckFailed")) {
+    if (error instanceof TransactionCancelled && error.failed.length > 0) {
       throw conflict("Staff records changed while this request ran; read them again and retry.");
     }
     throw error;

@@ -1,11 +1,11 @@
-import type { PassMessageResult } from "../../passes/pass-messages.ts";
 import type { Clock } from "../clock.ts";
-import type { Db } from "../db/client.ts";
-import { readCustomer } from "../ledger/append.ts";
 import { logger } from "../logger.ts";
 import { getMerchant } from "../merchants/directory.ts";
 import { momentEnabled } from "../merchants/settings.ts";
 import type { Customer, Merchant } from "../model.ts";
+import { readCustomer } from "../store/customers/profile.ts";
+import type { Db } from "../store/db/client.ts";
+import { claimRecord, finishRecord, skipRecord } from "../store/notifications/deliveries.ts";
 import { emailBounced, emailReach, markEmailBounced } from "./email-status.ts";
 import { type Mailer, MailerError } from "./mailer.ts";
 import { type Notification, needsWalletMessage } from "./moments.ts";
@@ -13,13 +13,11 @@ import {
   type AttemptResult,
   type ChannelOutcome,
   type ChannelOutcomes,
-  claimRecord,
-  finishRecord,
   MAX_ATTEMPTS,
   type NotificationStatus,
-  skipRecord,
 } from "./records.ts";
 import { type MessageContext, renderEmail, renderWalletMessage } from "./templates.ts";
+import type { PassMessageResult } from "./wallet-message.ts";
 
 export interface NotificationDeps {
   db: Db;

@@ -1,9 +1,7 @@
 import { createHash } from "node:crypto";
-import { GetCommand, PutCommand } from "@aws-sdk/lib-dynamodb";
-import type { Db } from "../db/client.ts";
-import { customerPk, emailStatusSk } from "../db/keys.ts";
-import type { TransactItem } from "../idempotent-write.ts";
 import type { Customer } from "../model.ts";
+import type { Db } from "../store/db/client.ts";
+import { readEmailBounce, saveEmailBounce } from "../store/notifications/email-status.ts";
 
 /**
  * Whether email can reach a customer. A bounce is kept in an item of its own, not on the profile (a
@@ -12,20 +10,13 @@ import type { Customer } from "../model.ts";
  */
 export type EmailReach = "ok" | "missing" | "no_consent" | "bounced";
 
-const key = (merchantId: string, customerId: string) => ({
-  pk: customerPk(merchantId, customerId),
-  sk: emailStatusSk(),
-});
-
 const addressHash = (email: string) => createHash("sha256").update(email.trim().toLowerCase()).digest("hex");
 
 /** What is known of the customer's current address: a bounce, or nothing. */
 export async function emailBounced(db: Db, customer: Customer): Promise<boolean> {
   if (!customer.email) return false;
-  const { Item } = await db.client.send(
-    new GetCommand({ TableName: db.table, Key: key(customer.merchantId, customer.id), ConsistentRead: true }),
-  );
-  return Item?.status === "bounced" && Item.addressHash === addressHash(customer.email);
+  const bounce = await readEmailBounce(db, customer.merchantId, customer.id);
+  return bounce?.addressHash === addressHash(customer.email);
 }
 
 /** marketingConsent stands for the customer's consent to email. */
@@ -38,21 +29,10 @@ export function emailReach(customer: Customer, bounced: boolean): EmailReach {
 /** SES refused the address for good (`code`, e.g. MessageRejected): it is not written to again until it changes. */
 export async function markEmailBounced(db: Db, customer: Customer, code: string, now: Date): Promise<void> {
   if (!customer.email) return;
-  await db.client.send(
-    new PutCommand({
-      TableName: db.table,
-      Item: {
-        ...key(customer.merchantId, customer.id),
-        status: "bounced",
-        addressHash: addressHash(customer.email),
-        reason: code,
-        at: now.toISOString(),
-      },
-    }),
-  );
-}
-
-/** Goes in the transaction that changes the email address: the new address starts with a clean slate. */
-export function clearEmailStatus(db: Db, merchantId: string, customerId: string): TransactItem {
-  return { Delete: { TableName: db.table, Key: key(merchantId, customerId) } };
+  await saveEmailBounce(db, customer.merchantId, customer.id, {
+    status: "bounced",
+    addressHash: addressHash(customer.email),
+    reason: code,
+    at: now.toISOString(),
+  });
 }

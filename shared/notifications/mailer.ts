@@ -1,4 +1,6 @@
 import { SESv2Client, SendEmailCommand } from "@aws-sdk/client-sesv2";
+import { SES_CONNECT_TIMEOUT_MS, SES_MAX_ATTEMPTS, SES_REQUEST_TIMEOUT_MS } from "../budgets.ts";
+import { sdkClientBudget } from "../sdk-client-budget.ts";
 import type { EmailConfig } from "./config.ts";
 
 export interface OutgoingEmail {
@@ -48,7 +50,12 @@ const tagValue = (value: string) => value.replace(/[^A-Za-z0-9_-]/g, "_").slice(
 export function createSesMailer(config: EmailConfig): Mailer {
   const client = new SESv2Client({
     ...(config.region ? { region: config.region } : {}),
-    ...(config.maxAttempts ? { maxAttempts: config.maxAttempts } : {}),
+    // Bounded waits (shared/budgets.ts); tests lower the attempts so each failure counts once.
+    ...sdkClientBudget({
+      connectTimeoutMs: SES_CONNECT_TIMEOUT_MS,
+      requestTimeoutMs: SES_REQUEST_TIMEOUT_MS,
+      maxAttempts: config.maxAttempts ?? SES_MAX_ATTEMPTS,
+    }),
     // The local sink checks no signature; real credentials never go to it.
     ...(config.endpoint
       ? { endpoint: config.endpoint, credentials: { accessKeyId: "local", secretAccessKey: "local" } }

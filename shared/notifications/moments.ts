@@ -1,3 +1,4 @@
+import { entryMoment, isCredit } from "../ledger/entry-types.ts";
 import type { LedgerEntry, Reward } from "../model.ts";
 import { MOMENTS, type Moment } from "./outbox.ts";
 
@@ -31,7 +32,7 @@ export function rewardsReached(
   rewards: readonly Reward[],
   entry: LedgerEntry,
 ): { name: string; points: number }[] {
-  if (entry.points <= 0) return [];
+  if (!isCredit(entry)) return [];
   const before = entry.balanceAfter - entry.points;
   return rewards
     .filter(
@@ -41,25 +42,21 @@ export function rewardsReached(
     .map((reward) => ({ name: reward.name, points: reward.points }));
 }
 
-/** The Moment an entry is, if any; debits other than expiry (redemptions, deductions, returns) are none. */
+/** The Moment an entry is, if any (the entry-type registry says which); with the facts its message shows. */
 function entryFacts(entry: LedgerEntry, refundedReward: string | undefined): MomentFacts | undefined {
-  switch (entry.type) {
-    case "purchase":
-    case "visit":
-      return entry.points > 0 ? { moment: "points_earned", entry } : undefined;
-    case "manual":
-      if (entry.points <= 0) return undefined;
-      return entry.refs?.claimId
-        ? { moment: "claim_decided", approved: true, entry }
-        : { moment: "points_added", entry };
-    case "expiry":
-      return entry.points < 0 ? { moment: "points_expired", entry } : undefined;
-    case "refund":
-      return entry.points > 0
-        ? { moment: "redemption_refunded", entry, ...(refundedReward ? { rewardName: refundedReward } : {}) }
-        : undefined;
-    default:
+  const moment = entryMoment(entry);
+  switch (moment) {
+    case undefined:
       return undefined;
+    case "claim_decided":
+      return { moment, approved: true, entry };
+    case "redemption_refunded": {
+      // Refunds record the reward's name since the registry; older ones have it looked up by the caller.
+      const rewardName = entry.inputs.rewardName ?? refundedReward;
+      return { moment, entry, ...(rewardName ? { rewardName } : {}) };
+    }
+    default:
+      return { moment, entry };
   }
 }
 
@@ -86,7 +83,7 @@ export function entryNotifications(
   }));
 }
 
-/** An outbox item as written by outboxItem() (shared/notifications/outbox.ts). */
+/** An outbox item as written by outboxItem() (shared/store/notifications/outbox.ts). */
 export interface OutboxRecord {
   merchantId: string;
   customerId: string;

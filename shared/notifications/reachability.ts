@@ -1,6 +1,6 @@
-import { listPassDevices } from "../../passes/apple/registrations.ts";
-import type { Db } from "../db/client.ts";
 import type { Customer } from "../model.ts";
+import type { Db } from "../store/db/client.ts";
+import { listPassDevices } from "../store/pass-devices.ts";
 import { type EmailReach, emailBounced, emailReach } from "./email-status.ts";
 
 export interface Reachability {

@@ -1,13 +1,11 @@
-import { GetCommand } from "@aws-sdk/lib-dynamodb";
 import type { DynamoDBRecord } from "aws-lambda";
-import type { Db } from "../db/client.ts";
-import { ENTRY_PREFIX, NOTIFICATION_PREFIX } from "../db/keys.ts";
-import { TABLE } from "../db/table-definition.ts";
 import { logger } from "../logger.ts";
 import { listRewards } from "../merchants/directory.ts";
-import type { LedgerEntry } from "../model.ts";
-import { getRedemption } from "../redemptions/store.ts";
-import { entryNotifications, type Notification, type OutboxRecord, outboxNotification } from "./moments.ts";
+import type { Db } from "../store/db/client.ts";
+import { TABLE } from "../store/db/table-definition.ts";
+import { NOTIFICATION_SOURCE_PREFIXES, readNotificationSource } from "../store/notifications/outbox.ts";
+import { getRedemption } from "../store/redemptions.ts";
+import { entryNotifications, type Notification, outboxNotification } from "./moments.ts";
 
 /**
  * The event source mapping's filter (CDK `FilterCriteria.filter`), applied by the local stack too: new
@@ -17,7 +15,7 @@ export const NOTIFICATIONS_FILTER_PATTERNS: readonly Record<string, unknown>[] =
   {
     eventName: ["INSERT"],
     dynamodb: {
-      Keys: { [TABLE.sortKey]: { S: [{ prefix: ENTRY_PREFIX }, { prefix: NOTIFICATION_PREFIX }] } },
+      Keys: { [TABLE.sortKey]: { S: NOTIFICATION_SOURCE_PREFIXES.map((prefix) => ({ prefix })) } },
     },
   },
 ];
@@ -31,18 +29,17 @@ export async function notificationsOfRecord(db: Db, record: DynamoDBRecord): Pro
   const keys = record.dynamodb?.Keys;
   const pk = keys?.[TABLE.partitionKey]?.S;
   const sk = keys?.[TABLE.sortKey]?.S;
-  if (!pk || !sk || !(sk.startsWith(ENTRY_PREFIX) || sk.startsWith(NOTIFICATION_PREFIX))) return [];
-  const { Item } = await db.client.send(
-    new GetCommand({ TableName: db.table, Key: { pk, sk }, ConsistentRead: true }),
-  );
-  if (!Item) return [];
-  if (sk.startsWith(NOTIFICATION_PREFIX)) {
-    const notification = outboxNotification(Item as OutboxRecord);
+  if (!pk || !sk) return [];
+  const source = await readNotificationSource(db, { pk, sk });
+  if (!source) return [];
+  if (source.kind === "outbox") {
+    const notification = outboxNotification(source.item);
     // Written by newer code, or by hand: left pending, for whoever knows what it means.
-    if (!notification) logger.warn("outbox item not understood; left pending", { moment: Item.moment, sk });
+    if (!notification)
+      logger.warn("outbox item not understood; left pending", { moment: source.item.moment, sk });
     return notification ? [notification] : [];
   }
-  const entry = Item as LedgerEntry;
+  const { entry } = source;
   const [rewards, redemption] = await Promise.all([
     // Only a credit can reach a reward.
     entry.points > 0 ? listRewards(db, entry.merchantId) : [],

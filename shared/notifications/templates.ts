@@ -1,4 +1,4 @@
-import { explainEntryIn, type Locale } from "../portal/explain.ts";
+import { explainForMember, type Locale } from "../ledger/entry-types.ts";
 import type { MomentFacts } from "./moments.ts";
 import type { Moment } from "./outbox.ts";
 
@@ -68,7 +68,7 @@ const EN: Templates = {
     subject: `You earned ${f.points(entry.points)} at ${c.merchantName}`,
     paragraphs: [
       `You earned ${f.points(entry.points)} at ${c.merchantName}.`,
-      `How they were counted: ${explainEntryIn(entry, "en")}`,
+      `How they were counted: ${explainForMember(entry, "en")}`,
       `Your balance: ${f.points(entry.balanceAfter)}.`,
     ],
   }),
@@ -76,7 +76,7 @@ const EN: Templates = {
     subject: `${f.points(entry.points)} added to your card`,
     paragraphs: [
       `${c.merchantName} added ${f.points(entry.points)} to your card.`,
-      `Details: ${explainEntryIn(entry, "en")}`,
+      `Details: ${explainForMember(entry, "en")}`,
       `Your balance: ${f.points(entry.balanceAfter)}.`,
     ],
   }),
@@ -111,7 +111,7 @@ const EN: Templates = {
     subject: `${f.points(-entry.points)} expired`,
     paragraphs: [
       `${f.points(-entry.points)} on your card expired.`,
-      `Details: ${explainEntryIn(entry, "en")}`,
+      `Details: ${explainForMember(entry, "en")}`,
       `Your balance: ${f.points(entry.balanceAfter)}.`,
     ],
   }),
@@ -145,7 +145,7 @@ const FR: Templates = {
     subject: `Vous avez gagné ${f.points(entry.points)} chez ${c.merchantName}`,
     paragraphs: [
       `Vous avez gagné ${f.points(entry.points)} chez ${c.merchantName}.`,
-      `Calcul : ${explainEntryIn(entry, "fr")}`,
+      `Calcul : ${explainForMember(entry, "fr")}`,
       `Votre solde : ${f.points(entry.balanceAfter)}.`,
     ],
   }),
@@ -153,7 +153,7 @@ const FR: Templates = {
     subject: `${f.points(entry.points)} ${f.agree(entry.points, "ajouté", "ajoutés")} à votre carte`,
     paragraphs: [
       `${c.merchantName} a ajouté ${f.points(entry.points)} à votre carte.`,
-      `Détail : ${explainEntryIn(entry, "fr")}`,
+      `Détail : ${explainForMember(entry, "fr")}`,
       `Votre solde : ${f.points(entry.balanceAfter)}.`,
     ],
   }),
@@ -188,7 +188,7 @@ const FR: Templates = {
     subject: `${f.points(-entry.points)} ${f.agree(-entry.points, "a expiré", "ont expiré")}`,
     paragraphs: [
       `${f.points(-entry.points)} de votre carte ${f.agree(-entry.points, "a expiré", "ont expiré")}.`,
-      `Détail : ${explainEntryIn(entry, "fr")}`,
+      `Détail : ${explainForMember(entry, "fr")}`,
       `Votre solde : ${f.points(entry.balanceAfter)}.`,
     ],
   }),

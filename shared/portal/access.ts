@@ -1,11 +1,10 @@
-import { GetCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import { createLocalJWKSet, decodeJwt, jwtVerify } from "jose";
 import type { Clock } from "../clock.ts";
-import type { Db } from "../db/client.ts";
-import { customerPk, portalSk } from "../db/keys.ts";
 import { unauthorized } from "../errors.ts";
 import { runtimeKeyBackend } from "../keys/key-backend.ts";
 import { currentKey, publicKeys, type SigningDeps, signCompactJws } from "../keys/signing-keys.ts";
+import { bumpPortalVersion, readPortalVersion } from "../store/customers/portal-access.ts";
+import type { Db } from "../store/db/client.ts";
 
 /**
  * Customers reach their own data without a password, through a link holding a signed token. The token
@@ -25,22 +24,10 @@ const ID = /^[A-Za-z0-9_-]{1,64}$/;
 
 const INVALID = "This portal link is not valid any more; ask the shop for a new one.";
 
-/** The version every valid link of this membership carries: 1 until the first revocation. */
-async function portalVersion(db: Db, merchantId: string, customerId: string): Promise<number> {
-  const { Item } = await db.client.send(
-    new GetCommand({
-      TableName: db.table,
-      Key: { pk: customerPk(merchantId, customerId), sk: portalSk() },
-      ConsistentRead: true,
-    }),
-  );
-  return typeof Item?.version === "number" ? Item.version : 1;
-}
-
 /** A token for the membership's current version; links made from it live until the next revocation. */
 export async function issuePortalToken(deps: SigningDeps, member: CustomerIdentity): Promise<string> {
   const [version, key] = await Promise.all([
-    portalVersion(deps.db, member.merchantId, member.customerId),
+    readPortalVersion(deps.db, member.merchantId, member.customerId),
     currentKey(deps, member.merchantId, "portal"),
   ]);
   return signCompactJws(
@@ -60,19 +47,8 @@ export async function issuePortalToken(deps: SigningDeps, member: CustomerIdenti
 }
 
 /** Revokes every portal link of the membership; returns the new version. */
-export async function revokePortalLinks(db: Db, member: CustomerIdentity, now: Date): Promise<number> {
-  const { Attributes } = await db.client.send(
-    new UpdateCommand({
-      TableName: db.table,
-      Key: { pk: customerPk(member.merchantId, member.customerId), sk: portalSk() },
-      // An absent item is version 1, so the first revocation makes it 2.
-      UpdateExpression: "SET version = if_not_exists(version, :one) + :one, updatedAt = :now",
-      ExpressionAttributeValues: { ":one": 1, ":now": now.toISOString() },
-      ReturnValues: "UPDATED_NEW",
-    }),
-  );
-  return Attributes?.version as number;
-}
+export const revokePortalLinks = (db: Db, member: CustomerIdentity, now: Date): Promise<number> =>
+  bumpPortalVersion(db, member.merchantId, member.customerId, now);
 
 /** The membership a token speaks for; a 401 for anything forged, altered, revoked or for another audience. */
 export async function verifyPortalToken(db: Db, token: string): Promise<CustomerIdentity> {
@@ -102,7 +78,7 @@ export async function verifyPortalToken(db: Db, token: string): Promise<Customer
   if (payload.mid !== merchantId || typeof customerId !== "string" || !ID.test(customerId)) {
     throw unauthorized(INVALID);
   }
-  if (payload.ver !== (await portalVersion(db, merchantId, customerId))) throw unauthorized(INVALID);
+  if (payload.ver !== (await readPortalVersion(db, merchantId, customerId))) throw unauthorized(INVALID);
   return { merchantId, customerId };
 }
 

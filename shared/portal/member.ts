@@ -1,13 +1,13 @@
-import type { Db } from "../db/client.ts";
 import { notFound } from "../errors.ts";
 import { upcomingExpiries } from "../expiry/upcoming.ts";
-import { readCustomer } from "../ledger/append.ts";
+import { describeRule, explainForMember } from "../ledger/entry-types.ts";
 import { listEntries } from "../ledger/read.ts";
 import { getMerchant, listLocations, listPrograms } from "../merchants/directory.ts";
 import type { Customer, LedgerEntry } from "../model.ts";
+import { readCustomer } from "../store/customers/profile.ts";
+import type { Db } from "../store/db/client.ts";
 import { customerView, entryView } from "../views.ts";
 import type { CustomerIdentity } from "./access.ts";
-import { describeRuleIn, explainEntryIn } from "./explain.ts";
 
 /** What GET /v1/me and GET /v1/me/ledger show a customer: only their own membership, in their language. */
 
@@ -40,7 +40,7 @@ export async function memberOverview(db: Db, member: CustomerIdentity, now: Date
           ? {
               kind: program.rule.kind,
               currency: program.rule.kind === "purchase" ? program.rule.currency : null,
-              description: describeRuleIn(program.rule, customer.locale),
+              description: describeRule(program.rule, customer.locale),
             }
           : null,
       };
@@ -48,10 +48,10 @@ export async function memberOverview(db: Db, member: CustomerIdentity, now: Date
   };
 }
 
-/** An entry with its explanation also in the customer's language (`explanation` stays as recorded). */
+/** An entry with its explanation also in the customer's language (`explanation` stays as recorded, in English). */
 export const memberEntryView = (entry: LedgerEntry, locale: Customer["locale"]) => ({
   ...entryView(entry),
-  localizedExplanation: explainEntryIn(entry, locale),
+  localizedExplanation: explainForMember(entry, locale),
 });
 
 export async function memberLedger(

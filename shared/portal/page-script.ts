@@ -38,7 +38,12 @@ export const PORTAL_SCRIPT = String.raw`
       phone: "Téléphone", language: "Langue", marketing: "J'accepte de recevoir les offres du magasin par e-mail",
       save: "Enregistrer", saved: "Informations enregistrées.", security: "Sécurité du lien",
       securityIntro: "Ce portail s'ouvre sans mot de passe, grâce au lien de votre carte. Si vous l'avez partagé par erreur, révoquez-le : tous les anciens liens cessent de fonctionner.",
-      newLink: "Révoquer mes liens et en créer un nouveau", newLinkDone: "Nouveau lien créé ; les anciens ne fonctionnent plus. Gardez celui-ci :"
+      newLink: "Révoquer mes liens et en créer un nouveau", newLinkDone: "Nouveau lien créé ; les anciens ne fonctionnent plus. Gardez celui-ci :",
+      pendingSent: "Un lien de confirmation a été envoyé à {address} : le changement se fera quand vous l'ouvrirez (dans les 24 heures).",
+      confirming: "Confirmation en cours…", confirmed: "C'est fait : {address} figure maintenant sur votre carte.",
+      confirmExpired: "Ce lien de confirmation a expiré. Refaites la modification depuis votre portail.",
+      confirmInvalid: "Ce lien de confirmation n'est plus valide : une demande plus récente l'a remplacé, ou vos liens ont été révoqués.",
+      confirmFailed: "Cette modification n'a pas pu être faite. Demandez de l'aide au magasin."
     },
     en: {
       title: "My loyalty card", skip: "Skip to content", loading: "Loading…",
@@ -70,7 +75,12 @@ export const PORTAL_SCRIPT = String.raw`
       phone: "Phone", language: "Language", marketing: "I agree to receive the shop's offers by email",
       save: "Save", saved: "Details saved.", security: "Link security",
       securityIntro: "This portal opens without a password, through your card's link. If you shared it by mistake, revoke it: every earlier link stops working.",
-      newLink: "Revoke my links and make a new one", newLinkDone: "New link made; the earlier ones no longer work. Keep this one:"
+      newLink: "Revoke my links and make a new one", newLinkDone: "New link made; the earlier ones no longer work. Keep this one:",
+      pendingSent: "A confirmation link was sent to {address}: the change happens when you open it (within 24 hours).",
+      confirming: "Confirming…", confirmed: "Done: {address} is now on your card.",
+      confirmExpired: "This confirmation link has expired. Make the change again from your portal.",
+      confirmInvalid: "This confirmation link is no longer valid: a newer request replaced it, or your links were revoked.",
+      confirmFailed: "This change could not be made. Ask the shop for help."
     }
   };
   var KEY = "loyalty-portal-token";
@@ -100,10 +110,10 @@ export const PORTAL_SCRIPT = String.raw`
   };
 
   var fragment = /(?:^#|&)t=([^&]+)/.exec(location.hash);
-  if (fragment) {
-    sessionStorage.setItem(KEY, decodeURIComponent(fragment[1]));
-    history.replaceState(null, "", location.pathname + location.search);
-  }
+  // A contact change's confirmation link (sent to the new address) carries its own token.
+  var confirmation = /(?:^#|&)confirm=([^&]+)/.exec(location.hash);
+  if (fragment) sessionStorage.setItem(KEY, decodeURIComponent(fragment[1]));
+  if (fragment || confirmation) history.replaceState(null, "", location.pathname + location.search);
   var token = sessionStorage.getItem(KEY);
 
   function say(id, message, isError) {
@@ -280,7 +290,11 @@ export const PORTAL_SCRIPT = String.raw`
     if (Object.keys(changes).length === 0) { say("profile-result", t("saved")); return; }
     api("PATCH", "/v1/me", changes).then(function (result) {
       if (!result.ok) { say("profile-result", problemText(result), true); return; }
-      return load().then(function () { say("profile-result", t("saved")); });
+      // 202: a new email or phone waits for the link sent to it; the rest is saved.
+      var pending = result.body.pending;
+      return load().then(function () {
+        say("profile-result", pending ? Object.keys(pending).map(function (field) { return t("pendingSent", { address: pending[field] }); }).join(" ") : t("saved"));
+      });
     });
   });
 
@@ -311,9 +325,27 @@ export const PORTAL_SCRIPT = String.raw`
     });
   });
 
+  // Whoever opens the link may confirm, with or without the portal token (the link's token is enough).
+  function confirmChange(value) {
+    $("confirm-result").hidden = false;
+    say("confirm-result", t("confirming"));
+    return fetch("/v1/me/contact/confirm", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ token: value }) })
+      .then(function (response) {
+        return response.json().then(function (body) {
+          if (response.ok) { say("confirm-result", t("confirmed", { address: body.confirmed.email || body.confirmed.phone })); return; }
+          var reason = (body.errors && body.errors[0] && body.errors[0].reason) || "";
+          var key = response.status === 409 ? "confirmFailed" : response.status !== 400 ? "failed" : /^has expired/.test(reason) ? "confirmExpired" : "confirmInvalid";
+          say("confirm-result", t(key), true);
+        });
+      })
+      .catch(function () { say("confirm-result", t("failed"), true); });
+  }
+
   translate();
-  if (!token) { say("status", t("noToken"), true); return; }
+  var confirmed = confirmation ? confirmChange(decodeURIComponent(confirmation[1])) : Promise.resolve();
+  if (!token) { if (!confirmation) say("status", t("noToken"), true); return; }
   say("status", t("loading"));
-  load();
+  // After the confirmation, so that the profile shows the new address.
+  confirmed.then(load);
 })();
 `;

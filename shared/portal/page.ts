@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import type { Locale } from "./explain.ts";
+import type { Locale } from "../ledger/entry-types.ts";
 import { PORTAL_SCRIPT } from "./page-script.ts";
 import { PORTAL_STYLE } from "./page-style.ts";
 
@@ -43,6 +43,7 @@ export function portalPage(locale: Locale): string {
 <p id="member"></p>
 </header>
 <main id="main" tabindex="-1">
+<p id="confirm-result" class="notice" role="status" aria-live="polite" hidden></p>
 <p id="status" class="notice" role="status" aria-live="polite"></p>
 <div id="content" hidden>
 <section class="balance" aria-labelledby="balance-h">

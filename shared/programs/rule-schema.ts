@@ -1,6 +1,7 @@
 import { z } from "zod";
 import type { ExpiryPolicy } from "../expiry/policy.ts";
 import { currencyMinorUnits, parseDecimal } from "../money.ts";
+import { text } from "../text.ts";
 import type { EarnRule } from "./rules.ts";
 
 /**
@@ -77,7 +78,7 @@ export const ExpiryPolicySchema: z.ZodType<ExpiryPolicy> = z.discriminatedUnion(
  * (applies to points earned from this version on; absent means they do not expire).
  */
 export const ProgramSettingsSchema = z.strictObject({
-  name: z.string().trim().min(1).max(100),
+  name: text(100),
   rule: EarnRuleSchema,
   expiry: ExpiryPolicySchema.default({ kind: "none" }),
 });

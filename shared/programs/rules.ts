@@ -1,4 +1,5 @@
 import { ValidationError } from "../errors.ts";
+import { EN } from "../ledger/explain/en.ts";
 import { currencyMinorUnits, formatDecimal, formatRatio, parseDecimal, pow10, type Ratio } from "../money.ts";
 
 export type Rounding = "down" | "nearest" | "up";
@@ -33,8 +34,6 @@ export interface EarnComputation {
   explanation: string;
 }
 
-export const pointsWord = (n: number | bigint) => (n === 1 || n === 1n ? "point" : "points");
-
 export function roundRatio(ratio: Ratio, rounding: Rounding): bigint {
   const { numerator: n, denominator: d } = ratio;
   const floor = n / d;
@@ -50,13 +49,10 @@ export function roundRatio(ratio: Ratio, rounding: Rounding): bigint {
   }
 }
 
-export const roundingWords: Record<Rounding, string> = {
-  down: "rounded down",
-  up: "rounded up",
-  nearest: "rounded to the nearest point",
-};
-
-/** Validates a purchase against the rule and returns the points it earns, with the arithmetic spelled out. */
+/**
+ * Validates a purchase against the rule and returns the points it earns, with the arithmetic spelled out
+ * (in the words of shared/ledger/explain/en.ts, as an entry rebuilt from its fields says it).
+ */
 export function computePurchasePoints(rule: PurchaseRule, input: PurchaseInput): EarnComputation {
   const problems: { field: string; reason: string }[] = [];
   const minor = currencyMinorUnits(rule.currency) ?? 2;
@@ -83,24 +79,24 @@ export function computePurchasePoints(rule: PurchaseRule, input: PurchaseInput):
   const points = roundRatio(ratio, rule.rounding);
   const raw = formatRatio(ratio);
   const shownAmount = formatDecimal({ units: amount.units * pow10(minor - amount.scale), scale: minor });
-  const rounded = raw === points.toString() ? "" : `, ${roundingWords[rule.rounding]}`;
-  const explanation = `${shownAmount} ${rule.currency} × ${rule.points} ${pointsWord(rule.points)} per ${rule.per} ${rule.currency} = ${raw}${rounded} → ${points} ${pointsWord(points)}`;
+  const explanation = EN.purchase({
+    amount: shownAmount,
+    currency: rule.currency,
+    rule,
+    raw,
+    rounded: raw !== points.toString(),
+    points: Number(points),
+  });
   return { points: Number(points), raw, explanation };
 }
 
 export function computeVisitPoints(rule: VisitRule): EarnComputation {
   const n = rule.pointsPerVisit;
-  return { points: n, explanation: `1 visit × ${n} ${pointsWord(n)} per visit → ${n} ${pointsWord(n)}` };
+  return { points: n, explanation: EN.visit({ pointsPerVisit: n, points: n }) };
 }
 
-/** One line a customer can read, e.g. for the pass's back: "1 point per 1.00 EUR spent, rounded down". */
-export function describeRule(rule: EarnRule): string {
-  if (rule.kind === "visit") {
-    const gap =
-      rule.minMinutesBetweenVisits > 0
-        ? ` (at most one visit every ${rule.minMinutesBetweenVisits} minutes)`
-        : "";
-    return `${rule.pointsPerVisit} ${pointsWord(rule.pointsPerVisit)} per visit${gap}`;
-  }
-  return `${rule.points} ${pointsWord(rule.points)} per ${rule.per} ${rule.currency} spent, ${roundingWords[rule.rounding]}`;
-}
+/**
+ * The rule in English, for staff ("1 point per 1.00 EUR spent, rounded down"); customers read it in their
+ * language through describeRule(rule, locale) in shared/ledger/entry-types.ts.
+ */
+export const describeRule = (rule: EarnRule): string => EN.rule(rule);

@@ -1,22 +1,24 @@
-import { type Principal, requireLocation, requirePermission } from "../auth/principal.ts";
+import { type Principal, requireLocation } from "../auth/principal.ts";
 import type { CouponIssuer, CouponRef } from "../coupons/issuer.ts";
 import { type IssuerFor, issuersFromEnv } from "../coupons/issuers.ts";
-import { couponPk, couponSk } from "../db/keys.ts";
-import { conflict, DomainError, type FieldProblem, notFound, ValidationError } from "../errors.ts";
-import { findStoredResponse, idempotencyFrom, type StoredResponse } from "../idempotency.ts";
+import { conflict, DomainError, notFound, ValidationError } from "../errors.ts";
+import { idempotencyFrom } from "../idempotency.ts";
 import { newId, randomCode } from "../ids.ts";
-import { type AppendDeps, type AppendResult, appendEntry, readCustomer } from "../ledger/append.ts";
+import { redemptionInputs } from "../ledger/explain/parts.ts";
 import { logger } from "../logger.ts";
 import { getLocation, getReward } from "../merchants/directory.ts";
 import type { Redemption } from "../model.ts";
-import { describeDiscount } from "../rewards/discount.ts";
+import { type LedgerDeps, ledgerWrite } from "../pipeline/ledger-write.ts";
+import type { WriteResult } from "../pipeline/write.ts";
+import { readCustomer } from "../store/customers/profile.ts";
+import { couponCodeItem, newRedemptionItem } from "../store/redemptions.ts";
 import { type EntryView, entryView } from "../views.ts";
-import { type RedemptionView, redemptionKey, redemptionView } from "./store.ts";
+import { type RedemptionView, redemptionView } from "./view.ts";
 
 /** 16 characters of a 30-letter alphabet: about 78 bits, far beyond guessing at a till or online. */
 const CODE_LENGTH = 16;
 
-export interface RedemptionDeps extends AppendDeps {
+export interface RedemptionDeps extends LedgerDeps {
   /** The coupon issuers; from the environment unless a test supplies its own. */
   issuerFor?: IssuerFor;
 }
@@ -39,61 +41,63 @@ export async function redeemReward(
   principal: Principal,
   input: RedeemInput,
   idempotencyKey: string | undefined,
-): Promise<AppendResult<RedeemBody>> {
-  requirePermission(principal, "redemptions:create");
-  const idempotency = idempotencyFrom(idempotencyKey, "redemptions.create", input);
+): Promise<WriteResult<RedeemBody>> {
   const { db } = deps;
   const { merchantId } = principal;
-
-  const [location, reward] = await Promise.all([
-    getLocation(db, merchantId, input.locationId),
-    getReward(db, merchantId, input.rewardId, true),
-  ]);
-  const problems: FieldProblem[] = [];
-  if (!location) problems.push({ field: "locationId", reason: "no such location" });
-  if (!reward) problems.push({ field: "rewardId", reason: "no such reward" });
-  else if (reward.status !== "active") {
-    problems.push({ field: "rewardId", reason: "this reward was deleted; it can no longer be redeemed" });
-  } else if (location && reward.programId !== location.programId) {
-    problems.push({ field: "rewardId", reason: "this reward is not offered at this location" });
-  }
-  if (problems.length > 0 || !location || !reward) throw new ValidationError(problems);
-  requireLocation(principal, location.id);
-
-  // Checked before the coupon is created, so a replay or a short balance never reaches the issuer.
-  const stored = await findStoredResponse(db, merchantId, idempotency);
-  if (stored) return { ...(stored as StoredResponse & { body: RedeemBody }), replayed: true };
-  const customer = await readCustomer(db, merchantId, input.customerId);
-  if (!customer) throw notFound("Customer");
-  if (customer.balance < reward.points) {
-    throw conflict("The balance is too low for this reward.", {
-      balance: customer.balance,
-      points: reward.points,
-    });
-  }
-
-  const issuer = (deps.issuerFor ?? issuersFromEnv(deps))(reward.issuer);
-  const coupon: CouponRef = { merchantId, redemptionId: newId("rdm"), code: randomCode(CODE_LENGTH) };
-  let tracked: boolean;
+  let created: { issuer: CouponIssuer; coupon: CouponRef } | undefined;
   try {
-    ({ tracked } = await issuer.create({ ...coupon, rewardName: reward.name, discount: reward.discount }));
-  } catch (error) {
-    // A create that timed out may still have happened at the issuer.
-    await withdraw(issuer, coupon);
-    throw error;
-  }
-
-  let result: AppendResult<RedeemBody>;
-  try {
-    result = await appendEntry(deps, {
+    const written = await ledgerWrite(deps, {
+      name: "redemptions.create",
       merchantId,
-      customerId: customer.id,
-      idempotency,
-      plan: (current, now) => {
+      idempotency: idempotencyFrom(idempotencyKey, "redemptions.create", input),
+      // Not alongside the replay check: loading creates the coupon, which a replay must never do.
+      load: async () => {
+        const [location, reward] = await Promise.all([
+          getLocation(db, merchantId, input.locationId),
+          getReward(db, merchantId, input.rewardId, true),
+        ]);
+        if (!location) throw ValidationError.field("locationId", "no such location");
+        // Where staff may act comes before what the reward is: a location they may not use reveals nothing.
+        requireLocation(principal, location.id);
+        if (!reward) throw ValidationError.field("rewardId", "no such reward");
+        if (reward.status !== "active") {
+          throw ValidationError.field("rewardId", "this reward was deleted; it can no longer be redeemed");
+        }
+        if (reward.programId !== location.programId) {
+          throw ValidationError.field("rewardId", "this reward is not offered at this location");
+        }
+        // Checked before the coupon is created, so a short balance never reaches the issuer.
+        const customer = await readCustomer(db, merchantId, input.customerId);
+        if (!customer) throw notFound("Customer");
+        if (customer.balance < reward.points) {
+          throw conflict("The balance is too low for this reward.", {
+            balance: customer.balance,
+            points: reward.points,
+          });
+        }
+        const issuer = (deps.issuerFor ?? issuersFromEnv(deps))(reward.issuer);
+        const coupon: CouponRef = { merchantId, redemptionId: newId("rdm"), code: randomCode(CODE_LENGTH) };
+        let tracked: boolean;
+        try {
+          ({ tracked } = await issuer.create({
+            ...coupon,
+            rewardName: reward.name,
+            discount: reward.discount,
+          }));
+        } catch (error) {
+          // A create that timed out may still have happened at the issuer.
+          await withdraw(issuer, coupon);
+          throw error;
+        }
+        created = { issuer, coupon };
+        return { location, reward, coupon, tracked };
+      },
+      customerId: () => input.customerId,
+      plan: ({ customer, context: { location, reward, coupon, tracked }, now }) => {
         const redemption: Redemption = {
           merchantId,
           id: coupon.redemptionId,
-          customerId: current.id,
+          customerId: customer.id,
           rewardId: reward.id,
           programId: reward.programId,
           reward: { name: reward.name, discount: reward.discount },
@@ -104,12 +108,9 @@ export async function redeemReward(
           status: "issued",
           locationId: location.id,
           staffId: principal.staffId,
-          entrySeq: current.seq + 1,
+          entrySeq: customer.seq + 1,
           createdAt: now.toISOString(),
         };
-        const putNew = (Item: Record<string, unknown>) => ({
-          Put: { TableName: db.table, Item, ConditionExpression: "attribute_not_exists(pk)" },
-        });
         return {
           entry: {
             type: "redemption",
@@ -117,34 +118,27 @@ export async function redeemReward(
             locationId: location.id,
             staffId: principal.staffId,
             programId: reward.programId,
-            inputs: { rewardId: reward.id, redemptionId: redemption.id },
-            explanation: `${reward.points} points spent on “${reward.name}” (${describeDiscount(reward.discount)})`,
+            inputs: redemptionInputs({
+              rewardId: reward.id,
+              redemptionId: redemption.id,
+              rewardName: reward.name,
+              discount: reward.discount,
+            }),
             refs: { redemptionId: redemption.id },
           },
-          extraItems: [
-            putNew({ ...redemptionKey(merchantId, redemption.id), ...redemption }),
-            putNew({
-              pk: couponPk(merchantId, coupon.code),
-              sk: couponSk(),
-              redemptionId: redemption.id,
-              customerId: current.id,
-            }),
-          ],
-          respond: (entry) => ({
-            status: 201,
-            body: { redemption: redemptionView(redemption), entry: entryView(entry) },
-          }),
+          items: [newRedemptionItem(db, redemption), couponCodeItem(db, redemption)],
+          result: (entry) => ({ redemption: redemptionView(redemption), entry: entryView(entry) }),
         };
       },
     });
+    // A concurrent twin of this request recorded its own coupon; this one is surplus.
+    if (written.replayed && created) await withdraw(created.issuer, created.coupon);
+    return written;
   } catch (error) {
     // Only a refusal proves nothing was written; after a lost answer the write may have happened.
-    if (error instanceof DomainError) await withdraw(issuer, coupon);
+    if (error instanceof DomainError && created) await withdraw(created.issuer, created.coupon);
     throw error;
   }
-  // A concurrent twin of this request recorded its own coupon; this one is surplus.
-  if (result.replayed) await withdraw(issuer, coupon);
-  return result;
 }
 
 /** Best effort: the request fails for its own reason, and a coupon left behind is logged, not hidden. */

@@ -1,22 +1,19 @@
-import { type Principal, requireLocation, requirePermission } from "../auth/principal.ts";
+import { type Principal, requireLocation } from "../auth/principal.ts";
 import type { CouponRef } from "../coupons/issuer.ts";
 import { issuersFromEnv } from "../coupons/issuers.ts";
 import { conflict, notFound } from "../errors.ts";
 import { creditExpiryPolicy } from "../expiry/credit-policy.ts";
 import { idempotencyFrom } from "../idempotency.ts";
-import { type AppendResult, appendEntry } from "../ledger/append.ts";
+import { REFUND_MESSAGES as MESSAGES } from "../ledger/explain/en.ts";
+import { refundInputs } from "../ledger/explain/parts.ts";
 import { getReward } from "../merchants/directory.ts";
 import type { Redemption, RedemptionStatus, RefundOutcome } from "../model.ts";
+import { ledgerWrite } from "../pipeline/ledger-write.ts";
+import type { WriteResult } from "../pipeline/write.ts";
+import { getRedemption, redemptionEntry, refundItem } from "../store/redemptions.ts";
 import { type EntryView, entryView } from "../views.ts";
 import type { RedemptionDeps } from "./redeem.ts";
-import {
-  alreadyRefunded,
-  getRedemption,
-  type RedemptionView,
-  redemptionEntry,
-  redemptionKey,
-  redemptionView,
-} from "./store.ts";
+import { alreadyRefunded, type RedemptionView, redemptionView } from "./view.ts";
 
 export interface RefundInput {
   /** Give the points back even when the coupon was used or can no longer be revoked. */
@@ -29,16 +26,6 @@ export type RefundBody = {
   message: string;
   redemption: RedemptionView;
   entry: EntryView;
-};
-
-const MESSAGES: Record<RefundOutcome, string> = {
-  revoked_and_refunded: "The coupon was revoked and the points were returned.",
-  refunded_not_revoked:
-    "The points were returned. The reward was deleted, so the coupon could not be revoked; its status is unchanged.",
-  refunded_after_use:
-    "The points were returned. The coupon had already been used: the discount the customer received is not undone.",
-  refunded_usage_unknown:
-    "The points were returned. This coupon is not tracked, so whether it was or will be used cannot be known.",
 };
 
 interface Decision {
@@ -59,25 +46,28 @@ export async function refundRedemption(
   redemptionId: string,
   input: RefundInput,
   idempotencyKey: string | undefined,
-): Promise<AppendResult<RefundBody>> {
-  requirePermission(principal, "redemptions:refund");
-  const idempotency = idempotencyFrom(idempotencyKey, "redemptions.refund", { redemptionId, ...input });
+): Promise<WriteResult<RefundBody>> {
   const { db } = deps;
   const { merchantId } = principal;
-  const found = await getRedemption(db, merchantId, redemptionId);
-  if (!found) throw notFound("Redemption");
-  requireLocation(principal, found.locationId);
-  const [spent, expiry] = await Promise.all([
-    redemptionEntry(db, found),
-    creditExpiryPolicy(db, merchantId, found.locationId),
-  ]);
   const force = input.force ?? false;
-
-  return appendEntry(deps, {
+  return ledgerWrite(deps, {
+    name: "redemptions.refund",
     merchantId,
-    customerId: found.customerId,
-    idempotency,
-    plan: async (customer, now) => {
+    idempotency: idempotencyFrom(idempotencyKey, "redemptions.refund", { redemptionId, ...input }),
+    loadReadsOnly: true,
+    load: async () => {
+      const found = await getRedemption(db, merchantId, redemptionId);
+      if (!found) throw notFound("Redemption");
+      requireLocation(principal, found.locationId);
+      const [spent, expiry] = await Promise.all([
+        redemptionEntry(db, found),
+        creditExpiryPolicy(db, merchantId, found.locationId),
+      ]);
+      return { found, spent, expiry };
+    },
+    customerId: ({ found }) => found.customerId,
+    expiry: ({ expiry }) => expiry,
+    plan: async ({ customer, context: { spent }, now }) => {
       const redemption = await getRedemption(db, merchantId, redemptionId);
       if (!redemption) throw notFound("Redemption");
       const decision = await decide(deps, redemption, force);
@@ -103,38 +93,27 @@ export async function refundRedemption(
           locationId: redemption.locationId,
           staffId: principal.staffId,
           programId: redemption.programId,
-          inputs: { redemptionId, outcome: decision.outcome, force: String(force) },
-          explanation: `Redemption of “${redemption.reward.name}” cancelled: ${redemption.points} points returned. ${MESSAGES[decision.outcome]}`,
+          inputs: refundInputs({
+            redemptionId,
+            outcome: decision.outcome,
+            force,
+            rewardName: redemption.reward.name,
+          }),
           note: input.note ? `Points redemption cancelled. ${input.note}` : "Points redemption cancelled.",
           refs: { redemptionId, entryId: spent.id },
         },
-        extraItems: [
-          {
-            Update: {
-              TableName: db.table,
-              Key: redemptionKey(merchantId, redemptionId),
-              UpdateExpression: `SET #status = :next, #refund = :refund${revokedNow ? ", revokedAt = :at" : ""}`,
-              // `:seen` is the status the decision was taken on; an internal revoke may have moved it to `:next`.
-              ConditionExpression: "attribute_not_exists(#refund) AND #status IN (:seen, :next)",
-              ExpressionAttributeNames: { "#status": "status", "#refund": "refund" },
-              ExpressionAttributeValues: {
-                ":next": decision.status,
-                ":seen": redemption.status,
-                ":refund": refund,
-                ...(revokedNow ? { ":at": at } : {}),
-              },
-            },
-          },
+        items: [
+          refundItem(db, redemption, {
+            status: decision.status,
+            refund,
+            ...(revokedNow ? { revokedAt: at } : {}),
+          }),
         ],
-        expiry,
-        respond: (entry) => ({
-          status: 200,
-          body: {
-            outcome: decision.outcome,
-            message: MESSAGES[decision.outcome],
-            redemption: redemptionView(refunded),
-            entry: entryView(entry),
-          },
+        result: (entry) => ({
+          outcome: decision.outcome,
+          message: MESSAGES[decision.outcome],
+          redemption: redemptionView(refunded),
+          entry: entryView(entry),
         }),
       };
     },

@@ -1,16 +1,15 @@
-import { UpdateCommand } from "@aws-sdk/lib-dynamodb";
-import { type Principal, requirePermission } from "../auth/principal.ts";
+import type { Principal } from "../auth/principal.ts";
+import { checkAmountAtMost, maxPurchaseOf, programCurrency } from "../bounds.ts";
 import type { Clock } from "../clock.ts";
 import { externalIssuerUrl } from "../coupons/issuers.ts";
-import type { Db } from "../db/client.ts";
-import { merchantPk, rewardSk } from "../db/keys.ts";
-import { setExpression } from "../db/set-expression.ts";
 import { conflict, notFound, ValidationError } from "../errors.ts";
 import { idempotencyFrom } from "../idempotency.ts";
-import { type IdempotentResult, idempotentWrite } from "../idempotent-write.ts";
 import { newId } from "../ids.ts";
-import { getProgram, getReward, listRewards } from "../merchants/directory.ts";
-import type { CouponIssuerKind, Reward, RewardDiscount } from "../model.ts";
+import { getMerchant, getProgram, getReward } from "../merchants/directory.ts";
+import type { CouponIssuerKind, Merchant, Program, Reward, RewardDiscount } from "../model.ts";
+import { runWrite, type WriteResult } from "../pipeline/write.ts";
+import type { Db } from "../store/db/client.ts";
+import { listRewards, newRewardItem, setArchived, updateActiveReward } from "../store/rewards.ts";
 import { checkDiscount, describeDiscount } from "./discount.ts";
 
 export function rewardView(reward: Reward) {
@@ -47,9 +46,31 @@ export interface RewardChanges {
 
 type Deps = { db: Db; clock: Clock };
 
-function withoutKeys(item: Record<string, unknown> | undefined): Reward {
-  const { pk: _pk, sk: _sk, ...reward } = item ?? {};
-  return reward as unknown as Reward;
+/**
+ * A fixed amount off is in the program's currency (a till cannot take 5 USD off a purchase in EUR) and at
+ * most the merchant's maximum purchase: a coupon worth more than any purchase is a typo.
+ */
+function fitDiscount(
+  discount: RewardDiscount,
+  program: Program,
+  merchant: Merchant | undefined,
+): RewardDiscount {
+  if (discount.kind !== "fixed_amount" || !merchant) return discount;
+  const currency = programCurrency(program, merchant);
+  if (discount.currency !== currency) {
+    throw ValidationError.field(
+      "discount.currency",
+      `must be ${currency}, the currency of the reward's program`,
+    );
+  }
+  checkAmountAtMost(
+    discount.amount,
+    currency,
+    maxPurchaseOf(merchant),
+    "discount.amount",
+    "this merchant's maximum purchase (maxPurchaseAmount in the settings)",
+  );
+  return discount;
 }
 
 /** The catalogue, oldest first; a merchant has tens of rewards, so it comes whole. */
@@ -58,7 +79,6 @@ export async function listCatalogue(
   principal: Principal,
   filter: { programId?: string; status: "active" | "archived" | "all" },
 ): Promise<Reward[]> {
-  requirePermission(principal, "customers:read");
   return (await listRewards(db, principal.merchantId))
     .filter((r) => filter.status === "all" || r.status === filter.status)
     .filter((r) => filter.programId === undefined || r.programId === filter.programId)
@@ -70,23 +90,30 @@ export async function createReward(
   principal: Principal,
   input: NewReward,
   idempotencyKey: string | undefined,
-): Promise<IdempotentResult<{ reward: RewardView }>> {
-  requirePermission(principal, "programs:manage");
-  const idempotency = idempotencyFrom(idempotencyKey, "rewards.create", input);
+): Promise<WriteResult<{ reward: RewardView }>> {
   const { db } = deps;
   const { merchantId } = principal;
-  const discount = checkDiscount(input.discount);
-  // Consistent: a program created a moment ago must be usable at once.
-  if (!(await getProgram(db, merchantId, input.programId, true))) {
-    throw ValidationError.field("programId", "no such program");
-  }
-  if (input.issuer === "external" && !externalIssuerUrl()) {
-    throw ValidationError.field("issuer", "this deployment has no external coupon issuer");
-  }
-  return idempotentWrite(deps, {
+  return runWrite(deps, {
+    name: "rewards.create",
     merchantId,
-    idempotency,
-    plan: (at) => {
+    idempotency: idempotencyFrom(idempotencyKey, "rewards.create", input),
+    loadReadsOnly: true,
+    load: async () => {
+      const checked = checkDiscount(input.discount);
+      // Consistent: a program created a moment ago must be usable at once.
+      const [program, merchant] = await Promise.all([
+        getProgram(db, merchantId, input.programId, true),
+        getMerchant(db, merchantId),
+      ]);
+      if (!program) throw ValidationError.field("programId", "no such program");
+      const discount = fitDiscount(checked, program, merchant);
+      if (input.issuer === "external" && !externalIssuerUrl()) {
+        throw ValidationError.field("issuer", "this deployment has no external coupon issuer");
+      }
+      return discount;
+    },
+    // The reward's condition fails only if its id is taken: the next try makes another.
+    attempt: async (discount, at) => {
       const now = at.toISOString();
       const reward: Reward = {
         merchantId,
@@ -100,20 +127,22 @@ export async function createReward(
         createdAt: now,
         updatedAt: now,
       };
-      return {
-        items: [
-          {
-            Put: {
-              TableName: db.table,
-              Item: { pk: merchantPk(merchantId), sk: rewardSk(reward.id), ...reward },
-              ConditionExpression: "attribute_not_exists(pk)",
-            },
-          },
-        ],
-        response: { status: 201, body: { reward: rewardView(reward) } },
-      };
+      return { items: [newRewardItem(db, reward)], result: { reward: rewardView(reward) } };
     },
   });
+}
+
+/** A new discount of a reward, fitted to the reward's program; a missing reward is a 404. */
+async function discountFor(db: Db, merchantId: string, rewardId: string, discount: RewardDiscount) {
+  if (discount.kind !== "fixed_amount") return discount;
+  const reward = await getReward(db, merchantId, rewardId, true);
+  if (!reward) throw notFound("Reward");
+  const [program, merchant] = await Promise.all([
+    getProgram(db, merchantId, reward.programId, true),
+    getMerchant(db, merchantId),
+  ]);
+  if (!program) throw new Error(`reward ${rewardId} points to a missing program`);
+  return fitDiscount(discount, program, merchant);
 }
 
 /** Name, cost or discount; redemptions already made keep the reward as it was when they were made. */
@@ -123,34 +152,21 @@ export async function updateReward(
   rewardId: string,
   changes: RewardChanges,
 ): Promise<Reward> {
-  requirePermission(principal, "programs:manage");
   const { db } = deps;
-  const set = setExpression({
+  const discount = changes.discount
+    ? await discountFor(db, principal.merchantId, rewardId, checkDiscount(changes.discount))
+    : undefined;
+  const updated = await updateActiveReward(db, principal.merchantId, rewardId, {
     ...changes,
-    ...(changes.discount ? { discount: checkDiscount(changes.discount) } : {}),
+    ...(discount ? { discount } : {}),
     updatedAt: deps.clock().toISOString(),
   });
-  try {
-    const { Attributes } = await db.client.send(
-      new UpdateCommand({
-        TableName: db.table,
-        Key: { pk: merchantPk(principal.merchantId), sk: rewardSk(rewardId) },
-        UpdateExpression: set.UpdateExpression,
-        ConditionExpression: "attribute_exists(pk) AND #status = :active",
-        ExpressionAttributeNames: { ...set.ExpressionAttributeNames, "#status": "status" },
-        ExpressionAttributeValues: { ...set.ExpressionAttributeValues, ":active": "active" },
-        ReturnValues: "ALL_NEW",
-      }),
-    );
-    return withoutKeys(Attributes);
-  } catch (error) {
-    if ((error as { name?: string }).name !== "ConditionalCheckFailedException") throw error;
-    const current = await getReward(db, principal.merchantId, rewardId);
-    if (!current) throw notFound("Reward");
-    throw conflict("This reward was deleted; it can no longer be changed.", {
-      archivedAt: current.archivedAt,
-    });
-  }
+  if (updated) return updated;
+  const current = await getReward(db, principal.merchantId, rewardId);
+  if (!current) throw notFound("Reward");
+  throw conflict("This reward was deleted; it can no longer be changed.", {
+    archivedAt: current.archivedAt,
+  });
 }
 
 /**
@@ -158,26 +174,7 @@ export async function updateReward(
  * refunds) still find it. Deleting it again changes nothing.
  */
 export async function archiveReward(deps: Deps, principal: Principal, rewardId: string): Promise<Reward> {
-  requirePermission(principal, "programs:manage");
-  const { db } = deps;
-  const now = deps.clock().toISOString();
-  try {
-    const { Attributes } = await db.client.send(
-      new UpdateCommand({
-        TableName: db.table,
-        Key: { pk: merchantPk(principal.merchantId), sk: rewardSk(rewardId) },
-        // Both times stay those of the first deletion.
-        UpdateExpression:
-          "SET #status = :archived, archivedAt = if_not_exists(archivedAt, :now), updatedAt = if_not_exists(archivedAt, :now)",
-        ConditionExpression: "attribute_exists(pk)",
-        ExpressionAttributeNames: { "#status": "status" },
-        ExpressionAttributeValues: { ":archived": "archived", ":now": now },
-        ReturnValues: "ALL_NEW",
-      }),
-    );
-    return withoutKeys(Attributes);
-  } catch (error) {
-    if ((error as { name?: string }).name === "ConditionalCheckFailedException") throw notFound("Reward");
-    throw error;
-  }
+  const archived = await setArchived(deps.db, principal.merchantId, rewardId, deps.clock().toISOString());
+  if (!archived) throw notFound("Reward");
+  return archived;
 }

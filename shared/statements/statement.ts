@@ -2,11 +2,12 @@ import { createHash } from "node:crypto";
 import canonicalize from "canonicalize";
 import { notFound } from "../errors.ts";
 import { currentKey, type KeyRecord, type SigningDeps, signCompactJws } from "../keys/signing-keys.ts";
-import { readCustomer } from "../ledger/append.ts";
 import { hashedContent } from "../ledger/hash-chain.ts";
-import { readWholeLedger } from "../ledger/read.ts";
 import { getMerchant } from "../merchants/directory.ts";
 import type { CustomerIdentity } from "../portal/access.ts";
+import { readCustomer } from "../store/customers/profile.ts";
+import { readWholeLedger } from "../store/ledger/entries.ts";
+import { wellFormedDeep } from "../text.ts";
 
 /**
  * A customer's whole ledger, signed by the merchant: entries exactly as hashed (so anyone can recompute the
@@ -68,7 +69,11 @@ export async function signedStatement(
   const entries = (await readWholeLedger(db, member.merchantId, member.customerId)).filter(
     (entry) => entry.seq <= customer.seq,
   );
-  const statement: Statement = {
+  // Well-formed so it can be canonicalised and signed: a lone surrogate stored before the API refused them
+  // (in the merchant's name, say) shows as U+FFFD here instead of failing every statement of the merchant.
+  // Entries were hashed as RFC 8785 JSON when written, so they hold none; should one, it shows changed and
+  // the chain check says so, which is the truth about it. The stored entries themselves are never rewritten.
+  const statement: Statement = wellFormedDeep({
     format: STATEMENT_FORMAT,
     merchant: { id: merchant.id, name: merchant.name },
     customerId: customer.id,
@@ -76,7 +81,7 @@ export async function signedStatement(
     jwksUrl: `${apiBaseUrl}${jwksPath(merchant.id)}`,
     head: { seq: customer.seq, hash: customer.headHash, balance: customer.balance },
     entries: entries.map((entry) => ({ ...hashedContent(entry), hash: entry.hash })),
-  };
+  } satisfies Statement);
   return signStatement(deps, statement, await currentKey(deps, merchant.id, "statement"));
 }
 

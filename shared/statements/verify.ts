@@ -62,7 +62,17 @@ async function checkSignature(
   } catch {
     return { valid: false, reason: "the signed payload is not JSON" };
   }
-  if (payload.sha256 !== statementDigest(statement)) {
+  let digest: string;
+  try {
+    digest = statementDigest(statement);
+  } catch {
+    // Only well-formed JSON is ever signed (a lone surrogate, say, cannot be canonicalised).
+    return {
+      valid: false,
+      reason: "the statement cannot be canonicalised, so it is not the one that was signed",
+    };
+  }
+  if (payload.sha256 !== digest) {
     return { valid: false, reason: "the statement is not the one that was signed" };
   }
   if (payload.merchantId !== statement.merchant.id || payload.customerId !== statement.customerId) {

@@ -1,11 +1,13 @@
-import { type Principal, requireLocation, requirePermission } from "../auth/principal.ts";
+import { type Principal, requireLocation } from "../auth/principal.ts";
+import { checkEarnedPoints, checkPurchaseAmount, maxPurchaseOf } from "../bounds.ts";
 import { conflict, notFound, ValidationError } from "../errors.ts";
 import { NO_EXPIRY } from "../expiry/policy.ts";
 import { idempotencyFrom } from "../idempotency.ts";
-import type { AppendDeps, AppendResult } from "../ledger/append.ts";
-import { appendEntry } from "../ledger/append.ts";
-import { findCustomerIdByBarcode, getLocation, getProgram } from "../merchants/directory.ts";
+import { getLocation, getMerchant, getProgram } from "../merchants/directory.ts";
+import { type LedgerDeps, ledgerWrite } from "../pipeline/ledger-write.ts";
+import type { WriteResult } from "../pipeline/write.ts";
 import { computePurchasePoints, computeVisitPoints, type EarnComputation } from "../programs/rules.ts";
+import { findCustomerIdByBarcode } from "../store/customers/contacts.ts";
 import { type TransactionView, transactionView } from "../views.ts";
 
 export type EarnInput = { locationId: string } & ({ barcode: string } | { customerId: string }) &
@@ -16,48 +18,53 @@ export type EarnInput = { locationId: string } & ({ barcode: string } | { custom
  * and the entry records the rule version, inputs and rounding so the customer can see how it was computed.
  */
 export async function earnPoints(
-  deps: AppendDeps,
+  deps: LedgerDeps,
   principal: Principal,
   input: EarnInput,
   idempotencyKey: string | undefined,
-): Promise<AppendResult<{ transaction: TransactionView }>> {
-  requirePermission(principal, "transactions:create");
-  const idempotency = idempotencyFrom(idempotencyKey, "transactions.create", input);
+): Promise<WriteResult<{ transaction: TransactionView }>> {
   const { db } = deps;
   const { merchantId } = principal;
-
-  const location = await getLocation(db, merchantId, input.locationId);
-  if (!location) throw ValidationError.field("locationId", "no such location");
-  requireLocation(principal, location.id);
-  const program = await getProgram(db, merchantId, location.programId);
-  if (!program) throw new Error(`location ${location.id} points to a missing program`);
-
-  if (program.rule.kind !== input.type) {
-    const expected = program.rule.kind === "purchase" ? "a purchase amount" : "a visit";
-    throw ValidationError.field("type", `this location's program counts ${expected}`);
-  }
-  // Validated before anything is written: a bad amount never reaches the ledger.
-  let computation: EarnComputation;
-  let inputs: Record<string, string> = {};
-  if (input.type === "purchase" && program.rule.kind === "purchase") {
-    computation = computePurchasePoints(program.rule, input);
-    inputs = { amount: input.amount, currency: input.currency };
-  } else if (program.rule.kind === "visit") {
-    computation = computeVisitPoints(program.rule);
-  } else {
-    throw new Error("unreachable: type checked above");
-  }
-
-  const customerId =
-    "customerId" in input ? input.customerId : await findCustomerIdByBarcode(db, merchantId, input.barcode);
-  if (!customerId) throw notFound("Customer");
-  const rule = program.rule;
-
-  return appendEntry(deps, {
+  return ledgerWrite(deps, {
+    name: "transactions.create",
     merchantId,
-    customerId,
-    idempotency,
-    plan: (customer, now) => {
+    idempotency: idempotencyFrom(idempotencyKey, "transactions.create", input),
+    loadReadsOnly: true,
+    // Validated before anything is written: a bad amount never reaches the ledger.
+    load: async () => {
+      const [merchant, location, customerId] = await Promise.all([
+        getMerchant(db, merchantId),
+        getLocation(db, merchantId, input.locationId),
+        "customerId" in input ? input.customerId : findCustomerIdByBarcode(db, merchantId, input.barcode),
+      ]);
+      if (!location) throw ValidationError.field("locationId", "no such location");
+      requireLocation(principal, location.id);
+      const program = await getProgram(db, merchantId, location.programId);
+      if (!program) throw new Error(`location ${location.id} points to a missing program`);
+      if (program.rule.kind !== input.type) {
+        const expected = program.rule.kind === "purchase" ? "a purchase amount" : "a visit";
+        throw ValidationError.field("type", `this location's program counts ${expected}`);
+      }
+      let computation: EarnComputation;
+      let inputs: Record<string, string> = {};
+      if (input.type === "purchase" && program.rule.kind === "purchase") {
+        computation = computePurchasePoints(program.rule, input);
+        // After the rule's own checks, so a wrong currency is named before the amount's size.
+        checkPurchaseAmount(input.amount, input.currency, maxPurchaseOf(merchant));
+        inputs = { amount: input.amount, currency: input.currency };
+      } else if (program.rule.kind === "visit") {
+        computation = computeVisitPoints(program.rule);
+      } else {
+        throw new Error("unreachable: type checked above");
+      }
+      checkEarnedPoints(computation.points);
+      if (!customerId) throw notFound("Customer");
+      return { location, program, computation, inputs, customerId };
+    },
+    customerId: (loaded) => loaded.customerId,
+    expiry: ({ program }) => program.expiry ?? NO_EXPIRY,
+    plan: ({ customer, context: { location, program, computation, inputs }, now }) => {
+      const { rule } = program;
       let profileUpdates: Record<string, unknown> = {};
       if (rule.kind === "visit") {
         const last = customer.lastVisits?.[program.id];
@@ -81,11 +88,9 @@ export async function earnPoints(
           inputs,
           rule,
           ...(computation.raw !== undefined ? { raw: computation.raw } : {}),
-          explanation: computation.explanation,
         },
         profileUpdates,
-        expiry: program.expiry ?? NO_EXPIRY,
-        respond: (entry) => ({ status: 201, body: { transaction: transactionView(entry) } }),
+        result: (entry) => ({ transaction: transactionView(entry) }),
       };
     },
   });

@@ -1,4 +1,6 @@
 import { conflict, ValidationError } from "../errors.ts";
+import { EN } from "../ledger/explain/en.ts";
+import { reversalPartsOf } from "../ledger/explain/parts.ts";
 import {
   currencyMinorUnits,
   type Decimal,
@@ -7,7 +9,7 @@ import {
   parseDecimal,
   pow10,
 } from "../money.ts";
-import { type PurchaseRule, pointsWord, roundingWords, roundRatio } from "../programs/rules.ts";
+import { type PurchaseRule, roundRatio } from "../programs/rules.ts";
 
 /** What the returns of one purchase have taken back so far. */
 export interface ReturnedSoFar {
@@ -30,6 +32,12 @@ export interface PurchaseReturn {
   remaining: string;
   /** Exact points due for everything returned so far, before rounding. */
   raw: string;
+  /**
+   * The reversal entry's `inputs`, from which its explanation is rebuilt in any language: amount,
+   * currency, purchaseAmount, returnedBefore, purchasePoints, pointsTakenBefore.
+   */
+  inputs: Record<string, string>;
+  /** In English, as recorded, before any shortfall (the entry's explanation adds it). */
   explanation: string;
 }
 
@@ -80,18 +88,18 @@ export function computePurchaseReturn(
   if (points < 0) throw new Error("returns took back more than their proportion");
   const raw = formatRatio(ratio);
 
-  const earned = `${purchase.points} ${pointsWord(purchase.points)}`;
-  const ofPurchase = `${show(returning)} ${rule.currency} of a ${show(total)} ${rule.currency} purchase`;
-  let explanation: string;
-  if (returnedBefore === 0n && returnedNow === total) {
-    explanation = `Return of the whole ${show(total)} ${rule.currency} purchase → all ${earned} taken back`;
-  } else {
-    const inAll = returnedBefore === 0n ? "" : ` (${show(returnedNow)} ${rule.currency} returned in all)`;
-    const rounded = raw === due.toString() ? "" : `, ${roundingWords[rule.rounding]}`;
-    const already =
-      before.points === 0 ? "" : `; ${before.points} already taken back → ${points} ${pointsWord(points)}`;
-    explanation = `Return of ${ofPurchase}${inAll}: ${earned} × ${show(returnedNow)} ÷ ${show(total)} = ${raw}${rounded} → ${due} ${pointsWord(due)}${already}`;
-  }
+  const parts = reversalPartsOf({
+    currency: rule.currency,
+    rounding: rule.rounding,
+    returning,
+    total,
+    returnedBefore,
+    earned: purchase.points,
+    raw,
+    takenBefore: before.points,
+    points,
+    shortfall: 0,
+  });
   return {
     amount: show(returning),
     points,
@@ -99,7 +107,15 @@ export function computePurchaseReturn(
     returnedBefore: show(returnedBefore),
     remaining: show(total - returnedNow),
     raw,
-    explanation,
+    inputs: {
+      amount: show(returning),
+      currency: rule.currency,
+      purchaseAmount: purchase.amount,
+      returnedBefore: show(returnedBefore),
+      purchasePoints: String(purchase.points),
+      pointsTakenBefore: String(before.points),
+    },
+    explanation: EN.reversal(parts),
   };
 }
 

@@ -1,8 +1,9 @@
-import type { Db } from "../db/client.ts";
 import { notFound, ValidationError } from "../errors.ts";
-import { readCustomer } from "../ledger/append.ts";
-import { findCustomerIdByBarcode, getLocation, getProgram } from "../merchants/directory.ts";
+import { getLocation, getProgram } from "../merchants/directory.ts";
 import { programView } from "../merchants/views.ts";
+import { findCustomerIdByBarcode } from "../store/customers/contacts.ts";
+import { readCustomer } from "../store/customers/profile.ts";
+import type { Db } from "../store/db/client.ts";
 
 /** The customer behind a scanned barcode, with the program that will apply at this location. */
 export async function scanCustomer(db: Db, merchantId: string, barcode: string, locationId: string) {

@@ -50,7 +50,7 @@ export async function startBenchStack() {
             }),
           ),
         );
-        ids.push(...batch.map((r) => r.body.customer.id));
+        ids.push(...batch.map((r) => r.result.customer.id));
       }
       return ids;
     },

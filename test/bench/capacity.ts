@@ -3,13 +3,13 @@ import { DEMO } from "../../infra/local/seed.ts";
 import { listActivity } from "../../shared/activity/list.ts";
 import { resolvePrincipal } from "../../shared/auth/principal.ts";
 import { searchCustomers } from "../../shared/customers/search.ts";
-import { createDb } from "../../shared/db/client.ts";
 import { expireCustomer } from "../../shared/expiry/expire-customer.ts";
+import { createDb } from "../../shared/store/db/client.ts";
 import { earnPoints } from "../../shared/transactions/earn.ts";
 import { adjustPoints } from "../../shared/transactions/manual.ts";
 import { scanCustomer } from "../../shared/transactions/scan.ts";
+import { type Consumed, meterCapacity } from "../support/capacity-meter.ts";
 import { startBenchStack } from "./bench-stack.ts";
-import { type Consumed, meterCapacity } from "./capacity-meter.ts";
 import { round } from "./stats.ts";
 
 /** On-demand request prices used for the cost column (US East (N. Virginia), since November 2024). */

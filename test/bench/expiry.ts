@@ -1,15 +1,15 @@
 import { randomUUID } from "node:crypto";
 import { BatchWriteCommand } from "@aws-sdk/lib-dynamodb";
-import { customerPk } from "../../shared/db/keys.ts";
 import { runExpiry } from "../../shared/expiry/run.ts";
-import { dueKeys } from "../../shared/ledger/batches.ts";
+import { customerPk } from "../../shared/store/db/partitions.ts";
+import { dueKeys } from "../../shared/store/ledger/lots.ts";
 import { earnPoints } from "../../shared/transactions/earn.ts";
 import { startBenchStack } from "./bench-stack.ts";
 import { round } from "./stats.ts";
 
 /**
- * The expiry job at 10,000 and 100,000 memberships with 1% due: items read per expired batch, run time.
- * The due 1% are real memberships with earned points; the other 99% are batches due next year,
+ * The expiry job at 10,000 and 100,000 memberships with 1% due: items read per expired lot, run time.
+ * The due 1% are real memberships with earned points; the other 99% are lots due next year,
  * written directly (the job must not read them at all).
  */
 export async function benchExpiry() {
@@ -42,9 +42,10 @@ export async function benchExpiry() {
           const customerId = `bulk-${i + j}`;
           return {
             pk: customerPk(stack.owner.merchantId, customerId),
-            sk: "BATCH#0000000001",
-            remaining: 10,
-            expiresAt: later,
+            sk: "LOTS#2027-2",
+            lots: [{ day: later.slice(0, 10), points: 10, expiresAt: later }],
+            points: 10,
+            rev: 1,
             ...dueKeys(stack.owner.merchantId, customerId, later),
           };
         });
@@ -60,10 +61,10 @@ export async function benchExpiry() {
       const seconds = (performance.now() - t0) / 1000;
       rows.push({
         memberships,
-        dueBatches: due,
-        batchesExpired: result.batchesExpired,
+        dueLots: due,
+        lotsExpired: result.lotsExpired,
         dueIndexItemsRead: result.dueItemsRead,
-        itemsReadPerExpiredBatch: round(result.dueItemsRead / Math.max(1, result.batchesExpired)),
+        itemsReadPerExpiredLot: round(result.dueItemsRead / Math.max(1, result.lotsExpired)),
         runSeconds: round(seconds),
       });
     } finally {

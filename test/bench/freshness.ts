@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { DEMO } from "../../infra/local/seed.ts";
 import { LOCAL_PASS_TYPE_ID, startLocalWallet } from "../../infra/local/wallet.ts";
-import { readCustomer } from "../../shared/ledger/append.ts";
+import { readCustomer } from "../../shared/store/customers/profile.ts";
 import { startBenchStack } from "./bench-stack.ts";
 import { percentile, round } from "./stats.ts";
 

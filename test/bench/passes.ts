@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { ensureDevCertificates } from "../../passes/apple/dev-certificates.ts";
+import { ensureDevCertificates } from "../../infra/local/dev-certificates.ts";
 import { createApplePassRenderer } from "../../passes/apple/render-pass.ts";
 import { createManifestSigner } from "../../passes/apple/sign-manifest.ts";
 import { applePassView } from "../fixtures/passes/apple-pass-view.ts";

@@ -1,16 +1,18 @@
-import { createHash, randomUUID } from "node:crypto";
+import { randomUUID } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEMO } from "../../infra/local/seed.ts";
 import { LOCAL_PASS_TYPE_ID } from "../../infra/local/wallet.ts";
-import { listPassDevices } from "../../passes/apple/registrations.ts";
 import { signedAppleDownloadUrl } from "../../passes/download-links.ts";
-import { readPass } from "../../passes/pass-records.ts";
+import { listPassDevices } from "../../shared/store/pass-devices.ts";
+import { bumpPass, readPass } from "../../shared/store/passes.ts";
+import { conformingFetch } from "../support/openapi-validator.ts";
 import { asCustomer, tokenOf } from "../support/portal.ts";
 import { startTestStack, type TestStack } from "../support/test-stack.ts";
 import { appleCall, eventually, memberPass } from "../support/wallet.ts";
-import { opensslVerify, removeUnzippedPasses, unzipPkpass } from "../unit/passes/apple-pkpass-tools.ts";
+import { OPENSSL_AVAILABLE, passBundleProblems } from "../unit/passes/apple-pass-rules.ts";
+import { removeUnzippedPasses, unzipPkpass } from "../unit/passes/apple-pkpass-tools.ts";
 
 /** Apple's PassKit web service, status by status, through the local API Gateway. */
 
@@ -122,6 +124,25 @@ describe("GET /apple/v1/devices/…/registrations/{passType}: serials updated si
     expect(since.bytes.length).toBe(0);
   });
 
+  it.each([
+    ["a word", "yesterday"],
+    ["a negative number", "-5"],
+    ["a fraction", "1772359201.5"],
+    ["an empty value", ""],
+  ])("treats a tag that is not ours (%s) like no tag: the full list, not 204", async (_what, tag) => {
+    const device = newDevice();
+    await appleCall(stack, "POST", registrationPath(device), {
+      token: pass.authenticationToken,
+      body: { pushToken: "token-garbled" },
+    });
+    const list = `/v1/devices/${device}/registrations/${LOCAL_PASS_TYPE_ID}`;
+    const all = await appleCall(stack, "GET", list);
+    const garbled = await appleCall(stack, "GET", `${list}?passesUpdatedSince=${encodeURIComponent(tag)}`);
+    expect(garbled.status).toBe(200);
+    expect(garbled.json).toEqual(all.json);
+    expect(garbled.json.serialNumbers).toEqual([pass.serialNumber]);
+  });
+
   it("answers 204 for a device that registered nothing", async () => {
     const response = await appleCall(
       stack,
@@ -143,7 +164,11 @@ describe("GET and HEAD /apple/v1/passes/{passType}/{serial}: the latest pass", (
       token: await stack.token("alice"),
     });
     const updatedAt = record?.updatedAt ?? customer.body.customer.createdAt;
-    expect(new Date(lastModified).getTime()).toBe(Math.floor(Date.parse(updatedAt) / 1000) * 1000);
+    // The update time, unless it is still ahead of the clock: never later than the response's Date.
+    const date = Date.parse(response.headers.get("date") as string);
+    expect(new Date(lastModified).getTime()).toBe(
+      Math.min(Math.floor(Date.parse(updatedAt) / 1000) * 1000, date),
+    );
 
     const at = { "if-modified-since": lastModified };
     expect(
@@ -160,22 +185,11 @@ describe("GET and HEAD /apple/v1/passes/{passType}/{serial}: the latest pass", (
     ).toBe(200);
   });
 
-  it("is a pass that verifies against the test CA, with every file's SHA-1 in the manifest", async () => {
+  it("is a pass that conforms to Apple's rules: signature (dev CA), manifest hashes, pass.json, images", async () => {
     const response = await appleCall(stack, "GET", passPath(), { token: pass.authenticationToken });
     const bundle = await unzipPkpass(response.bytes);
     const wwdr = join(stack.wallet?.env.PASS_CERTIFICATES_DIR as string, "wwdr.pem");
-    expect(opensslVerify(join(bundle.dir, "signature"), join(bundle.dir, "manifest.json"), wwdr)).toBe(0);
-    const manifest = JSON.parse((bundle.files.get("manifest.json") as Buffer).toString("utf8")) as Record<
-      string,
-      string
-    >;
-    for (const [name, bytes] of bundle.files) {
-      if (name === "manifest.json" || name === "signature") continue;
-      expect(manifest[name], name).toBe(createHash("sha1").update(bytes).digest("hex"));
-    }
-    expect(Object.keys(manifest).sort()).toEqual(
-      [...bundle.files.keys()].filter((n) => n !== "manifest.json" && n !== "signature").sort(),
-    );
+    expect(passBundleProblems(bundle, { wwdrPath: wwdr, checkSignature: OPENSSL_AVAILABLE })).toEqual([]);
     expect(bundle.passJson).toMatchObject({
       passTypeIdentifier: LOCAL_PASS_TYPE_ID,
       serialNumber: pass.serialNumber,
@@ -268,7 +282,7 @@ describe("GET /v1/passes/{serial}/apple.pkpass: the signed download link from en
       new RegExp(`^${stack.baseUrl}/v1/passes/[^/]+/apple\\.pkpass$`),
     );
 
-    const download = await fetch(url);
+    const download = await conformingFetch(url);
     expect(download.status).toBe(200);
     expect(download.headers.get("content-type")).toBe("application/vnd.apple.pkpass");
     const bundle = await unzipPkpass(Buffer.from(await download.arrayBuffer()));
@@ -278,17 +292,17 @@ describe("GET /v1/passes/{serial}/apple.pkpass: the signed download link from en
 
     const tampered = new URL(url);
     tampered.searchParams.set("expires", String(Number(url.searchParams.get("expires")) + 1));
-    expect((await fetch(tampered)).status).toBe(403);
+    expect((await conformingFetch(tampered)).status).toBe(403);
     const unsigned = new URL(url);
     unsigned.searchParams.delete("sig");
-    expect((await fetch(unsigned)).status).toBe(403);
+    expect((await conformingFetch(unsigned)).status).toBe(403);
 
     const key = Buffer.from((await readFile(stack.wallet?.env.PASS_LINK_KEY_FILE as string, "utf8")).trim());
     const serial = bundle.passJson.serialNumber as string;
     const expired = signedAppleDownloadUrl(stack.baseUrl, key, serial, new Date(Date.now() - 1_000));
-    expect((await fetch(expired)).status).toBe(403);
+    expect((await conformingFetch(expired)).status).toBe(403);
     const fresh = signedAppleDownloadUrl(stack.baseUrl, key, serial, new Date(Date.now() + 60_000));
-    expect((await fetch(fresh)).status).toBe(200);
+    expect((await conformingFetch(fresh)).status).toBe(200);
   });
 });
 
@@ -306,6 +320,77 @@ describe("the web service after a change", () => {
       return record?.updateTag !== before?.updateTag ? record : undefined;
     });
     const response = await appleCall(stack, "GET", passPath(), { token: pass.authenticationToken });
-    expect(response.headers.get("last-modified")).toBe(new Date(after?.updatedAt as string).toUTCString());
+    const date = Date.parse(response.headers.get("date") as string);
+    expect(response.headers.get("last-modified")).toBe(
+      new Date(Math.min(Date.parse(after?.updatedAt as string), date)).toUTCString(),
+    );
+  });
+
+  it("never sends Last-Modified after Date when rapid updates ran the update time ahead, nor 304 for an older copy", async () => {
+    const current = await readPass(stack.db, pass.serialNumber, true);
+    if (!current) throw new Error("no pass item");
+    // Three updates inside a second, as the stream handler makes them: each moves the time a second on.
+    let bumped = current;
+    for (let i = 0; i < 3; i++) bumped = await bumpPass(stack.db, bumped, new Date());
+    const changedAt = Date.parse(bumped.updatedAt as string);
+    expect(changedAt).toBeGreaterThan(Date.now());
+
+    const early = await appleCall(stack, "GET", passPath(), { token: pass.authenticationToken });
+    expect(early.status).toBe(200);
+    const lastModified = early.headers.get("last-modified") as string;
+    expect(Date.parse(lastModified)).toBeLessThanOrEqual(Date.parse(early.headers.get("date") as string));
+    expect(Date.parse(lastModified)).toBeLessThan(changedAt);
+    // That copy may predate the last update: the device gets the pass again, not a 304.
+    const again = await appleCall(stack, "GET", passPath(), {
+      token: pass.authenticationToken,
+      headers: { "if-modified-since": lastModified },
+    });
+    expect(again.status).toBe(200);
+    expect(Date.parse(again.headers.get("last-modified") as string)).toBeLessThanOrEqual(
+      Date.parse(again.headers.get("date") as string),
+    );
+
+    // Once the clock has caught up, Last-Modified is the update time, and a copy that recent is a 304.
+    await new Promise((resolve) => setTimeout(resolve, changedAt - Date.now() + 50));
+    const caughtUp = await appleCall(stack, "GET", passPath(), { token: pass.authenticationToken });
+    expect(caughtUp.headers.get("last-modified")).toBe(new Date(changedAt).toUTCString());
+    const fresh = await appleCall(stack, "GET", passPath(), {
+      token: pass.authenticationToken,
+      headers: { "if-modified-since": caughtUp.headers.get("last-modified") as string },
+    });
+    expect(fresh.status).toBe(304);
+    expect(Date.parse(fresh.headers.get("last-modified") as string)).toBeLessThanOrEqual(
+      Date.parse(fresh.headers.get("date") as string),
+    );
+  });
+});
+
+describe("the pass's How points work", () => {
+  const howPointsWork = async () => {
+    const response = await appleCall(stack, "GET", passPath(), { token: pass.authenticationToken });
+    const { passJson } = await unzipPkpass(response.bytes);
+    return String(passJson.storeCard.backFields?.find((field) => field.key === "howPointsWork")?.value);
+  };
+
+  it("lists only the programs a location earns with", async () => {
+    const alice = await stack.token("alice");
+    const created = await stack.call("POST", "/v1/programs", {
+      token: alice,
+      headers: { "idempotency-key": randomUUID() },
+      body: { name: "Double Dimanche", rule: { kind: "purchase", currency: "EUR", points: 2, per: "1.00" } },
+    });
+    expect(created.status).toBe(201);
+    const rules = await howPointsWork();
+    expect(rules).toContain("Points Paris");
+    expect(rules).toContain("Visites Lyon");
+    expect(rules).not.toContain("Double Dimanche");
+
+    const location = await stack.call("POST", "/v1/locations", {
+      token: alice,
+      headers: { "idempotency-key": randomUUID() },
+      body: { name: "Marseille 01", programId: created.body.program.id },
+    });
+    expect(location.status).toBe(201);
+    expect(await howPointsWork()).toContain("Double Dimanche");
   });
 });

@@ -2,7 +2,8 @@ import { randomUUID } from "node:crypto";
 import { GetCommand } from "@aws-sdk/lib-dynamodb";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEMO } from "../../infra/local/seed.ts";
-import { customerPk, notificationSk } from "../../shared/db/keys.ts";
+import { customerPk } from "../../shared/store/db/partitions.ts";
+import { notificationSk } from "../../shared/store/notifications/outbox.ts";
 import { asCustomer, earn, enrolCustomer, portalTokenFor } from "../support/portal.ts";
 import { startTestStack, type TestStack } from "../support/test-stack.ts";
 

@@ -14,7 +14,7 @@ afterAll(() => stack?.close());
 it("20 concurrent earns on one customer: balance is the sum, 20 entries, chain valid", async () => {
   const { customer } = (
     await enrolCustomer({ db: stack.db, clock: systemClock }, DEMO.merchantId, { name: "Busy Customer" })
-  ).body;
+  ).result;
   const alice = await stack.token("alice");
   const amounts = Array.from({ length: 20 }, (_, i) => `${i + 1}.50`);
   const responses = await Promise.all(
@@ -40,7 +40,7 @@ it("20 concurrent earns on one customer: balance is the sum, 20 entries, chain v
 it("20 concurrent replays of one key issue the points once", async () => {
   const { customer } = (
     await enrolCustomer({ db: stack.db, clock: systemClock }, DEMO.merchantId, { name: "Double Scan" })
-  ).body;
+  ).result;
   const alice = await stack.token("alice");
   const key = randomUUID();
   const body = {

@@ -2,7 +2,8 @@ import { randomUUID } from "node:crypto";
 import { UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEMO } from "../../infra/local/seed.ts";
-import { customerPk, entrySk } from "../../shared/db/keys.ts";
+import { customerPk } from "../../shared/store/db/partitions.ts";
+import { entrySk } from "../../shared/store/ledger/entries.ts";
 import { startTestStack, type TestStack } from "../support/test-stack.ts";
 
 const camille = DEMO.customers.camille;

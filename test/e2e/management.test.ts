@@ -3,9 +3,10 @@ import { GetCommand, QueryCommand } from "@aws-sdk/lib-dynamodb";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { DEMO } from "../../infra/local/seed.ts";
 import { DEFAULT_ROLE_PERMISSIONS, PERMISSIONS } from "../../shared/auth/permissions.ts";
-import { idempotencyPk, idempotencySk, merchantPk } from "../../shared/db/keys.ts";
 import { createLocation, createProgram } from "../../shared/merchants/setup.ts";
 import type { Role } from "../../shared/model.ts";
+import { merchantPk } from "../../shared/store/db/partitions.ts";
+import { idempotencyRecordKey } from "../../shared/store/idempotency.ts";
 import { type CallResult, OTHER_MERCHANT, startTestStack, type TestStack } from "../support/test-stack.ts";
 
 let stack: TestStack;
@@ -71,7 +72,7 @@ async function storedKey(key: string, merchantId: string = DEMO.merchantId) {
   const { Item } = await stack.db.client.send(
     new GetCommand({
       TableName: stack.db.table,
-      Key: { pk: idempotencyPk(merchantId, key), sk: idempotencySk() },
+      Key: idempotencyRecordKey(merchantId, key),
       ConsistentRead: true,
     }),
   );
@@ -435,6 +436,26 @@ describe("roles", () => {
     );
     const peer = await post("/v1/staff", { name: "Pia", role: "staff", locationIds: ["paris-01"] }, bob);
     expect(peer.status).toBe(201);
+  });
+
+  it("replays a create to its creator after their location was taken away: the key is read first", async () => {
+    await setRole("staff", [...DEFAULT_ROLE_PERMISSIONS.staff, "staff:manage"]);
+    const key = randomUUID();
+    const body = { name: "Quinn", role: "staff", locationIds: ["paris-01"] };
+    const created = await post("/v1/staff", body, bob, key);
+    expect(created.status, JSON.stringify(created.body)).toBe(201);
+    const bobAt = (locationIds: string[]) => patch(`/v1/staff/${DEMO.staff.bob.id}`, { locationIds });
+    try {
+      expect((await bobAt(["lyon-01"])).status).toBe(200);
+      const again = await post("/v1/staff", body, bob, key);
+      expect(again.status, JSON.stringify(again.body)).toBe(201);
+      expect(again.headers.get("idempotent-replayed")).toBe("true");
+      expect(again.body).toEqual(created.body);
+      // A new request is decided by the rights Bob holds now.
+      await refusedCreate("/v1/staff", body, bob, 403);
+    } finally {
+      await bobAt(["paris-01"]);
+    }
   });
 
   it("keeps concurrent changes to different roles", async () => {

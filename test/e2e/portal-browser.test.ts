@@ -6,6 +6,7 @@ import { type BrowserContext, chromium, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEMO } from "../../infra/local/seed.ts";
 import { verifyStatement } from "../../shared/statements/verify.ts";
+import { checkBrowserTraffic } from "../support/openapi-validator.ts";
 import { earn, enrolCustomer, portalLinkFor } from "../support/portal.ts";
 import { startTestStack, type TestStack } from "../support/test-stack.ts";
 
@@ -59,6 +60,8 @@ beforeAll(async () => {
       currency: "EUR",
     }),
   ]);
+  // The page's own calls are checked against docs/openapi.yaml like the test's.
+  checkBrowserTraffic(browser, stack.baseUrl);
 });
 afterAll(async () => {
   await browser?.close();

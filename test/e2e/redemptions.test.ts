@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { GetCommand } from "@aws-sdk/lib-dynamodb";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { couponPk, couponSk } from "../../shared/db/keys.ts";
+import { couponCodeKey } from "../../shared/store/redemptions.ts";
 import {
   expectFieldProblem,
   type RedemptionStack,
@@ -48,7 +48,7 @@ describe("redeeming a reward", () => {
     const claim = await t.stack.db.client.send(
       new GetCommand({
         TableName: t.stack.db.table,
-        Key: { pk: couponPk("demo", redemption.code), sk: couponSk() },
+        Key: couponCodeKey("demo", redemption.code),
       }),
     );
     expect(claim.Item).toMatchObject({ redemptionId: redemption.id, customerId });

@@ -76,6 +76,26 @@ describe("the rewards catalogue", () => {
     expect((await list()).filter((r) => r.name === "Once")).toHaveLength(1);
   });
 
+  it("replays a create whose checks no longer pass, the maximum purchase lowered since: the key is read first", async () => {
+    const settings = (maxPurchaseAmount: string) =>
+      stack.call("PATCH", "/v1/settings", { token: alice, body: { maxPurchaseAmount } });
+    const key = randomUUID();
+    const body = fixed("40", "EUR");
+    const first = await create(body, alice, key);
+    expect(first.status, JSON.stringify(first.body)).toBe(201);
+    try {
+      expect((await settings("20.00")).status).toBe(200);
+      const again = await create(body, alice, key);
+      expect(again.status, JSON.stringify(again.body)).toBe(201);
+      expect(again.headers.get("idempotent-replayed")).toBe("true");
+      expect(again.body).toEqual(first.body);
+      // A new request is checked against the settings as they are now.
+      expectFieldProblem(await create(body), "discount.amount");
+    } finally {
+      await settings("10000.00");
+    }
+  });
+
   it("changes a reward's name, cost and discount", async () => {
     const { id } = (await create(valid({ name: "Old" }))).body.reward;
     const changed = await stack.call("PATCH", `/v1/rewards/${id}`, {

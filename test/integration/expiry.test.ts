@@ -1,17 +1,19 @@
 import { randomUUID } from "node:crypto";
-import { BatchWriteCommand, QueryCommand } from "@aws-sdk/lib-dynamodb";
+import { BatchWriteCommand, QueryCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import { beforeEach, describe, expect, it } from "vitest";
 import { PERMISSIONS } from "../../shared/auth/permissions.ts";
 import type { Principal } from "../../shared/auth/principal.ts";
 import { enrolCustomer } from "../../shared/customers/enrol.ts";
-import type { Db } from "../../shared/db/client.ts";
-import { customerPk, NOTIFICATION_PREFIX } from "../../shared/db/keys.ts";
 import type { ExpiryPolicy } from "../../shared/expiry/policy.ts";
 import { runExpiry } from "../../shared/expiry/run.ts";
-import { readCustomer } from "../../shared/ledger/append.ts";
-import { dueKeys } from "../../shared/ledger/batches.ts";
 import { verifyLedger } from "../../shared/ledger/read.ts";
 import { createLocation, createMerchant, createProgram } from "../../shared/merchants/setup.ts";
+import { readCustomer } from "../../shared/store/customers/profile.ts";
+import type { Db } from "../../shared/store/db/client.ts";
+import { customerPk } from "../../shared/store/db/partitions.ts";
+import { listRetries } from "../../shared/store/expiry-job.ts";
+import { dueKeys } from "../../shared/store/ledger/lots.ts";
+import { NOTIFICATION_PREFIX } from "../../shared/store/notifications/outbox.ts";
 import { earnPoints } from "../../shared/transactions/earn.ts";
 import { adjustPoints } from "../../shared/transactions/manual.ts";
 import { testDb } from "../support/test-stack.ts";
@@ -66,7 +68,7 @@ async function merchantWith(policies: Record<string, ExpiryPolicy>, defaultExpir
 }
 
 async function newCustomer(merchantId: string) {
-  return (await enrolCustomer(deps(), merchantId, { name: "C" })).body.customer.id;
+  return (await enrolCustomer(deps(), merchantId, { name: "C" })).result.customer.id;
 }
 
 const visit = (merchantId: string, customerId: string, locationId: string) =>
@@ -89,7 +91,7 @@ beforeEach(async () => {
 });
 
 describe("rolling expiry", () => {
-  it("expires the oldest batches first, after spending and refunds, exactly once", async () => {
+  it("expires the soonest-expiring lots first, after spending and refunds, exactly once", async () => {
     const m = await merchantWith({ shop: { kind: "rolling", days: 30 } }, { kind: "rolling", days: 365 });
     const c = await newCustomer(m);
     setNow("2026-01-01T10:00:00.000Z");
@@ -98,13 +100,13 @@ describe("rolling expiry", () => {
     setNow("2026-01-10T10:00:00.000Z");
     await visit(m, c, "shop"); // 10, due Feb 9
     setNow("2026-01-15T10:00:00.000Z");
-    await manual(m, c, -15); // spends the first batch and half of the second
+    await manual(m, c, -15); // spends 15 of the 20 due Jan 31
     setNow("2026-01-20T10:00:00.000Z");
     await manual(m, c, 8); // given back by hand: the merchant's default policy, 365 days
     expect(await balance(m, c)).toBe(23);
 
     const first = await run("2026-02-01T00:00:00.000Z");
-    expect(first).toMatchObject({ complete: true, customersExpired: 1, batchesExpired: 1, pointsExpired: 5 });
+    expect(first).toMatchObject({ complete: true, customersExpired: 1, lotsExpired: 1, pointsExpired: 5 });
     expect(await balance(m, c)).toBe(18);
     const again = await run("2026-02-01T00:00:00.000Z");
     expect(again).toMatchObject({ customersExpired: 0, pointsExpired: 0 });
@@ -114,7 +116,7 @@ describe("rolling expiry", () => {
     expect(await verifyLedger(db, m, c)).toMatchObject({ valid: true, entries: 7 });
   });
 
-  it("sends each reminder step once per batch, as an outbox notification", async () => {
+  it("sends each reminder step once per lot, as an outbox notification", async () => {
     const m = await merchantWith({ shop: { kind: "rolling", days: 30 } });
     const c = await newCustomer(m);
     setNow("2026-03-01T10:00:00.000Z");
@@ -160,7 +162,7 @@ describe("other policies", () => {
     const c = await newCustomer(m);
     setNow("2026-06-01T10:00:00.000Z");
     const earned = await visit(m, c, "shop");
-    expect(earned.body.transaction).toMatchObject({ points: 10 });
+    expect(earned.result.transaction).toMatchObject({ points: 10 });
     expect((await run("2026-12-31T23:00:00.000Z")).pointsExpired).toBe(0);
     expect((await run("2027-01-01T00:30:00.000Z")).pointsExpired).toBe(10);
   });
@@ -193,8 +195,71 @@ describe("other policies", () => {
   });
 });
 
+describe("the job's robustness", () => {
+  it("two runs at once expire each lot once and report true counts between them", async () => {
+    const m = await merchantWith({ shop: { kind: "rolling", days: 5 } });
+    setNow("2026-08-01T10:00:00.000Z");
+    const customers: string[] = [];
+    for (let i = 0; i < 6; i++) {
+      const c = await newCustomer(m);
+      await visit(m, c, "shop");
+      customers.push(c);
+    }
+    setNow("2026-08-07T10:00:00.000Z");
+    const [a, b] = await Promise.all([
+      runExpiry(deps(), { now, lookbackDays: 7 }),
+      runExpiry(deps(), { now, lookbackDays: 7 }),
+    ]);
+    expect(a.customersExpired + b.customersExpired).toBe(6);
+    expect(a.pointsExpired + b.pointsExpired).toBe(60);
+    for (const c of customers)
+      expect(await verifyLedger(db, m, c)).toMatchObject({ valid: true, entries: 2 });
+  });
+
+  it("records a customer whose expiry fails, expires the others, and retries it first on the next run", async () => {
+    const m = await merchantWith({ shop: { kind: "rolling", days: 5 } });
+    setNow("2026-09-01T10:00:00.000Z");
+    const customers: string[] = [];
+    for (let i = 0; i < 4; i++) {
+      const c = await newCustomer(m);
+      await visit(m, c, "shop");
+      customers.push(c);
+    }
+    // One customer's data is broken: the profile says 0 while the lots hold 10, so its expiry cannot be written.
+    const broken = customers[0] as string;
+    const setBalance = (balance: number) =>
+      db.client.send(
+        new UpdateCommand({
+          TableName: db.table,
+          Key: { pk: customerPk(m, broken), sk: "#PROFILE" },
+          UpdateExpression: "SET balance = :b",
+          ExpressionAttributeValues: { ":b": balance },
+        }),
+      );
+    await setBalance(0);
+    const first = await run("2026-09-07T10:00:00.000Z", { lookbackDays: 7 });
+    expect(first).toMatchObject({
+      complete: true,
+      customersFailed: 1,
+      customersExpired: 3,
+      pointsExpired: 30,
+    });
+    expect(await listRetries(db)).toMatchObject([{ merchantId: m, customerId: broken, attempts: 1 }]);
+    // Still broken the next day: tried again, recorded again, and the run completes.
+    const second = await run("2026-09-08T10:00:00.000Z", { lookbackDays: 7 });
+    expect(second).toMatchObject({ complete: true, customersFailed: 1 });
+    expect(await listRetries(db)).toMatchObject([{ customerId: broken, attempts: 2 }]);
+    // Repaired: the next run expires it from the retry list, though its day is behind the checkpoint.
+    await setBalance(10);
+    const third = await run("2026-09-09T10:00:00.000Z", { lookbackDays: 7 });
+    expect(third).toMatchObject({ customersFailed: 0, customersExpired: 1, pointsExpired: 10 });
+    expect(await listRetries(db)).toEqual([]);
+    expect(await balance(m, broken)).toBe(0);
+  });
+});
+
 describe("the job at scale", () => {
-  it("resumes an interrupted run where it stopped and expires every due batch once", async () => {
+  it("resumes an interrupted run where it stopped and expires every due lot once", async () => {
     const m = await merchantWith({ shop: { kind: "rolling", days: 10 } });
     setNow("2026-07-01T10:00:00.000Z");
     const customers: string[] = [];
@@ -211,30 +276,31 @@ describe("the job at scale", () => {
     });
     expect(interrupted.complete).toBe(false);
     expect(interrupted.checkpoint).toEqual({ day: "2026-07-11", shard: 2 });
-    expect(interrupted.batchesExpired).toBeGreaterThan(0);
-    expect(interrupted.batchesExpired).toBeLessThan(12);
+    expect(interrupted.lotsExpired).toBeGreaterThan(0);
+    expect(interrupted.lotsExpired).toBeLessThan(12);
     const resumed = await run("2026-07-12T10:00:00.000Z");
     expect(resumed.complete).toBe(true);
-    expect(interrupted.batchesExpired + resumed.batchesExpired).toBe(12);
+    expect(interrupted.lotsExpired + resumed.lotsExpired).toBe(12);
     const balances = await Promise.all(customers.map((c) => balance(m, c)));
     expect(balances).toEqual(customers.map(() => 0));
     for (const c of customers)
       expect(await verifyLedger(db, m, c)).toMatchObject({ valid: true, entries: 2 });
   });
 
-  it("reads due-index items in proportion to the due batches, not to the memberships (10,000 with 1% due)", async () => {
+  it("reads due-index items in proportion to the due lots, not to the memberships (10,000 with 1% due)", async () => {
     const m = await merchantWith({ shop: { kind: "rolling", days: 30 } });
     setNow("2026-09-01T10:00:00.000Z");
     for (let i = 0; i < 100; i++) await visit(m, await newCustomer(m), "shop"); // due Oct 1
-    // 9,900 other memberships' batches, due far later: written directly, the job must never read them.
+    // 9,900 other memberships' lots, due far later: written directly, the job must never read them.
     const later = "2027-03-01T10:00:00.000Z";
     const items = Array.from({ length: 9_900 }, (_, i) => {
       const customerId = `bulk-${i}`;
       return {
         pk: customerPk(m, customerId),
-        sk: "BATCH#0000000001",
-        remaining: 10,
-        expiresAt: later,
+        sk: "LOTS#2027-1",
+        lots: [{ day: later.slice(0, 10), points: 10, expiresAt: later }],
+        points: 10,
+        rev: 1,
         ...dueKeys(m, customerId, later),
       };
     });
@@ -248,7 +314,7 @@ describe("the job at scale", () => {
     const result = await run("2026-10-01T12:00:00.000Z");
     expect(result).toMatchObject({
       complete: true,
-      batchesExpired: 100,
+      lotsExpired: 100,
       customersExpired: 100,
       pointsExpired: 1_000,
     });

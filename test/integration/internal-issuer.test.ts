@@ -2,9 +2,9 @@ import { GetCommand, PutCommand } from "@aws-sdk/lib-dynamodb";
 import { beforeAll, describe, expect, it } from "vitest";
 import { internalIssuer } from "../../shared/coupons/internal-issuer.ts";
 import type { CouponIssuer, CouponRef } from "../../shared/coupons/issuer.ts";
-import type { Db } from "../../shared/db/client.ts";
 import type { RedemptionStatus } from "../../shared/model.ts";
-import { redemptionKey } from "../../shared/redemptions/store.ts";
+import type { Db } from "../../shared/store/db/client.ts";
+import { redemptionKey } from "../../shared/store/redemptions.ts";
 import { testDb } from "../support/test-stack.ts";
 
 const NOW = new Date("2026-05-01T12:00:00.000Z");

@@ -6,24 +6,22 @@ import { createNotificationsHandler } from "../../functions/notifications-stream
 import { lambdaContext } from "../../infra/local/api-gateway-event.ts";
 import { enrolCustomer } from "../../shared/customers/enrol.ts";
 import { updateCustomer } from "../../shared/customers/update.ts";
-import type { Db } from "../../shared/db/client.ts";
-import {
-  customerPk,
-  deliverySk,
-  entrySk,
-  merchantPk,
-  merchantSk,
-  notificationSk,
-  rewardSk,
-} from "../../shared/db/keys.ts";
-import { appendEntry, readCustomer } from "../../shared/ledger/append.ts";
 import { createMerchant } from "../../shared/merchants/setup.ts";
 import type { Customer, LedgerEntry, Merchant, Reward } from "../../shared/model.ts";
 import type { NotificationDeps } from "../../shared/notifications/deliver.ts";
 import { MailerError, type OutgoingEmail } from "../../shared/notifications/mailer.ts";
-import { type OutboxNotification, outboxItem } from "../../shared/notifications/outbox.ts";
+import type { OutboxNotification } from "../../shared/notifications/outbox.ts";
 import { customerReachability } from "../../shared/notifications/reachability.ts";
 import { listNotifications, MAX_ATTEMPTS } from "../../shared/notifications/records.ts";
+import { ledgerWrite } from "../../shared/pipeline/ledger-write.ts";
+import { readCustomer } from "../../shared/store/customers/profile.ts";
+import type { Db } from "../../shared/store/db/client.ts";
+import { customerPk, merchantPk } from "../../shared/store/db/partitions.ts";
+import { entrySk } from "../../shared/store/ledger/entries.ts";
+import { merchantSk } from "../../shared/store/merchants/merchant.ts";
+import { deliverySk } from "../../shared/store/notifications/deliveries.ts";
+import { notificationSk, outboxItem } from "../../shared/store/notifications/outbox.ts";
+import { rewardSk } from "../../shared/store/rewards.ts";
 import { testDb } from "../support/test-stack.ts";
 
 /**
@@ -98,7 +96,7 @@ async function member(overrides: { email?: string; marketingConsent?: boolean } 
     locale: "en",
     ...overrides,
   });
-  return (await readCustomer(db, MERCHANT, enrolled.body.customer.id)) as Customer;
+  return (await readCustomer(db, MERCHANT, enrolled.result.customer.id)) as Customer;
 }
 
 /** Manual points: a ledger entry, and the stream record its insertion makes. */
@@ -107,21 +105,22 @@ async function credit(
   points: number,
 ): Promise<{ entry: LedgerEntry; record: DynamoDBRecord }> {
   const key = randomUUID();
-  const { body: entry } = await appendEntry(
+  const { result: entry } = await ledgerWrite(
     { db, clock: () => now },
     {
+      name: "test.credit",
       merchantId: MERCHANT,
-      customerId: customer.id,
       idempotency: { key, fingerprint: key },
+      load: async () => undefined,
+      customerId: () => customer.id,
       plan: () => ({
         entry: {
           type: "manual",
           points,
           inputs: {},
           reason: "goodwill",
-          explanation: `Added by hand: +${points} points`,
         },
-        respond: (e) => ({ status: 201, body: e }),
+        result: (e) => e,
       }),
     },
   );
@@ -131,7 +130,7 @@ async function credit(
 /** An outbox item, as reminders and claim rejections write it, and its stream record. */
 async function outbox(customer: Customer, notification: OutboxNotification): Promise<DynamoDBRecord> {
   await db.client.send(
-    new TransactWriteCommand({ TransactItems: [outboxItem(db, MERCHANT, customer.id, notification)] }),
+    new TransactWriteCommand({ TransactItems: [outboxItem(db, MERCHANT, customer.id, notification).item] }),
   );
   return insert(customerPk(MERCHANT, customer.id), notificationSk(notification.dedupeKey));
 }

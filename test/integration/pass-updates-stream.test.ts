@@ -5,23 +5,24 @@ import type { AttributeValue, Context, DynamoDBRecord, DynamoDBStreamEvent } fro
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createPassUpdatesHandler } from "../../functions/pass-updates-stream.ts";
 import { lambdaContext } from "../../infra/local/api-gateway-event.ts";
+import { type LocalApnsServer, startLocalApnsServer } from "../../infra/local/apns-server.ts";
+import { ensureDevServiceAccount } from "../../infra/local/dev-google-account.ts";
+import { type LocalGoogleRecorder, startLocalGoogleRecorder } from "../../infra/local/google-recorder.ts";
 import { matchesFilter } from "../../infra/local/stream-records.ts";
 import { type ApnsClient, createApnsClient } from "../../passes/apple/apns/client.ts";
-import { type LocalApnsServer, startLocalApnsServer } from "../../passes/apple/apns/local-server.ts";
-import { registerDevice } from "../../passes/apple/registrations.ts";
-import { ensureDevServiceAccount } from "../../passes/google/dev-service-account.ts";
-import { type LocalGoogleRecorder, startLocalGoogleRecorder } from "../../passes/google/local-recorder.ts";
 import { createGoogleWalletClient } from "../../passes/google/wallet-client.ts";
 import { googleIds } from "../../passes/member-pass.ts";
 import { PASS_UPDATES_FILTER_PATTERNS, paddedSeq } from "../../passes/pass-changes.ts";
 import type { PassDeliveryDeps } from "../../passes/pass-delivery.ts";
-import { readPass } from "../../passes/pass-records.ts";
 import { enrolCustomer } from "../../shared/customers/enrol.ts";
-import type { Db } from "../../shared/db/client.ts";
-import { customerPk, entrySk, passPk, passSk, profileSk } from "../../shared/db/keys.ts";
-import { readCustomer } from "../../shared/ledger/append.ts";
 import { createMerchant } from "../../shared/merchants/setup.ts";
 import type { Customer } from "../../shared/model.ts";
+import { profileSk, readCustomer } from "../../shared/store/customers/profile.ts";
+import type { Db } from "../../shared/store/db/client.ts";
+import { customerPk } from "../../shared/store/db/partitions.ts";
+import { entrySk } from "../../shared/store/ledger/entries.ts";
+import { listPassDevices, registerDevice } from "../../shared/store/pass-devices.ts";
+import { passPk, passSk, readPass } from "../../shared/store/passes.ts";
 import { testDb } from "../support/test-stack.ts";
 
 /** The stream handler with real records against DynamoDB Local, a local APNs server and a Google recorder. */
@@ -94,7 +95,7 @@ async function member(): Promise<Customer> {
     name: `Member ${members}`,
     locale: "en",
   });
-  return (await readCustomer(db, MERCHANT, enrolled.body.customer.id)) as Customer;
+  return (await readCustomer(db, MERCHANT, enrolled.result.customer.id)) as Customer;
 }
 
 const s = (value: string): AttributeValue => ({ S: value });
@@ -235,6 +236,25 @@ describe("pass updates from the table's stream", () => {
     expect(pushesTo("tok-healthy")).toHaveLength(1);
   });
 
+  it("removes a registration APNs calls a BadDeviceToken, like an Unregistered one, and keeps it on other 400s", async () => {
+    const customer = await member();
+    await registered(customer, "tok-bad");
+    await registered(customer, "tok-gone");
+    await registered(customer, "tok-wrong-topic");
+    apnsServer.respondWith("tok-bad", 400, "BadDeviceToken");
+    apnsServer.respondWith("tok-gone", 410, "Unregistered");
+    apnsServer.respondWith("tok-wrong-topic", 400, "DeviceTokenNotForTopic");
+
+    const result = await invoke([balanceChange(customer, 0, 3)]);
+
+    // None of these is worth retrying: the records succeed.
+    expect(result.batchItemFailures).toEqual([]);
+    expect((await listPassDevices(db, customer.passSerial)).map((d) => d.pushToken)).toEqual([
+      "tok-wrong-topic",
+    ]);
+    expect(pushesTo("tok-bad").map((d) => d.status)).toEqual([400]);
+  });
+
   it("leaves out records that change nothing a pass shows, and never matches its own writes", async () => {
     const customer = await member();
     await registered(customer, "tok-quiet");
@@ -291,7 +311,11 @@ describe("pass updates from the table's stream", () => {
     expect(google.objects.get(objectId)).toMatchObject({
       state: "ACTIVE",
       loyaltyPoints: { balance: { int: 0 } },
+      // The barcode, within Google's recommended 20 characters; the customer id (30) was used before.
+      accountId: customer.barcode,
+      accountName: customer.name,
     });
+    expect(customer.barcode.length).toBeLessThanOrEqual(20);
 
     const notified: boolean[] = [];
     for (let i = 0; i < 4; i++) {

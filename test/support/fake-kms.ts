@@ -10,7 +10,7 @@ import {
 } from "@aws-sdk/client-kms";
 import { type DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import { mockClient } from "aws-sdk-client-mock";
-import type { Db } from "../../shared/db/client.ts";
+import type { Db } from "../../shared/store/db/client.ts";
 
 /**
  * KMS as the signing code sees it, with real Ed25519 keys: CreateKey makes a key pair, GetPublicKey hands

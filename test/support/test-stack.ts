@@ -10,9 +10,10 @@ import { DEMO, seedDemo } from "../../infra/local/seed.ts";
 import { type LocalStack, startLocalStack } from "../../infra/local/stack.ts";
 import { type LocalWallet, startLocalWallet } from "../../infra/local/wallet.ts";
 import { systemClock } from "../../shared/clock.ts";
-import type { Db } from "../../shared/db/client.ts";
-import { createDb } from "../../shared/db/client.ts";
 import { createMerchant, createStaff } from "../../shared/merchants/setup.ts";
+import type { Db } from "../../shared/store/db/client.ts";
+import { createDb } from "../../shared/store/db/client.ts";
+import { conformingFetch, takeViolations } from "./openapi-validator.ts";
 
 /** A table of its own in the shared DynamoDB Local, so test files never see each other's data. */
 export async function testDb(): Promise<Db> {
@@ -32,6 +33,7 @@ export interface TestStack extends LocalStack {
   token(who: "alice" | "bob" | "mallory"): Promise<string>;
   /** A token for any staff id of the demo merchant (the record decides what it may do). */
   tokenFor(staffId: string): Promise<string>;
+  /** An HTTP call to the stack; its answer must be one docs/openapi.yaml describes (openapi-validator.ts). */
   call(method: string, path: string, options?: CallOptions): Promise<CallResult>;
 }
 
@@ -107,7 +109,7 @@ export async function startTestStack(options: TestStackOptions = {}): Promise<Te
     });
   };
   const call = async (method: string, path: string, options: CallOptions = {}): Promise<CallResult> => {
-    const response = await fetch(stack.baseUrl + path, {
+    const response = await conformingFetch(stack.baseUrl + path, {
       method,
       headers: {
         ...(options.token ? { authorization: `Bearer ${options.token}` } : {}),
@@ -133,6 +135,11 @@ export async function startTestStack(options: TestStackOptions = {}): Promise<Te
     await notifications?.close();
     await wallet?.close();
     await stack.close();
+    // A call whose rejection was swallowed (allSettled, a retry loop) still fails the file.
+    const violations = takeViolations();
+    if (violations.length > 0) {
+      throw new Error(`${violations.length} answers broke docs/openapi.yaml:\n${violations.join("\n")}`);
+    }
   };
   return {
     ...stack,

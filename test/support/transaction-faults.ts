@@ -1,5 +1,5 @@
 import { TransactionCanceledException } from "@aws-sdk/client-dynamodb";
-import type { Backoff } from "../../shared/db/contention.ts";
+import type { Backoff } from "../../shared/store/db/contention.ts";
 
 /** Faults DynamoDB Local never produces, for tests that inject them with aws-sdk-client-mock. */
 

@@ -1,5 +1,6 @@
-import { readCustomer } from "../../shared/ledger/append.ts";
+import { readCustomer } from "../../shared/store/customers/profile.ts";
 import { unzipPkpass } from "../unit/passes/apple-pkpass-tools.ts";
+import { conformingFetch } from "./openapi-validator.ts";
 import type { TestStack } from "./test-stack.ts";
 
 /** What a device knows of a member's Apple pass: its serial and authentication token. */
@@ -25,7 +26,7 @@ export async function appleCall(
   options: { token?: string; authorization?: string; body?: unknown; headers?: Record<string, string> } = {},
 ): Promise<AppleCall> {
   const authorization = options.authorization ?? (options.token ? `ApplePass ${options.token}` : undefined);
-  const response = await fetch(`${stack.baseUrl}/apple${path}`, {
+  const response = await conformingFetch(`${stack.baseUrl}/apple${path}`, {
     method,
     headers: {
       ...(authorization ? { authorization } : {}),

@@ -13,9 +13,14 @@ export type ApnsAuth =
   | { kind: "certificate"; cert: string; key: string }
   | { kind: "token"; teamId: string; keyId: string; signingKey: string };
 
+/**
+ * "unregistered": the token will never work again, so its registration should go: 410 Unregistered (the
+ * pass was removed or the device reset) or 400 BadDeviceToken (not a token APNs knows). Apple also answers
+ * BadDeviceToken for a sandbox token sent to production; pass push tokens are always production ones.
+ */
 export type ApnsResult =
   | { status: "delivered" }
-  | { status: "unregistered" }
+  | { status: "unregistered"; httpStatus: 400 | 410; reason: "Unregistered" | "BadDeviceToken" }
   | { status: "failed"; httpStatus?: number; reason?: string; retryable: boolean };
 
 type LogFn = (message: string, attributes?: Record<string, unknown>) => void;
@@ -108,8 +113,11 @@ export function createApnsClient(options: ApnsClientOptions): ApnsClient {
 
   function classify(reply: Http2Reply): ApnsResult {
     if (reply.status === 200) return { status: "delivered" };
-    if (reply.status === 410) return { status: "unregistered" };
+    if (reply.status === 410) return { status: "unregistered", httpStatus: 410, reason: "Unregistered" };
     const reason = parseReason(reply.body);
+    if (reply.status === 400 && reason === "BadDeviceToken") {
+      return { status: "unregistered", httpStatus: 400, reason };
+    }
     if (reply.status === 403 && reason === "ExpiredProviderToken") providerTokens?.markExpired();
     return {
       status: "failed",
@@ -132,7 +140,8 @@ export function createApnsClient(options: ApnsClientOptions): ApnsClient {
         await sleep(backoffDelayMs(RETRY_BACKOFF, attempt, random));
       }
       const token = truncatePushToken(pushToken);
-      if (result.status === "failed") {
+      // A bad token is worth a warning: a whole fleet of them means the origin or topic is wrong.
+      if (result.status === "failed" || (result.status === "unregistered" && result.httpStatus === 400)) {
         logger.warn("APNs push failed", { token, topic, ...result });
       } else {
         logger.debug("APNs push done", { token, topic, status: result.status });

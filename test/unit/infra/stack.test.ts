@@ -21,7 +21,7 @@ import {
 import { FUNCTION_NEEDS } from "../../../infra/stack/function-needs.ts";
 import { readStageConfig, type SecretKey } from "../../../infra/stack/stage-config.ts";
 import { PASS_UPDATES_FILTER_PATTERNS } from "../../../passes/pass-changes.ts";
-import { TABLE } from "../../../shared/db/table-definition.ts";
+import { TABLE } from "../../../shared/store/db/table-definition.ts";
 import {
   actionsOf,
   actionsOfHandler,
@@ -55,6 +55,7 @@ const PUBLIC_ROUTE: RouteDefinition = {
   path: "/v1/test/public",
   handler: "customers-get",
   auth: "none",
+  needs: { table: "read" },
 };
 const WALLET_CONTEXT = {
   appleTeamId: "TEAM123456",
@@ -93,7 +94,7 @@ vi.setConfig({ testTimeout: 60_000, hookTimeout: 120_000 });
 beforeAll(() => {
   dev = synthStack({ context: { stage: "dev" } });
   full = synthStack({
-    context: { stage: "prod", ...WALLET_CONTEXT },
+    context: { stage: "prod", ...WALLET_CONTEXT, smsSender: "sns" },
     routes: [...ROUTES, PUBLIC_ROUTE],
     background: BACKGROUND_FUNCTIONS,
   });
@@ -108,6 +109,24 @@ beforeAll(() => {
       alarmEmail: "ops@example.com",
       passCertificatesSecretName: "custom/certs",
     },
+  });
+});
+
+describe("text messages", () => {
+  it("are sent only by functions that declare them, and only when the stack is given smsSender=sns", () => {
+    const senders = ROUTES.filter((route) => route.needs.sms).map((route) => route.handler);
+    expect(senders).toEqual(["me-update"]);
+    for (const handler of senders) {
+      expect(actionsOfHandler(full.template, handler).has("sns:Publish"), handler).toBe(true);
+      expect(envOfHandler(full.template, handler).SMS_SENDER).toBe("sns");
+      const denied = statementsOfRole(full.template, roleOfHandler(full.template, handler)).filter(
+        (statement) => (statement as { Effect?: string }).Effect === "Deny",
+      );
+      expect(denied).toMatchObject([{ Action: "sns:Publish", Resource: "arn:aws:sns:*:*:*" }]);
+      expect(actionsOfHandler(dev.template, handler).has("sns:Publish"), handler).toBe(false);
+      expect(envOfHandler(dev.template, handler).SMS_SENDER).toBeUndefined();
+    }
+    expect(actionsOfHandler(full.template, "transactions-create").has("sns:Publish")).toBe(false);
   });
 });
 
@@ -400,7 +419,13 @@ describe("least privilege", () => {
   });
 
   it("grants Resource '*' only for actions that have no resource-level permissions", () => {
-    const allowed = new Set(["xray:PutTraceSegments", "xray:PutTelemetryRecords", "dynamodb:ListStreams"]);
+    // sns:Publish to a phone number names no resource; the same role is denied every topic (tested below).
+    const allowed = new Set([
+      "xray:PutTraceSegments",
+      "xray:PutTelemetryRecords",
+      "dynamodb:ListStreams",
+      "sns:Publish",
+    ]);
     // Making a KMS key, and tagging it as it is made, cannot name the key: the request's tags scope it.
     const scopedByRequestTags = new Set<string>(SIGNING_KEY_CREATE_ACTIONS);
     const policies = full.template.findResources("AWS::IAM::Policy") as Resources;
@@ -594,12 +619,22 @@ describe("least privilege", () => {
     expect(warnings.length).toBeGreaterThan(0);
   });
 
-  it("refuses a handler with no declared needs", () => {
+  it("refuses a background function with no declared needs", () => {
+    const [expiry] = BACKGROUND_FUNCTIONS.filter((b) => b.handler === "expiry-job");
     expect(() =>
       synthStack({
-        routes: [{ method: "GET", path: "/v1/x", handler: "undeclared-handler", auth: "staff" }],
+        background: [{ ...(expiry as BackgroundFunctionDefinition), handler: "undeclared-handler" }],
       }),
-    ).toThrow(/FUNCTION_NEEDS/);
+    ).toThrow(/BACKGROUND_NEEDS/);
+  });
+
+  it("refuses routes of one module that declare different needs", () => {
+    const [route] = ROUTES.filter((r) => r.handler === "customers-get");
+    expect(() =>
+      synthStack({
+        routes: [...ROUTES, { ...(route as RouteDefinition), path: "/v1/x", needs: { table: "readWrite" } }],
+      }),
+    ).toThrow(/customers-get\.ts declare different needs/);
   });
 });
 

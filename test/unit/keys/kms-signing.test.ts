@@ -8,7 +8,6 @@ import { PutCommand } from "@aws-sdk/lib-dynamodb";
 import { compactVerify, createLocalJWKSet } from "jose";
 import { beforeEach, describe, expect, it } from "vitest";
 import { errorResponse } from "../../../functions/http/problem.ts";
-import { createDb } from "../../../shared/db/client.ts";
 import { DomainError, UnavailableError } from "../../../shared/errors.ts";
 import { keyBackend } from "../../../shared/keys/key-backend.ts";
 import { kmsKeyBackend } from "../../../shared/keys/kms-key-backend.ts";
@@ -23,6 +22,7 @@ import { GENESIS_HASH } from "../../../shared/ledger/hash-chain.ts";
 import { issuePortalToken, verifyPortalToken } from "../../../shared/portal/access.ts";
 import { STATEMENT_FORMAT, type Statement, signStatement } from "../../../shared/statements/statement.ts";
 import { verifyStatement } from "../../../shared/statements/verify.ts";
+import { createDb } from "../../../shared/store/db/client.ts";
 import { fakeKms, fakeRingTable } from "../../support/fake-kms.ts";
 
 // The KMS backend against a KMS that holds real Ed25519 keys (test/support/fake-kms.ts): every

@@ -4,11 +4,15 @@ import { beforeEach, describe, expect, it } from "vitest";
 import { errorResponse } from "../../../functions/http/problem.ts";
 import { PERMISSIONS } from "../../../shared/auth/permissions.ts";
 import type { Principal } from "../../../shared/auth/principal.ts";
-import { createDb } from "../../../shared/db/client.ts";
-import { merchantPk, programSk, programVersionSk, staffSk } from "../../../shared/db/keys.ts";
+import { addLocation } from "../../../shared/merchants/locations.ts";
 import { replaceProgram } from "../../../shared/merchants/programs.ts";
 import { updateStaffMember } from "../../../shared/merchants/staff.ts";
 import type { Program, Staff } from "../../../shared/model.ts";
+import { createDb } from "../../../shared/store/db/client.ts";
+import { merchantPk } from "../../../shared/store/db/partitions.ts";
+import { locationSk } from "../../../shared/store/merchants/locations.ts";
+import { programSk, programVersionSk } from "../../../shared/store/merchants/programs.ts";
+import { staffSk } from "../../../shared/store/merchants/staff.ts";
 import { cancelled, recordingBackoff } from "../../support/transaction-faults.ts";
 
 // DynamoDB Local serialises transactions and never reports conflicts: these paths are proven with injected faults.
@@ -129,5 +133,23 @@ describe("removing an owner", () => {
       (e: unknown) => e,
     );
     expect(errorResponse(error, "r").statusCode).toBe(409);
+  });
+});
+
+describe("creating a record whose new id is taken", () => {
+  it("builds it again with another id instead of failing the request", async () => {
+    mock
+      .on(GetCommand)
+      .callsFake((input: { Key: { sk: string } }) =>
+        input.Key.sk === programSk("p") ? { Item: program(1) } : {},
+      );
+    // The key's record goes first, the location second: the location's id was taken.
+    mock.on(TransactWriteCommand).rejectsOnce(cancelled("None", "ConditionalCheckFailed")).resolves({});
+    const created = await addLocation(deps, owner, { name: "Lille", programId: "p" }, "key-1");
+    expect(created.replayed).toBe(false);
+    const [first, second] = [transactKeys(0), transactKeys(1)];
+    expect(first[0]).toBe("#IDEMPOTENCY");
+    expect(second).toEqual(["#IDEMPOTENCY", locationSk(created.result.location.id)]);
+    expect(second[1]).not.toBe(first[1]);
   });
 });

@@ -65,6 +65,19 @@ describe("the Moments a ledger entry causes", () => {
     expect(momentsOf(entry({ type: "purchase", points: 0, balanceAfter: 100 }))).toEqual([]);
   });
 
+  it("names the refunded reward from the entry itself, else from what the caller looked up", () => {
+    const refund = (inputs: Record<string, string>, refundedReward?: string) =>
+      entryNotifications(entry({ type: "refund", points: 100, inputs }), {
+        rewards: [],
+        ...(refundedReward ? { refundedReward } : {}),
+      })[0]?.facts;
+    expect(refund({ rewardName: "Café offert" }, "Renamed since")).toMatchObject({
+      rewardName: "Café offert",
+    });
+    expect(refund({}, "Espresso")).toMatchObject({ rewardName: "Espresso" });
+    expect(refund({})).not.toHaveProperty("rewardName");
+  });
+
   it("gives each notification a dedupe key and a delivery record of its own per Moment and entry", () => {
     const [earned, unlocked] = entryNotifications(entry({ points: 30, balanceAfter: 110 }), {
       rewards: [reward("Coffee", 100)],

@@ -3,10 +3,10 @@ import http2 from "node:http2";
 import type { AddressInfo } from "node:net";
 import { decodeProtectedHeader, importSPKI, jwtVerify } from "jose";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import type { LocalApnsServer } from "../../../infra/local/apns-server.ts";
+import { startLocalApnsServer } from "../../../infra/local/apns-server.ts";
 import type { ApnsClient, ApnsClientOptions } from "../../../passes/apple/apns/client.ts";
 import { createApnsClient } from "../../../passes/apple/apns/client.ts";
-import type { LocalApnsServer } from "../../../passes/apple/apns/local-server.ts";
-import { startLocalApnsServer } from "../../../passes/apple/apns/local-server.ts";
 import { createTestPki } from "./apns-test-certificates.ts";
 
 const TOPIC = "pass.com.example.loyalty";
@@ -242,7 +242,11 @@ describe("APNs client: responses and retries", () => {
   it("maps 410 to unregistered without retrying", async () => {
     server.respondWith(TOKEN, 410, "Unregistered");
 
-    expect(await client().push(TOKEN, TOPIC)).toEqual({ status: "unregistered" });
+    expect(await client().push(TOKEN, TOPIC)).toEqual({
+      status: "unregistered",
+      httpStatus: 410,
+      reason: "Unregistered",
+    });
     expect(server.deliveries).toHaveLength(1);
     expect(sleep).not.toHaveBeenCalled();
   });
@@ -283,17 +287,28 @@ describe("APNs client: responses and retries", () => {
     expect(sleep).toHaveBeenCalledTimes(3);
   });
 
-  it("does not retry 400 BadDeviceToken", async () => {
+  it("maps 400 BadDeviceToken to unregistered, like a 410, without retrying", async () => {
     server.respondWith(TOKEN, 400, "BadDeviceToken");
+
+    expect(await client().push(TOKEN, TOPIC)).toEqual({
+      status: "unregistered",
+      httpStatus: 400,
+      reason: "BadDeviceToken",
+    });
+    expect(server.deliveries).toHaveLength(1);
+    expect(sleep).not.toHaveBeenCalled();
+  });
+
+  it("keeps other 400s as non-retryable failures: the registration stays", async () => {
+    server.respondWith(TOKEN, 400, "DeviceTokenNotForTopic");
 
     expect(await client().push(TOKEN, TOPIC)).toEqual({
       status: "failed",
       httpStatus: 400,
-      reason: "BadDeviceToken",
+      reason: "DeviceTokenNotForTopic",
       retryable: false,
     });
     expect(server.deliveries).toHaveLength(1);
-    expect(sleep).not.toHaveBeenCalled();
   });
 
   it.each([

@@ -42,8 +42,8 @@ describe("buildPassFields", () => {
   });
 
   it.each([
-    ["en", 50, "50 pts expire 31 Dec"],
-    ["en", 1, "1 pt expires 31 Dec"],
+    ["en", 50, "50 pts expire on 31 Dec"],
+    ["en", 1, "1 pt expires on 31 Dec"],
     ["fr", 1, "1 pt expire le 31 déc."],
   ] as const)("writes expiring points in %s (%i)", (locale, points, value) => {
     const { auxiliaryFields } = buildPassFields(
@@ -58,7 +58,7 @@ describe("buildPassFields", () => {
       applePassView({ nextExpiry: { points: 50, date: "2027-01-31" }, updatedAt: "2026-11-07T09:00:00Z" }),
     );
 
-    expect(byKey(auxiliaryFields).expiry?.value).toBe("50 pts expire 31 Jan 2027");
+    expect(byKey(auxiliaryFields).expiry?.value).toBe("50 pts expire on 31 Jan 2027");
   });
 
   it("omits reward and expiry fields the view does not have", () => {

@@ -5,7 +5,7 @@ import { join } from "node:path";
 import forge from "node-forge";
 import { PKPass } from "passkit-generator";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
-import { ensureDevCertificates } from "../../../passes/apple/dev-certificates.ts";
+import { ensureDevCertificates } from "../../../infra/local/dev-certificates.ts";
 import { defaultModelDir } from "../../../passes/apple/pass-template.ts";
 import {
   type ApplePassRendererOptions,
@@ -54,8 +54,10 @@ describe("Apple pass bundle", () => {
       [
         "icon.png",
         "icon@2x.png",
+        "icon@3x.png",
         "logo.png",
         "logo@2x.png",
+        "logo@3x.png",
         "manifest.json",
         "pass.json",
         "signature",
@@ -202,7 +204,9 @@ describe("Apple pass images", () => {
 
     expect(pass.files.get("logo.png")).toEqual(merchantLogo);
     expect(pass.files.has("logo@2x.png")).toBe(false);
+    expect(pass.files.has("logo@3x.png")).toBe(false);
     expect(pass.files.get("icon.png")).toEqual(merchantLogo);
+    expect(pass.files.has("icon@3x.png")).toBe(true);
   });
 
   it("rejects a logo that is not a PNG", async () => {

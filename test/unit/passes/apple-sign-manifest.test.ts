@@ -4,7 +4,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import forge from "node-forge";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { ensureDevCertificates, type PassCertificates } from "../../../passes/apple/dev-certificates.ts";
+import { ensureDevCertificates } from "../../../infra/local/dev-certificates.ts";
+import type { PassCertificates } from "../../../passes/apple/pass-certificates.ts";
 import { createManifestSigner } from "../../../passes/apple/sign-manifest.ts";
 import { opensslVerify } from "./apple-pkpass-tools.ts";
 

@@ -1,8 +1,8 @@
 import { importSPKI, jwtVerify } from "jose";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import type { LocalGoogleRecorder } from "../../../infra/local/google-recorder.ts";
+import { startLocalGoogleRecorder } from "../../../infra/local/google-recorder.ts";
 import { GoogleWalletError } from "../../../passes/google/errors.ts";
-import type { LocalGoogleRecorder } from "../../../passes/google/local-recorder.ts";
-import { startLocalGoogleRecorder } from "../../../passes/google/local-recorder.ts";
 import type { LoyaltyClass, LoyaltyObject } from "../../../passes/google/loyalty-types.ts";
 import { loyaltyObjectId } from "../../../passes/google/object-id.ts";
 import type { GoogleWalletClientOptions } from "../../../passes/google/wallet-client.ts";

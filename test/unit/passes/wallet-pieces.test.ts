@@ -1,10 +1,15 @@
 import { describe, expect, it } from "vitest";
-import { notModifiedSince } from "../../../passes/apple/web-service.ts";
+import {
+  type AuthenticatedPass,
+  notModifiedSince,
+  passChangedAt,
+  passLastModified,
+} from "../../../passes/apple/web-service.ts";
 import { signedAppleDownloadUrl, verifyAppleDownload } from "../../../passes/download-links.ts";
 import { nextReward } from "../../../passes/member-pass.ts";
-import { nextUpdateTime, updateTagOf } from "../../../passes/pass-records.ts";
 import { readWalletConfig } from "../../../passes/wallet-config.ts";
 import type { Reward } from "../../../shared/model.ts";
+import { nextUpdateTime, updateTagOf } from "../../../shared/store/passes.ts";
 
 describe("a pass's update time", () => {
   it("is now to the second, and always at least a second after the previous one", () => {
@@ -20,12 +25,41 @@ describe("a pass's update time", () => {
   });
 
   it("answers If-Modified-Since at or after it with 'not modified', before it or unreadable with the pass", () => {
-    const lastModified = new Date("2026-03-01T10:00:01.000Z");
-    expect(notModifiedSince(lastModified, lastModified.toUTCString())).toBe(true);
-    expect(notModifiedSince(lastModified, "Sun, 01 Mar 2026 10:00:02 GMT")).toBe(true);
-    expect(notModifiedSince(lastModified, "Sun, 01 Mar 2026 10:00:00 GMT")).toBe(false);
-    expect(notModifiedSince(lastModified, "yesterday")).toBe(false);
-    expect(notModifiedSince(lastModified, undefined)).toBe(false);
+    const changedAt = new Date("2026-03-01T10:00:01.000Z");
+    expect(notModifiedSince(changedAt, changedAt.toUTCString())).toBe(true);
+    expect(notModifiedSince(changedAt, "Sun, 01 Mar 2026 10:00:02 GMT")).toBe(true);
+    expect(notModifiedSince(changedAt, "Sun, 01 Mar 2026 10:00:00 GMT")).toBe(false);
+    expect(notModifiedSince(changedAt, "yesterday")).toBe(false);
+    expect(notModifiedSince(changedAt, undefined)).toBe(false);
+  });
+
+  const passAt = (updatedAt: string | undefined) =>
+    ({
+      pass: { serialNumber: "s", merchantId: "m", customerId: "c", ...(updatedAt ? { updatedAt } : {}) },
+      customer: { createdAt: "2026-03-01T09:00:00.400Z" },
+    }) as AuthenticatedPass;
+
+  it("serves Last-Modified never later than the response time, even when rapid changes ran ahead of the clock", () => {
+    const now = new Date("2026-03-01T10:00:00.700Z");
+    // Three changes in the same second: the update time ran two seconds ahead.
+    const ahead = passAt("2026-03-01T10:00:02.000Z");
+    expect(passLastModified(ahead, now).toISOString()).toBe("2026-03-01T10:00:00.000Z");
+    expect(passChangedAt(ahead).toISOString()).toBe("2026-03-01T10:00:02.000Z");
+    // Once the clock caught up, Last-Modified is the update time itself.
+    expect(passLastModified(ahead, new Date("2026-03-01T10:00:05.000Z")).toISOString()).toBe(
+      "2026-03-01T10:00:02.000Z",
+    );
+    // Never changed: the enrolment, to the second.
+    expect(passLastModified(passAt(undefined), now).toISOString()).toBe("2026-03-01T09:00:00.000Z");
+  });
+
+  it("does not answer 304 to a copy served while the update time was still ahead of the clock", () => {
+    const ahead = passAt("2026-03-01T10:00:02.000Z");
+    const served = passLastModified(ahead, new Date("2026-03-01T10:00:00.700Z"));
+    // The device's copy may predate the last change: it gets the pass again, not a 304.
+    expect(notModifiedSince(passChangedAt(ahead), served.toUTCString())).toBe(false);
+    const caughtUp = passLastModified(ahead, new Date("2026-03-01T10:00:09.000Z"));
+    expect(notModifiedSince(passChangedAt(ahead), caughtUp.toUTCString())).toBe(true);
   });
 });
 
@@ -90,8 +124,14 @@ describe("wallet configuration", () => {
       google: { issuerId: "123", serviceAccount: { kind: "secretsManager", id: "sa" }, origins: [] },
       linkKey: { kind: "secretsManager", id: "link" },
       linkTtlSeconds: 7 * 24 * 3600,
+      timeZone: "UTC",
     });
     expect(config?.apple?.apnsKey).toBeUndefined();
+  });
+
+  it("writes pass dates in PASS_TIME_ZONE when Intl knows it, in UTC otherwise", () => {
+    expect(readWalletConfig({ ...base, PASS_TIME_ZONE: "Europe/Paris" })?.timeZone).toBe("Europe/Paris");
+    expect(readWalletConfig({ ...base, PASS_TIME_ZONE: "Mars/Olympus" })?.timeZone).toBe("UTC");
   });
 
   it("switches off a wallet whose settings are incomplete, and everything without an API base", () => {

@@ -1,7 +1,7 @@
 import { SignCommand } from "@aws-sdk/client-kms";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { createDb } from "../../../shared/db/client.ts";
 import { memberPortalUrl, verifyPortalToken } from "../../../shared/portal/access.ts";
+import { createDb } from "../../../shared/store/db/client.ts";
 import { fakeKms, fakeRingTable } from "../../support/fake-kms.ts";
 import { tokenOf } from "../../support/portal.ts";
 

@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { describe, expect, it } from "vitest";
+import { describeRule, explainForMember } from "../../../shared/ledger/entry-types.ts";
 import type { LedgerEntry } from "../../../shared/model.ts";
-import { describeRuleIn, explainEntryIn } from "../../../shared/portal/explain.ts";
 import { localeFromAcceptLanguage, PORTAL_CSP, portalPage } from "../../../shared/portal/page.ts";
 import { PORTAL_SCRIPT } from "../../../shared/portal/page-script.ts";
 
@@ -51,18 +51,23 @@ describe("explanations in the customer's language", () => {
     explanation: "recorded",
   } as unknown as LedgerEntry;
 
-  it("rebuilds a purchase's arithmetic in French from the entry, and keeps the recorded text in English", () => {
-    expect(explainEntryIn(purchase, "fr")).toBe(
+  it("rebuilds a purchase's arithmetic from the entry in either language", () => {
+    expect(explainForMember(purchase, "fr")).toBe(
       "2,50 EUR × 17 points par 15,00 EUR = ≈2,8333, arrondi au supérieur → 3 points",
     );
-    expect(explainEntryIn(purchase, "en")).toBe("recorded");
+    expect(explainForMember(purchase, "en")).toBe(
+      "2.50 EUR × 17 points per 15.00 EUR = ≈2.8333, rounded up → 3 points",
+    );
+    const old = { ...purchase, raw: undefined };
+    expect(explainForMember(old, "en")).toBe("recorded");
+    expect(explainForMember(old, "fr")).toBe("Achat : +3 points");
   });
 
   it("describes rules in French and English", () => {
     const rule = { kind: "purchase", currency: "EUR", points: 1, per: "1.00", rounding: "nearest" } as const;
-    expect(describeRuleIn(rule, "fr")).toBe(
+    expect(describeRule(rule, "fr")).toBe(
       "1 point par tranche de 1,00 EUR dépensée, arrondi au point le plus proche",
     );
-    expect(describeRuleIn(rule, "en")).toBe("1 point per 1.00 EUR spent, rounded to the nearest point");
+    expect(describeRule(rule, "en")).toBe("1 point per 1.00 EUR spent, rounded to the nearest point");
   });
 });

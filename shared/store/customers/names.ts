@@ -1,0 +1,72 @@
+import type { Db } from "../db/client.ts";
+import type { StoredItemType } from "../db/item-types.ts";
+import { queryAll } from "../db/query-all.ts";
+import type { NamedItem } from "../db/transact.ts";
+
+/**
+ * The name index: one item per word of a customer's name (folded: shared/customers/contact.ts), all in one
+ * partition per merchant, sorted by word. Enrolments and renames are rare; searches are prefix queries.
+ * Written in the same transaction as the profile, so the index never disagrees with it.
+ */
+
+const nameIndexPk = (merchantId: string) => `MERCHANT#${merchantId}#NAMES`;
+const nameIndexSk = (word: string, customerId: string) => `${word}#${customerId}`;
+const key = (merchantId: string, customerId: string, word: string) => ({
+  pk: nameIndexPk(merchantId),
+  sk: nameIndexSk(word, customerId),
+});
+
+const wordPut = (db: Db, merchantId: string, customerId: string, word: string): NamedItem => ({
+  name: `name:${word}`,
+  item: { Put: { TableName: db.table, Item: { ...key(merchantId, customerId, word), customerId } } },
+});
+
+const wordDelete = (db: Db, merchantId: string, customerId: string, word: string): NamedItem => ({
+  name: `name:${word}`,
+  item: { Delete: { TableName: db.table, Key: key(merchantId, customerId, word) } },
+});
+
+/**
+ * The index changes ("name:<word>") that take a customer from the words of one name to those of another;
+ * words in both stay as they are, so each word is named once.
+ */
+export function nameIndexChanges(
+  db: Db,
+  merchantId: string,
+  customerId: string,
+  from: readonly string[],
+  to: readonly string[],
+): NamedItem[] {
+  const before = new Set(from);
+  const after = new Set(to);
+  return [
+    ...[...before].filter((w) => !after.has(w)).map((w) => wordDelete(db, merchantId, customerId, w)),
+    ...[...after].filter((w) => !before.has(w)).map((w) => wordPut(db, merchantId, customerId, w)),
+  ];
+}
+
+/**
+ * The customers with a name word starting with `prefix`, in word order, at most `limit` rows read (one
+ * customer may appear more than once). Eventually consistent, as any index.
+ */
+export async function customersByNamePrefix(
+  db: Db,
+  merchantId: string,
+  prefix: string,
+  limit: number,
+): Promise<string[]> {
+  const rows = await queryAll(
+    db,
+    {
+      KeyConditionExpression: "pk = :pk AND begins_with(sk, :prefix)",
+      ExpressionAttributeValues: { ":pk": nameIndexPk(merchantId), ":prefix": prefix },
+      Limit: limit,
+    },
+    (items) => items.length >= limit,
+  );
+  return rows.map((row) => row.customerId as string);
+}
+
+export const STORED_ITEMS = [
+  { type: "name-index-word", sk: "<word>#<customerId>", indexes: [] },
+] as const satisfies readonly StoredItemType[];

@@ -1,0 +1,75 @@
+/**
+ * The one description of the table. The CDK stack (infra/stack) and the local stack (infra/local)
+ * both build their table from it, so the two can never drift apart.
+ */
+
+export interface IndexDefinition {
+  name: string;
+  partitionKey: string;
+  sortKey: string;
+  /** ALL copies whole items; KEYS_ONLY, for a pointer index, costs one small write. */
+  projection: "ALL" | "KEYS_ONLY";
+  /** The item types that set this index's keys, as their stores declare them (`STORED_ITEMS`). */
+  usedBy: readonly string[];
+}
+
+export const TABLE = {
+  partitionKey: "pk",
+  sortKey: "sk",
+  /**
+   * Items with this epoch-seconds attribute are removed by DynamoDB TTL: idempotency records (7 days after
+   * the write), notifications' delivery records, outbox `NOTIFY#` items and `DELIVERY#` records alike (a year
+   * after creation, set when first claimed or skipped: shared/store/notifications/deliveries.ts), and contact changes
+   * waiting for confirmation (7 days after their link expires: shared/store/customers/contact-changes.ts).
+   */
+  ttlAttribute: "ttl",
+  ttlUsedBy: ["idempotency-record", "notification-delivery", "outbox-notification", "contact-change"],
+  streamView: "NEW_AND_OLD_IMAGES",
+  indexes: [
+    // Ledger entries: a merchant's activity, newest first, spread over ACTIVITY_SHARDS partitions.
+    // Points claims: the merchant's review queue, one partition per status, by creation time (shared/store/claims.ts).
+    {
+      name: "gsi1",
+      partitionKey: "gsi1pk",
+      sortKey: "gsi1sk",
+      projection: "ALL",
+      usedBy: ["ledger-entry", "points-claim"],
+    },
+    // Ledger entries made at a location: that location's activity, newest first.
+    // Notifications (outbox `NOTIFY#` items and `DELIVERY#` records): a customer's, newest first.
+    // Points claims: a customer's own, newest first.
+    {
+      name: "gsi2",
+      partitionKey: "gsi2pk",
+      sortKey: "gsi2sk",
+      projection: "ALL",
+      usedBy: ["ledger-entry", "points-claim", "outbox-notification", "notification-delivery"],
+    },
+    // Ledger entries made by a staff member: that member's activity, newest first.
+    { name: "gsi3", partitionKey: "gsi3pk", sortKey: "gsi3sk", projection: "ALL", usedBy: ["ledger-entry"] },
+    // Ledger entries by id (e.g. the purchase a return reverses): points at the entry's key.
+    {
+      name: "gsi4",
+      partitionKey: "gsi4pk",
+      sortKey: "gsi4sk",
+      projection: "KEYS_ONLY",
+      usedBy: ["ledger-entry"],
+    },
+    // Point lot buckets (`LOTS#`) while anything in them can expire, at their soonest expiry, and inactivity
+    // deadlines: what falls due on a day, sharded; read by the expiry job and its reminders.
+    {
+      name: "gsi5",
+      partitionKey: "gsi5pk",
+      sortKey: "gsi5sk",
+      projection: "KEYS_ONLY",
+      usedBy: ["lot-bucket", "inactivity-deadline"],
+    },
+  ] satisfies IndexDefinition[],
+} as const;
+
+export type IndexName = (typeof TABLE.indexes)[number]["name"];
+
+/** Every key attribute, all strings. */
+export function keyAttributes(): string[] {
+  return [TABLE.partitionKey, TABLE.sortKey, ...TABLE.indexes.flatMap((i) => [i.partitionKey, i.sortKey])];
+}

@@ -1,0 +1,132 @@
+import { GetCommand, QueryCommand } from "@aws-sdk/lib-dynamodb";
+import type { StoredEntry } from "../../ledger/hash-chain.ts";
+import type { LedgerEntry } from "../../model.ts";
+import {
+  activityPk,
+  activityShard,
+  activitySk,
+  locationActivityPk,
+  staffActivityPk,
+} from "../db/activity-keys.ts";
+import type { Db } from "../db/client.ts";
+import type { StoredItemType } from "../db/item-types.ts";
+import { numberedPage } from "../db/numbered-page.ts";
+import { customerPk } from "../db/partitions.ts";
+import { queryAll } from "../db/query-all.ts";
+import type { NamedItem } from "../db/transact.ts";
+
+/**
+ * Ledger entries: `ENTRY#<seq>` under the customer, never changed once written. Each is indexed for the
+ * merchant's activity (gsi1, sharded), its location's (gsi2), its staff member's (gsi3), and by id (gsi4).
+ */
+
+export const SEQ_DIGITS = 10;
+export const ENTRY_PREFIX = "ENTRY#";
+export const entrySk = (seq: number) => `ENTRY#${String(seq).padStart(SEQ_DIGITS, "0")}`;
+const entryByIdPk = (merchantId: string, entryId: string) => `MERCHANT#${merchantId}#ENTRY#${entryId}`;
+const entryByIdSk = () => "#ENTRY";
+
+export function entryPut(db: Db, entry: LedgerEntry): NamedItem {
+  const sk = activitySk(entry.createdAt, entry.id);
+  return {
+    name: "entry",
+    item: {
+      Put: {
+        TableName: db.table,
+        Item: {
+          ...entry,
+          pk: customerPk(entry.merchantId, entry.customerId),
+          sk: entrySk(entry.seq),
+          gsi1pk: activityPk(entry.merchantId, activityShard(entry.customerId)),
+          gsi1sk: sk,
+          ...(entry.locationId
+            ? { gsi2pk: locationActivityPk(entry.merchantId, entry.locationId), gsi2sk: sk }
+            : {}),
+          ...(entry.staffId ? { gsi3pk: staffActivityPk(entry.merchantId, entry.staffId), gsi3sk: sk } : {}),
+          gsi4pk: entryByIdPk(entry.merchantId, entry.id),
+          gsi4sk: entryByIdSk(),
+        },
+        ConditionExpression: "attribute_not_exists(pk)",
+      },
+    },
+  };
+}
+
+/** A page of a customer's entries, newest first, before the cursor's seq. */
+export async function pageEntries(
+  db: Db,
+  merchantId: string,
+  customerId: string,
+  page: { limit: number; cursor?: string },
+): Promise<{ entries: LedgerEntry[]; nextCursor: string | null }> {
+  const result = await numberedPage(db, entrySource(merchantId, customerId), page);
+  return { entries: result.items as unknown as LedgerEntry[], nextCursor: result.nextCursor };
+}
+
+export const entrySource = (merchantId: string, customerId: string) => ({
+  pk: customerPk(merchantId, customerId),
+  prefix: ENTRY_PREFIX,
+  skOf: entrySk,
+  digits: SEQ_DIGITS,
+  numberOf: (item: Record<string, unknown>) => item.seq as number,
+});
+
+/** Every entry of a customer, oldest first, storage attributes included. */
+export async function readWholeLedger(
+  db: Db,
+  merchantId: string,
+  customerId: string,
+): Promise<StoredEntry[]> {
+  return (await queryAll(db, {
+    KeyConditionExpression: "pk = :pk AND begins_with(sk, :prefix)",
+    ExpressionAttributeValues: { ":pk": customerPk(merchantId, customerId), ":prefix": ENTRY_PREFIX },
+    ConsistentRead: true,
+  })) as StoredEntry[];
+}
+
+/** One entry of a customer, by its place in the chain; read consistently, as it may be a moment old. */
+export async function readEntry(
+  db: Db,
+  merchantId: string,
+  customerId: string,
+  seq: number,
+): Promise<StoredEntry | undefined> {
+  const { Item } = await db.client.send(
+    new GetCommand({
+      TableName: db.table,
+      Key: { pk: customerPk(merchantId, customerId), sk: entrySk(seq) },
+      ConsistentRead: true,
+    }),
+  );
+  return Item as StoredEntry | undefined;
+}
+
+/**
+ * An entry by its id, within one merchant. The id index is eventually consistent (milliseconds);
+ * the entry itself is then read consistently.
+ */
+export async function findEntryById(
+  db: Db,
+  merchantId: string,
+  entryId: string,
+): Promise<StoredEntry | undefined> {
+  const { Items = [] } = await db.client.send(
+    new QueryCommand({
+      TableName: db.table,
+      IndexName: "gsi4",
+      KeyConditionExpression: "gsi4pk = :pk",
+      ExpressionAttributeValues: { ":pk": entryByIdPk(merchantId, entryId) },
+      Limit: 1,
+    }),
+  );
+  const key = Items[0];
+  if (!key) return undefined;
+  const { Item } = await db.client.send(
+    new GetCommand({ TableName: db.table, Key: { pk: key.pk, sk: key.sk }, ConsistentRead: true }),
+  );
+  return Item as StoredEntry | undefined;
+}
+
+export const STORED_ITEMS = [
+  { type: "ledger-entry", sk: "ENTRY#<seq>", indexes: ["gsi1", "gsi2", "gsi3", "gsi4"] },
+] as const satisfies readonly StoredItemType[];

@@ -1,0 +1,189 @@
+import { randomUUID } from "node:crypto";
+import fc from "fast-check";
+import { beforeAll, describe, expect, it } from "vitest";
+import { PERMISSIONS } from "../../shared/auth/permissions.ts";
+import type { Principal } from "../../shared/auth/principal.ts";
+import { enrolCustomer } from "../../shared/customers/enrol.ts";
+import { DomainError } from "../../shared/errors.ts";
+import type { ExpiryPolicy } from "../../shared/expiry/policy.ts";
+import { runExpiry } from "../../shared/expiry/run.ts";
+import { createLocation, createMerchant, createProgram } from "../../shared/merchants/setup.ts";
+import { readCustomer } from "../../shared/store/customers/profile.ts";
+import type { Db } from "../../shared/store/db/client.ts";
+import { readBuckets } from "../../shared/store/ledger/lots.ts";
+import { earnPoints } from "../../shared/transactions/earn.ts";
+import { adjustPoints } from "../../shared/transactions/manual.ts";
+import { meterCapacity } from "../support/capacity-meter.ts";
+import { expectLedgerInvariants } from "../support/ledger-invariants.ts";
+import { testDb } from "../support/test-stack.ts";
+
+/**
+ * The customers a loyalty program exists for: thousands of credits over years. Every write must stay within
+ * DynamoDB's 100 items per transaction and its cost must not grow with the history (docs/architecture.md,
+ * "Points in lots, and expiry"). `npm run test:scale`; CI runs it after `npm test`.
+ */
+
+const DAY = 86_400_000;
+const BATCHES = Number(process.env.SCALE_BATCHES ?? 10_000);
+let db: Db;
+let now = new Date("2026-01-01T09:00:00.000Z");
+const deps = () => ({ db, clock: () => now });
+
+async function merchant(expiry: ExpiryPolicy) {
+  const merchantId = `m-${randomUUID().slice(0, 8)}`;
+  const at = now.toISOString();
+  await createMerchant(db, {
+    id: merchantId,
+    name: "M",
+    country: "FR",
+    currency: "EUR",
+    createdAt: at,
+    expiry,
+  });
+  await createProgram(db, {
+    merchantId,
+    id: "prog-shop",
+    name: "shop",
+    version: 1,
+    rule: { kind: "purchase", currency: "EUR", points: 1, per: "1.00", rounding: "down" },
+    expiry,
+    updatedAt: at,
+  });
+  await createLocation(db, { merchantId, id: "shop", name: "shop", programId: "prog-shop", createdAt: at });
+  const owner: Principal = {
+    merchantId,
+    staffId: "staff_owner",
+    role: "owner",
+    locationIds: "*",
+    permissions: new Set(PERMISSIONS),
+  };
+  return owner;
+}
+
+const customer = async (owner: Principal) =>
+  (await enrolCustomer(deps(), owner.merchantId, { name: "Regular" })).result.customer.id as string;
+
+/** `count` credits of one point, `stepMs` apart: each its own lot when the policy dates them. */
+async function credits(owner: Principal, customerId: string, count: number, stepMs: number) {
+  for (let i = 0; i < count; i++) {
+    now = new Date(now.getTime() + stepMs);
+    await adjustPoints(deps(), owner, customerId, { points: 1, reason: "goodwill" }, randomUUID());
+  }
+}
+
+const purchase = (owner: Principal, customerId: string) =>
+  earnPoints(
+    deps(),
+    owner,
+    { customerId, locationId: "shop", type: "purchase", amount: "12.00", currency: "EUR" },
+    randomUUID(),
+  );
+
+beforeAll(async () => {
+  db = await testDb();
+});
+
+describe("a customer with 10,000 credits over ten years of expiry dates", () => {
+  it("spends the whole balance in one debit, within DynamoDB's transaction limit", async () => {
+    const owner = await merchant({ kind: "rolling", days: 3_650 });
+    const c = await customer(owner);
+    // Ten years of credits: their expiry days spread over the policy's whole horizon.
+    await credits(owner, c, BATCHES, Math.floor((3_640 * DAY) / BATCHES));
+    const buckets = await readBuckets(db, owner.merchantId, c);
+    expect(buckets.flatMap((b) => b.lots).length).toBeGreaterThan(Math.min(BATCHES, 3_000) * 0.9);
+    expect(await expectLedgerInvariants(db, owner.merchantId, c)).toBe(BATCHES);
+
+    const debit = await adjustPoints(
+      deps(),
+      owner,
+      c,
+      { points: -BATCHES, reason: "correction" },
+      randomUUID(),
+    );
+    expect(debit.result.transaction.balanceAfter).toBe(0);
+    expect(await readBuckets(db, owner.merchantId, c)).toEqual([]);
+    expect(await expectLedgerInvariants(db, owner.merchantId, c)).toBe(0);
+  });
+});
+
+describe("the expiry job with a 10,000-credit customer among ordinary ones", () => {
+  it("expires everyone due, the regular in one entry, and a failing customer stops no one", async () => {
+    now = new Date("2030-01-01T09:00:00.000Z");
+    const owner = await merchant({ kind: "rolling", days: 30 });
+    const regular = await customer(owner);
+    await credits(owner, regular, BATCHES, Math.floor((60 * DAY) / BATCHES));
+    const ordinary: string[] = [];
+    for (let i = 0; i < 12; i++) {
+      const c = await customer(owner);
+      await purchase(owner, c);
+      ordinary.push(c);
+    }
+    now = new Date(now.getTime() + 31 * DAY);
+    const result = await runExpiry(deps(), { now, lookbackDays: 120 });
+    expect(result).toMatchObject({ complete: true, customersFailed: 0, customersExpired: 13 });
+    expect(result.pointsExpired).toBe(BATCHES + 12 * 12);
+    for (const c of [regular, ...ordinary]) {
+      expect((await readCustomer(db, owner.merchantId, c))?.balance).toBe(0);
+      await expectLedgerInvariants(db, owner.merchantId, c);
+    }
+  });
+});
+
+describe("write units per earn", () => {
+  it("are the same at 10 and at 2,000 entries of history", async () => {
+    now = new Date("2034-01-01T09:00:00.000Z");
+    const meter = meterCapacity(db);
+    for (const expiry of [{ kind: "none" }, { kind: "rolling", days: 365 }] satisfies ExpiryPolicy[]) {
+      const owner = await merchant(expiry);
+      const c = await customer(owner);
+      await credits(owner, c, 10, DAY);
+      const young = await meter.measure(() => purchase(owner, c));
+      await credits(owner, c, 1_990, DAY);
+      const old = await meter.measure(() => purchase(owner, c));
+      // A bucket holds at most one quarter's days, so a dated policy's earn stays under a fixed ceiling.
+      if (expiry.kind === "none") expect(old.writeUnits).toBe(young.writeUnits);
+      else expect(old.writeUnits).toBeLessThanOrEqual(young.writeUnits + 12);
+      console.log(
+        `write units per earn, ${expiry.kind}: ${young.writeUnits} at 10 entries, ${old.writeUnits} at 2,000`,
+      );
+    }
+  });
+});
+
+describe("random operations on a customer with 2,000 lots", () => {
+  it("keep balance = lots = Σ entries and the chain after every step", async () => {
+    now = new Date("2040-01-01T09:00:00.000Z");
+    const owner = await merchant({ kind: "rolling", days: 3_000 });
+    const c = await customer(owner);
+    await credits(owner, c, 2_000, DAY);
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(
+          fc.oneof(
+            fc.integer({ min: -3_000, max: 500 }).filter((n) => n !== 0),
+            fc.constant("purchase" as const),
+            fc.integer({ min: 1, max: 400 }).map((days) => ({ wait: days })),
+          ),
+          { minLength: 3, maxLength: 8 },
+        ),
+        async (steps) => {
+          for (const s of steps) {
+            try {
+              if (s === "purchase") await purchase(owner, c);
+              else if (typeof s === "number")
+                await adjustPoints(deps(), owner, c, { points: s, reason: "correction" }, randomUUID());
+              else {
+                now = new Date(now.getTime() + s.wait * DAY);
+                await runExpiry(deps(), { now, lookbackDays: 500 });
+              }
+            } catch (error) {
+              if (!(error instanceof DomainError && error.kind === "conflict")) throw error;
+            }
+            await expectLedgerInvariants(db, owner.merchantId, c);
+          }
+        },
+      ),
+      { numRuns: 6 },
+    );
+  });
+});

@@ -1,0 +1,18 @@
+import { defineConfig } from "vitest/config";
+
+// The heavy cases (customers with thousands of lots and entries), kept out of `npm test` to hold it under
+// five minutes; `npm run test:scale` runs them against DynamoDB Local, and CI runs both.
+export default defineConfig({
+  test: {
+    include: ["test/scale/**/*.test.ts"],
+    globalSetup: ["test/support/dynamodb-global-setup.ts"],
+    env: {
+      POWERTOOLS_LOG_LEVEL: "SILENT",
+      DYNAMODB_REQUEST_TIMEOUT_MS: "30000",
+      CONTENTION_BUDGET_MS: "60000",
+    },
+    testTimeout: 900_000,
+    hookTimeout: 120_000,
+    fileParallelism: false,
+  },
+});
