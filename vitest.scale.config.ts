@@ -1,15 +1,17 @@
 import { defineConfig } from "vitest/config";
 
-// The heavy cases (customers with thousands of lots and entries), kept out of `npm test` to hold it under
-// five minutes; `npm run test:scale` runs them against DynamoDB Local, and CI runs both.
+// The heavy cases (customers with thousands of lots and entries, cfn-lint over every synthesized template),
+// kept out of `npm test` to hold it under five minutes; `npm run test:scale` runs them, and CI runs both.
 export default defineConfig({
   test: {
-    include: ["test/scale/**/*.test.ts"],
+    // The invariant property again, with many more random sequences than npm test affords.
+    include: ["test/scale/**/*.test.ts", "test/integration/ledger-invariants.test.ts"],
     globalSetup: ["test/support/dynamodb-global-setup.ts"],
     env: {
       POWERTOOLS_LOG_LEVEL: "SILENT",
       DYNAMODB_REQUEST_TIMEOUT_MS: "30000",
       CONTENTION_BUDGET_MS: "60000",
+      INVARIANT_RUNS: "40",
     },
     testTimeout: 900_000,
     hookTimeout: 120_000,

@@ -287,13 +287,13 @@ describe("the job at scale", () => {
       expect(await verifyLedger(db, m, c)).toMatchObject({ valid: true, entries: 2 });
   });
 
-  it("reads due-index items in proportion to the due lots, not to the memberships (10,000 with 1% due)", async () => {
+  it("reads due-index items in proportion to the due lots, not to the memberships (2,000, 5% due; the bench runs 10,000 and 100,000)", async () => {
     const m = await merchantWith({ shop: { kind: "rolling", days: 30 } });
     setNow("2026-09-01T10:00:00.000Z");
     for (let i = 0; i < 100; i++) await visit(m, await newCustomer(m), "shop"); // due Oct 1
-    // 9,900 other memberships' lots, due far later: written directly, the job must never read them.
+    // 1,900 other memberships' lots, due far later: written directly, the job must never read them.
     const later = "2027-03-01T10:00:00.000Z";
-    const items = Array.from({ length: 9_900 }, (_, i) => {
+    const items = Array.from({ length: 1_900 }, (_, i) => {
       const customerId = `bulk-${i}`;
       return {
         pk: customerPk(m, customerId),

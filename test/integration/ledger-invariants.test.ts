@@ -160,7 +160,7 @@ describe("the ledger's invariants over random sequences of operations", () => {
           await expectLedgerInvariants(db, merchantId, customerId);
         }
       }),
-      { numRuns: 12 },
+      { numRuns: Number(process.env.INVARIANT_RUNS ?? 6) },
     );
   }, 240_000);
 });

@@ -54,7 +54,8 @@ export function meterCapacity(db: Db) {
     async measure(run: () => Promise<unknown>): Promise<Consumed> {
       current = { readUnits: 0, writeUnits: 0, itemsRead: 0 };
       await run();
-      return current;
+      // A copy: what the client does afterwards must not add to this measure.
+      return { ...current };
     },
   };
 }
