@@ -1,13 +1,11 @@
 import { randomUUID } from "node:crypto";
 import { BatchWriteCommand, QueryCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import { beforeEach, describe, expect, it } from "vitest";
-import { PERMISSIONS } from "../../shared/auth/permissions.ts";
-import type { Principal } from "../../shared/auth/principal.ts";
 import { enrolCustomer } from "../../shared/customers/enrol.ts";
 import type { ExpiryPolicy } from "../../shared/expiry/policy.ts";
 import { runExpiry } from "../../shared/expiry/run.ts";
 import { verifyLedger } from "../../shared/ledger/read.ts";
-import { createLocation, createMerchant, createProgram } from "../../shared/merchants/setup.ts";
+import { createLocation, createProgram } from "../../shared/merchants/setup.ts";
 import { readCustomer } from "../../shared/store/customers/profile.ts";
 import type { Db } from "../../shared/store/db/client.ts";
 import { customerPk } from "../../shared/store/db/partitions.ts";
@@ -16,6 +14,7 @@ import { dueKeys } from "../../shared/store/ledger/lots.ts";
 import { NOTIFICATION_PREFIX } from "../../shared/store/notifications/outbox.ts";
 import { earnPoints } from "../../shared/transactions/earn.ts";
 import { adjustPoints } from "../../shared/transactions/manual.ts";
+import { merchantWithLocations, ownerOf } from "../support/ledger-merchant.ts";
 import { testDb } from "../support/test-stack.ts";
 
 let db: Db;
@@ -26,45 +25,15 @@ const setNow = (iso: string) => {
   now = new Date(iso);
 };
 
-const owner = (merchantId: string): Principal => ({
-  merchantId,
-  staffId: "staff_owner",
-  role: "owner",
-  locationIds: "*",
-  permissions: new Set(PERMISSIONS),
-});
+const owner = ownerOf;
+const VISIT = { kind: "visit", pointsPerVisit: 10, minMinutesBetweenVisits: 0 } as const;
 
 /** A merchant of its own per test, with one visit location per policy. */
 async function merchantWith(policies: Record<string, ExpiryPolicy>, defaultExpiry?: ExpiryPolicy) {
-  const merchantId = `m-${randomUUID().slice(0, 8)}`;
-  const at = now.toISOString();
-  await createMerchant(db, {
-    id: merchantId,
-    name: "M",
-    country: "FR",
-    currency: "EUR",
-    createdAt: at,
-    ...(defaultExpiry ? { expiry: defaultExpiry } : {}),
-  });
-  for (const [locationId, expiry] of Object.entries(policies)) {
-    await createProgram(db, {
-      merchantId,
-      id: `prog-${locationId}`,
-      name: locationId,
-      version: 1,
-      rule: { kind: "visit", pointsPerVisit: 10, minMinutesBetweenVisits: 0 },
-      expiry,
-      updatedAt: at,
-    });
-    await createLocation(db, {
-      merchantId,
-      id: locationId,
-      name: locationId,
-      programId: `prog-${locationId}`,
-      createdAt: at,
-    });
-  }
-  return merchantId;
+  const locations = Object.fromEntries(
+    Object.entries(policies).map(([id, expiry]) => [id, { rule: VISIT, expiry }]),
+  );
+  return (await merchantWithLocations(db, now, locations, defaultExpiry)).merchantId;
 }
 
 async function newCustomer(merchantId: string) {

@@ -1,12 +1,10 @@
 import { randomUUID } from "node:crypto";
 import fc from "fast-check";
 import { beforeAll, describe, it } from "vitest";
-import { PERMISSIONS } from "../../shared/auth/permissions.ts";
 import type { Principal } from "../../shared/auth/principal.ts";
 import { enrolCustomer } from "../../shared/customers/enrol.ts";
 import { DomainError } from "../../shared/errors.ts";
 import { runExpiry } from "../../shared/expiry/run.ts";
-import { createLocation, createMerchant, createProgram } from "../../shared/merchants/setup.ts";
 import { redeemReward } from "../../shared/redemptions/redeem.ts";
 import { refundRedemption } from "../../shared/redemptions/refund.ts";
 import { createReward } from "../../shared/rewards/catalogue.ts";
@@ -15,6 +13,7 @@ import { earnPoints } from "../../shared/transactions/earn.ts";
 import { adjustPoints } from "../../shared/transactions/manual.ts";
 import { reversePurchase } from "../../shared/transactions/reverse.ts";
 import { expectLedgerInvariants } from "../support/ledger-invariants.ts";
+import { merchantWithLocations } from "../support/ledger-merchant.ts";
 import { testDb } from "../support/test-stack.ts";
 
 /**
@@ -49,43 +48,26 @@ const step: fc.Arbitrary<Step> = fc.oneof(
 let db: Db;
 let now = new Date("2026-01-01T09:00:00.000Z");
 const deps = () => ({ db, clock: () => now });
-const merchantId = `m-${randomUUID().slice(0, 8)}`;
-const owner: Principal = {
-  merchantId,
-  staffId: "staff_owner",
-  role: "owner",
-  locationIds: "*",
-  permissions: new Set(PERMISSIONS),
-};
+let owner: Principal;
 let rewardId: string;
 
 beforeAll(async () => {
   db = await testDb();
-  const at = now.toISOString();
-  await createMerchant(db, {
-    id: merchantId,
-    name: "M",
-    country: "FR",
-    currency: "EUR",
-    createdAt: at,
-    expiry: { kind: "rolling", days: 20 },
-  });
-  const programs = {
-    shop: { kind: "purchase", currency: "EUR", points: 3, per: "1.00", rounding: "nearest" } as const,
-    cafe: { kind: "visit", pointsPerVisit: 7, minMinutesBetweenVisits: 0 } as const,
-  };
-  for (const [id, rule] of Object.entries(programs)) {
-    await createProgram(db, {
-      merchantId,
-      id: `prog-${id}`,
-      name: id,
-      version: 1,
-      rule,
-      expiry: { kind: "rolling", days: id === "shop" ? 30 : 60 },
-      updatedAt: at,
-    });
-    await createLocation(db, { merchantId, id, name: id, programId: `prog-${id}`, createdAt: at });
-  }
+  owner = await merchantWithLocations(
+    db,
+    now,
+    {
+      shop: {
+        rule: { kind: "purchase", currency: "EUR", points: 3, per: "1.00", rounding: "nearest" },
+        expiry: { kind: "rolling", days: 30 },
+      },
+      cafe: {
+        rule: { kind: "visit", pointsPerVisit: 7, minMinutesBetweenVisits: 0 },
+        expiry: { kind: "rolling", days: 60 },
+      },
+    },
+    { kind: "rolling", days: 20 },
+  );
   const reward = await createReward(
     deps(),
     owner,
@@ -153,11 +135,11 @@ describe("the ledger's invariants over random sequences of operations", () => {
   it("balance = points in lots = Σ entries ≥ 0, and the chain verifies, after every step", async () => {
     await fc.assert(
       fc.asyncProperty(fc.array(step, { minLength: 4, maxLength: 14 }), async (steps) => {
-        const customerId = (await enrolCustomer(deps(), merchantId, { name: "P" })).result.customer.id;
+        const customerId = (await enrolCustomer(deps(), owner.merchantId, { name: "P" })).result.customer.id;
         const made = { purchases: [] as string[], redemptions: [] as string[] };
         for (const s of steps) {
           await apply(customerId, s, made);
-          await expectLedgerInvariants(db, merchantId, customerId);
+          await expectLedgerInvariants(db, owner.merchantId, customerId);
         }
       }),
       { numRuns: Number(process.env.INVARIANT_RUNS ?? 6) },

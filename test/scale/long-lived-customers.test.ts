@@ -1,13 +1,11 @@
 import { randomUUID } from "node:crypto";
 import fc from "fast-check";
 import { beforeAll, describe, expect, it } from "vitest";
-import { PERMISSIONS } from "../../shared/auth/permissions.ts";
 import type { Principal } from "../../shared/auth/principal.ts";
 import { enrolCustomer } from "../../shared/customers/enrol.ts";
 import { DomainError } from "../../shared/errors.ts";
 import type { ExpiryPolicy } from "../../shared/expiry/policy.ts";
 import { runExpiry } from "../../shared/expiry/run.ts";
-import { createLocation, createMerchant, createProgram } from "../../shared/merchants/setup.ts";
 import { readCustomer } from "../../shared/store/customers/profile.ts";
 import type { Db } from "../../shared/store/db/client.ts";
 import { readBuckets } from "../../shared/store/ledger/lots.ts";
@@ -15,6 +13,7 @@ import { earnPoints } from "../../shared/transactions/earn.ts";
 import { adjustPoints } from "../../shared/transactions/manual.ts";
 import { meterCapacity } from "../support/capacity-meter.ts";
 import { expectLedgerInvariants } from "../support/ledger-invariants.ts";
+import { merchantWithLocations } from "../support/ledger-merchant.ts";
 import { testDb } from "../support/test-stack.ts";
 
 /**
@@ -29,36 +28,15 @@ let db: Db;
 let now = new Date("2026-01-01T09:00:00.000Z");
 const deps = () => ({ db, clock: () => now });
 
-async function merchant(expiry: ExpiryPolicy) {
-  const merchantId = `m-${randomUUID().slice(0, 8)}`;
-  const at = now.toISOString();
-  await createMerchant(db, {
-    id: merchantId,
-    name: "M",
-    country: "FR",
-    currency: "EUR",
-    createdAt: at,
+const merchant = (expiry: ExpiryPolicy) =>
+  merchantWithLocations(
+    db,
+    now,
+    {
+      shop: { rule: { kind: "purchase", currency: "EUR", points: 1, per: "1.00", rounding: "down" }, expiry },
+    },
     expiry,
-  });
-  await createProgram(db, {
-    merchantId,
-    id: "prog-shop",
-    name: "shop",
-    version: 1,
-    rule: { kind: "purchase", currency: "EUR", points: 1, per: "1.00", rounding: "down" },
-    expiry,
-    updatedAt: at,
-  });
-  await createLocation(db, { merchantId, id: "shop", name: "shop", programId: "prog-shop", createdAt: at });
-  const owner: Principal = {
-    merchantId,
-    staffId: "staff_owner",
-    role: "owner",
-    locationIds: "*",
-    permissions: new Set(PERMISSIONS),
-  };
-  return owner;
-}
+  );
 
 const customer = async (owner: Principal) =>
   (await enrolCustomer(deps(), owner.merchantId, { name: "Regular" })).result.customer.id as string;
