@@ -1,8 +1,8 @@
-import { GetCommand, TransactWriteCommand } from "@aws-sdk/lib-dynamodb";
+import { GetCommand } from "@aws-sdk/lib-dynamodb";
 import type { Db } from "./db/client.ts";
-import { cancellationCodes } from "./db/contention.ts";
 import type { StoredItemType } from "./db/item-types.ts";
 import { queryAll } from "./db/query-all.ts";
+import { TransactionCancelled, transact } from "./db/transact.ts";
 import { type PassRecord, passPk, readPasses } from "./passes.ts";
 
 /**
@@ -57,37 +57,35 @@ export async function registerDevice(
   };
   // A re-registration may bring a new push token; the first registration time is kept.
   const createdAt = (Item?.createdAt as string | undefined) ?? at;
-  await db.client.send(
-    new TransactWriteCommand({
-      TransactItems: [
-        {
-          Put: {
-            TableName: db.table,
-            Item: {
-              ...passSide(registration),
-              ...attributes,
-              pushToken: registration.pushToken,
-              createdAt,
-              updatedAt: at,
-            },
+  await transact(db, [
+    {
+      name: "pass-device",
+      item: {
+        Put: {
+          TableName: db.table,
+          Item: {
+            ...passSide(registration),
+            ...attributes,
+            pushToken: registration.pushToken,
+            createdAt,
+            updatedAt: at,
           },
         },
-        { Put: { TableName: db.table, Item: { ...deviceSide(registration), ...attributes, createdAt } } },
-      ],
-    }),
-  );
+      },
+    },
+    {
+      name: "device-pass",
+      item: { Put: { TableName: db.table, Item: { ...deviceSide(registration), ...attributes, createdAt } } },
+    },
+  ]);
   return Item ? "updated" : "created";
 }
 
 export async function unregisterDevice(db: Db, registration: Omit<Registration, "pushToken">): Promise<void> {
-  await db.client.send(
-    new TransactWriteCommand({
-      TransactItems: [
-        { Delete: { TableName: db.table, Key: passSide(registration) } },
-        { Delete: { TableName: db.table, Key: deviceSide(registration) } },
-      ],
-    }),
-  );
+  await transact(db, [
+    { name: "pass-device", item: { Delete: { TableName: db.table, Key: passSide(registration) } } },
+    { name: "device-pass", item: { Delete: { TableName: db.table, Key: deviceSide(registration) } } },
+  ]);
 }
 
 /**
@@ -96,23 +94,23 @@ export async function unregisterDevice(db: Db, registration: Omit<Registration, 
  */
 export async function removeStaleRegistration(db: Db, registration: Registration): Promise<void> {
   try {
-    await db.client.send(
-      new TransactWriteCommand({
-        TransactItems: [
-          {
-            Delete: {
-              TableName: db.table,
-              Key: passSide(registration),
-              ConditionExpression: "pushToken = :token",
-              ExpressionAttributeValues: { ":token": registration.pushToken },
-            },
+    await transact(db, [
+      {
+        name: "pass-device",
+        item: {
+          Delete: {
+            TableName: db.table,
+            Key: passSide(registration),
+            ConditionExpression: "pushToken = :token",
+            ExpressionAttributeValues: { ":token": registration.pushToken },
           },
-          { Delete: { TableName: db.table, Key: deviceSide(registration) } },
-        ],
-      }),
-    );
+        },
+      },
+      { name: "device-pass", item: { Delete: { TableName: db.table, Key: deviceSide(registration) } } },
+    ]);
   } catch (error) {
-    if (cancellationCodes(error)?.[0] === "ConditionalCheckFailed") return;
+    // The device registered again with a new token meanwhile: that registration stays.
+    if (error instanceof TransactionCancelled && error.has("pass-device")) return;
     throw error;
   }
 }
