@@ -9,6 +9,7 @@ import { notificationConfig } from "../shared/notifications/config.ts";
 import { deliverNotification, type NotificationDeps } from "../shared/notifications/deliver.ts";
 import { sesMailer } from "../shared/notifications/mailer.ts";
 import { notificationsOfRecord } from "../shared/notifications/stream.ts";
+import { memberUnsubscribeUrl } from "../shared/portal/unsubscribe-token.ts";
 import { runtimeDeps } from "../shared/runtime.ts";
 
 /** The table, SES and Google Wallet as this deployment has them; each built once per container. */
@@ -16,9 +17,12 @@ function notificationDeps(): NotificationDeps {
   const base = runtimeDeps();
   const { email } = notificationConfig();
   const google = walletRuntime()?.google;
+  // Set for this function on AWS (its `wallet` need) and by the local stack.
+  const apiBaseUrl = process.env.API_BASE_URL;
   return {
     ...base,
     ...(email ? { mailer: sesMailer(email) } : {}),
+    ...(apiBaseUrl ? { unsubscribeUrl: (member) => memberUnsubscribeUrl(base, apiBaseUrl, member) } : {}),
     ...(google
       ? {
           googleMessage: (serialNumber, message) =>

@@ -500,6 +500,10 @@ export const ROUTES: readonly RouteDefinition[] = [
     // Moves the address onto the profile: claims the new one and removes the old claim, as me-update does.
     needs: { table: "readWriteDelete" },
   },
+  // The one-click unsubscribe link of Moment e-mails (RFC 8058): its signed token is the credential (the
+  // handler checks it). GET shows a confirmation page and changes nothing; POST withdraws marketing consent.
+  { method: "GET", path: "/v1/unsubscribe/{token}", handler: "unsubscribe", auth: "none", needs: readWrite },
+  { method: "POST", path: "/v1/unsubscribe/{token}", handler: "unsubscribe", auth: "none", needs: readWrite },
   { method: "GET", path: "/v1/me/ledger", handler: "me-ledger", auth: "none", needs: read },
   {
     method: "GET",

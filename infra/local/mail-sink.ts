@@ -19,6 +19,8 @@ export interface SentMail {
   subject: string;
   configurationSet?: string;
   tags: Record<string, string>;
+  /** The custom headers the sender asked for, by name as given. */
+  headers: Record<string, string>;
   at: Date;
 }
 
@@ -52,6 +54,8 @@ export interface LocalMailSink {
 interface SimpleContent {
   Subject?: { Data?: string };
   Body?: { Text?: { Data?: string }; Html?: { Data?: string } };
+  /** Custom headers (SES v2 `Headers`), e.g. List-Unsubscribe; written into the .eml as SES sends them. */
+  Headers?: { Name: string; Value: string }[];
 }
 
 interface SendEmailBody {
@@ -88,6 +92,7 @@ export function toEml(
     `To: ${mail.to.join(", ")}`,
     `Subject: ${encodeHeader(mail.subject)}`,
     "MIME-Version: 1.0",
+    ...Object.entries(mail.headers).map(([name, value]) => `${name}: ${value}`),
     ...(mail.configurationSet ? [`X-SES-CONFIGURATION-SET: ${mail.configurationSet}`] : []),
     ...(Object.keys(mail.tags).length > 0
       ? [
@@ -149,6 +154,7 @@ export async function startLocalMailSink(options: { dir: string; port?: number }
       subject: simple.Subject.Data,
       ...(body.ConfigurationSetName ? { configurationSet: body.ConfigurationSetName } : {}),
       tags: Object.fromEntries((body.EmailTags ?? []).map((tag) => [tag.Name, tag.Value])),
+      headers: Object.fromEntries((simple.Headers ?? []).map((header) => [header.Name, header.Value])),
       at,
     };
     await writeFile(

@@ -49,11 +49,13 @@ export const BACKGROUND_NEEDS: Readonly<Record<string, FunctionNeeds>> = {
   },
   // Claims and settles delivery records (outbox items included), records bounced addresses, takes Google's
   // notify quota on pass records; sends email through SES and adds messages to Google Wallet objects.
+  // Signs each e-mail's unsubscribe link with the merchant's portal key (shared/portal/unsubscribe-token.ts).
   "notifications-stream": {
     table: "readWrite",
     wallet: true,
     email: true,
     secrets: ["googleServiceAccount"],
+    signingKeys: true,
   },
   // Writes expiry entries to the ledger and takes spent batches out of the due index.
   "expiry-job": { table: "readWriteDelete" },

@@ -1,7 +1,8 @@
-import type { Lot } from "../ledger/lots.ts";
+import { bucketPoints, INACTIVITY, type Lot } from "../ledger/lots.ts";
 import type { Db } from "../store/db/client.ts";
 import { TransactionCancelled, transact } from "../store/db/transact.ts";
 import type { DueItem } from "../store/ledger/due-index.ts";
+import { readBucket } from "../store/ledger/lots.ts";
 import { readDueItem, reminderMark } from "../store/ledger/reminders.ts";
 import { outboxItem } from "../store/notifications/outbox.ts";
 
@@ -24,14 +25,20 @@ export function reminderStep(dueAt: string, now: Date, steps: readonly number[])
 export async function remind(db: Db, due: DueItem, now: Date, steps: readonly number[]): Promise<number> {
   const found = await readDueItem(db, due);
   if (!found) return 0;
-  const targets: { lot?: Lot; index?: number; dueAt: string; sent: number[]; points?: number }[] =
+  // An inactivity deadline reminds of the points earned under it; with none left there is nothing to say.
+  const underInactivity =
+    found.kind === "inactivity"
+      ? bucketPoints(await readBucket(db, due.merchantId, due.customerId, INACTIVITY))
+      : 0;
+  if (found.kind === "inactivity" && underInactivity === 0) return 0;
+  const targets: { lot?: Lot; index?: number; dueAt: string; sent: number[]; points: number }[] =
     found.kind === "lots"
       ? found.lots.flatMap((lot, index) =>
           lot.expiresAt
             ? [{ lot, index, dueAt: lot.expiresAt, sent: lot.remindersSent ?? [], points: lot.points }]
             : [],
         )
-      : [{ dueAt: found.deadline.dueAt, sent: found.deadline.remindersSent ?? [] }];
+      : [{ dueAt: found.deadline.dueAt, sent: found.deadline.remindersSent ?? [], points: underInactivity }];
   let written = 0;
   for (const target of targets) {
     const step = reminderStep(target.dueAt, now, steps);
@@ -43,13 +50,17 @@ export async function remind(db: Db, due: DueItem, now: Date, steps: readonly nu
           due,
           step,
           target.lot && target.index !== undefined ? { lot: target.lot, index: target.index } : undefined,
+          target.lot ? undefined : target.dueAt,
         ),
         outboxItem(db, due.merchantId, due.customerId, {
           moment: "points_expiring",
-          dedupeKey: `expiring:${target.lot ? target.lot.day : "inactivity"}:${target.dueAt}:${step}`,
+          // A day's lot is reminded once per step, whatever later earns of that day do to its exact time; an
+          // inactivity deadline once per step and deadline (earning moves it, and its reminders start over).
+          dedupeKey: target.lot
+            ? `expiring:${target.lot.day}:${step}`
+            : `expiring:inactivity:${target.dueAt}:${step}`,
           data: {
-            // A lot reminds of what is left in it; an inactivity deadline of the whole balance.
-            ...(target.points === undefined ? { wholeBalance: 1 } : { points: target.points }),
+            points: target.points,
             expiresAt: target.dueAt,
             daysBefore: step,
           },

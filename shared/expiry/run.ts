@@ -57,7 +57,15 @@ export async function runExpiry(
   const today = now.toISOString().slice(0, 10);
   const remaining = options.remainingMs ?? (() => Number.POSITIVE_INFINITY);
   const stored = await readCheckpoint(db);
-  const start: ExpiryCheckpoint = stored ?? { day: addDays(today, -(options.lookbackDays ?? 31)), shard: 0 };
+  // A run stopped on an earlier day had read that day's shards only up to its own time: what fell due there
+  // later was never read. That day is read again from its first shard (what expired has left the index);
+  // a run stopped earlier today resumes where it stopped, since the next complete run starts today over.
+  const start: ExpiryCheckpoint =
+    stored === undefined
+      ? { day: addDays(today, -(options.lookbackDays ?? 31)), shard: 0 }
+      : stored.day < today
+        ? { day: stored.day, shard: 0 }
+        : stored;
   const result: ExpiryRunResult = {
     complete: false,
     dueItemsRead: 0,
@@ -70,6 +78,10 @@ export async function runExpiry(
   };
 
   for (const retry of await listRetries(db)) {
+    if (remaining() < SAFETY_MS) {
+      await saveCheckpoint(db, start);
+      return result;
+    }
     await expireOne(deps, retry, now, result, true);
   }
   for (const dayShard of dayShards(start.day, today)) {
@@ -96,8 +108,10 @@ export async function runExpiry(
     now,
     options.reminderDays ?? DEFAULT_REMINDER_DAYS,
     result,
+    remaining,
   );
-  result.complete = true;
+  // Reminders cut short by the time limit are sent by the next run: each step is recorded once sent.
+  result.complete = remaining() >= SAFETY_MS;
   return result;
 }
 
@@ -133,6 +147,7 @@ async function sendReminders(
   now: Date,
   steps: readonly number[],
   result: ExpiryRunResult,
+  remaining: () => number,
 ): Promise<number> {
   const horizon = new Date(now.getTime() + Math.max(...steps) * 86_400_000);
   const today = now.toISOString().slice(0, 10);
@@ -140,6 +155,7 @@ async function sendReminders(
   for (const dayShard of dayShards(today, horizon.toISOString().slice(0, 10))) {
     let startKey: Record<string, unknown> | undefined;
     do {
+      if (remaining() < SAFETY_MS) return sent;
       const page = await readDuePage(
         deps.db,
         dayShard,

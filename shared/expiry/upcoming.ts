@@ -1,4 +1,4 @@
-import { totalPoints } from "../ledger/lots.ts";
+import { INACTIVITY, totalPoints } from "../ledger/lots.ts";
 import type { Db } from "../store/db/client.ts";
 import { readInactivity } from "../store/ledger/inactivity.ts";
 import { readBuckets } from "../store/ledger/lots.ts";
@@ -7,7 +7,7 @@ export interface UpcomingExpiry {
   /** ISO time the points expire at. */
   expiresAt: string;
   points: number;
-  /** "batch": points that expire on that day; "inactivity": the whole balance, unless the customer earns before. */
+  /** "batch": points that expire on that day; "inactivity": the points earned under an inactivity policy, unless the customer earns there before. */
   kind: "batch" | "inactivity";
 }
 
@@ -30,9 +30,10 @@ export async function upcomingExpiries(
     .flatMap((bucket) => bucket.lots)
     .filter((lot) => lot.expiresAt !== undefined && lot.expiresAt > nowIso)
     .map((lot) => ({ expiresAt: lot.expiresAt as string, points: lot.points, kind: "batch" }));
-  const total = totalPoints(buckets);
-  if (inactivity && inactivity.dueAt > nowIso && total > 0) {
-    upcoming.push({ expiresAt: inactivity.dueAt, points: total, kind: "inactivity" });
+  // The deadline takes the points earned under the inactivity policy, not the customer's other points.
+  const underInactivity = totalPoints(buckets.filter((bucket) => bucket.key === INACTIVITY));
+  if (inactivity && inactivity.dueAt > nowIso && underInactivity > 0) {
+    upcoming.push({ expiresAt: inactivity.dueAt, points: underInactivity, kind: "inactivity" });
   }
   return upcoming.sort((a, b) => a.expiresAt.localeCompare(b.expiresAt));
 }

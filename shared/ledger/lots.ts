@@ -31,6 +31,11 @@ export interface Bucket {
 }
 
 export const NEVER = "never";
+/**
+ * Points earned under an inactivity policy: no date of their own, they expire together when the customer's
+ * inactivity deadline passes. Held apart from "never", so a deadline takes them and only them.
+ */
+export const INACTIVITY = "inactivity";
 
 /** Buckets a single write may touch; the bound above keeps real customers far below it. */
 export const MAX_BUCKETS_PER_WRITE = 80;
@@ -43,9 +48,22 @@ export function bucketKeyOf(expiresAt: string | undefined): string {
   return `${expiresAt.slice(0, 4)}-${Math.ceil(month / 3)}`;
 }
 
-/** Buckets sort by key ("never" after every year), lots by day: soonest to expire first. */
+/** Where a credit's points go: the bucket and the lot of their expiry day, or the inactivity lot. */
+export function lotPlaceOf(
+  expiresAt: string | undefined,
+  underInactivity: boolean,
+): { bucket: string; day: string } {
+  return underInactivity
+    ? { bucket: INACTIVITY, day: INACTIVITY }
+    : { bucket: bucketKeyOf(expiresAt), day: dayOf(expiresAt) };
+}
+
+/**
+ * Buckets sort by key, lots by day: soonest to expire first. Plain string order does it: "2027-1" … "2027-4"
+ * (digits) before "inactivity" (may expire) before "never" — the order of the sort keys DynamoDB returns.
+ */
 export const compareBuckets = (a: { key: string }, b: { key: string }) =>
-  a.key === b.key ? 0 : a.key === NEVER ? 1 : b.key === NEVER ? -1 : a.key < b.key ? -1 : 1;
+  a.key === b.key ? 0 : a.key < b.key ? -1 : 1;
 
 export const bucketPoints = (bucket: Pick<Bucket, "lots">) =>
   bucket.lots.reduce((sum, lot) => sum + lot.points, 0);
@@ -53,11 +71,16 @@ export const bucketPoints = (bucket: Pick<Bucket, "lots">) =>
 export const totalPoints = (buckets: readonly Pick<Bucket, "lots">[]) =>
   buckets.reduce((sum, b) => sum + bucketPoints(b), 0);
 
-/** The bucket with `points` more in the lot of their expiry day. */
-export function credit(bucket: Bucket, points: number, expiresAt: string | undefined): Bucket {
+/** The bucket with `points` more in the lot of their expiry day (or `day`, for the inactivity lot). */
+export function credit(
+  bucket: Bucket,
+  points: number,
+  expiresAt: string | undefined,
+  day: string = dayOf(expiresAt),
+): Bucket {
   if (!Number.isSafeInteger(points) || points <= 0) throw new Error(`credit of ${points} points`);
-  if (bucket.key !== bucketKeyOf(expiresAt)) throw new Error("credit into the wrong bucket");
-  const day = dayOf(expiresAt);
+  const place = day === INACTIVITY ? INACTIVITY : bucketKeyOf(expiresAt);
+  if (bucket.key !== place) throw new Error("credit into the wrong bucket");
   const found = bucket.lots.find((lot) => lot.day === day);
   const lots = found
     ? bucket.lots.map((lot) =>

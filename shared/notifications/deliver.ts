@@ -24,6 +24,12 @@ export interface NotificationDeps {
   clock: Clock;
   /** Absent when this deployment has no sender address (shared/notifications/config.ts). */
   mailer?: Mailer;
+  /**
+   * The member's one-click unsubscribe URL (shared/portal/unsubscribe-token.ts), put in every Moment
+   * e-mail's List-Unsubscribe header and footer: each is optional, sent only with consent. Absent where
+   * the API's public URL is unknown (some tests); the handler always has it on AWS.
+   */
+  unsubscribeUrl?: (member: { merchantId: string; customerId: string }) => Promise<string>;
   /** A message on the member's Google pass (passes/pass-messages.ts); absent without Google Wallet. */
   googleMessage?: (
     serialNumber: string,
@@ -85,11 +91,16 @@ async function sendEmail(
   const reach = emailReach(customer, await emailBounced(deps.db, customer));
   if (reach !== "ok" || !customer.email) return { status: "skipped", reason: reach };
   try {
+    const unsubscribeUrl = await deps.unsubscribeUrl?.({
+      merchantId: n.merchantId,
+      customerId: n.customerId,
+    });
     await deps.mailer.send({
       to: customer.email,
       fromName: context.merchantName,
-      ...renderEmail(n.facts, context),
+      ...renderEmail(n.facts, context, unsubscribeUrl),
       tags: { moment: n.facts.moment, merchant: n.merchantId, customer: n.customerId },
+      ...(unsubscribeUrl ? { unsubscribeUrl } : {}),
     });
     return { status: "sent" };
   } catch (error) {

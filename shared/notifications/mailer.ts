@@ -12,6 +12,12 @@ export interface OutgoingEmail {
   html: string;
   /** SES message tags (ids only), so a configuration set's events can be traced back. */
   tags: Record<string, string>;
+  /**
+   * The HTTPS one-click unsubscribe link (RFC 8058) of an optional message: sent as List-Unsubscribe and
+   * List-Unsubscribe-Post, which Gmail's and Yahoo's bulk-sender rules ask of marketing mail. Absent on a
+   * message the recipient asked for (a contact confirmation), which nobody can unsubscribe from.
+   */
+  unsubscribeUrl?: string;
 }
 
 export interface Mailer {
@@ -35,6 +41,17 @@ export class MailerError extends Error {
 }
 
 const REJECTED = new Set(["MessageRejected"]);
+
+/** RFC 2369 and RFC 8058 headers; SES's Easy DKIM signature covers them, as RFC 8058 requires. */
+export function listUnsubscribeHeaders(
+  unsubscribeUrl: string | undefined,
+): { Name: string; Value: string }[] {
+  if (!unsubscribeUrl) return [];
+  return [
+    { Name: "List-Unsubscribe", Value: `<${unsubscribeUrl}>` },
+    { Name: "List-Unsubscribe-Post", Value: "List-Unsubscribe=One-Click" },
+  ];
+}
 
 /** RFC 2047 for a display name that is not plain ASCII, as SES requires; a quoted string otherwise. */
 export function formatSender(name: string, address: string): string {
@@ -64,6 +81,7 @@ export function createSesMailer(config: EmailConfig): Mailer {
   return {
     async send(email) {
       const charset = "UTF-8";
+      const headers = listUnsubscribeHeaders(email.unsubscribeUrl);
       try {
         const { MessageId } = await client.send(
           new SendEmailCommand({
@@ -77,6 +95,7 @@ export function createSesMailer(config: EmailConfig): Mailer {
                   Text: { Data: email.text, Charset: charset },
                   Html: { Data: email.html, Charset: charset },
                 },
+                ...(headers.length > 0 ? { Headers: headers } : {}),
               },
             },
             ...(config.configurationSet ? { ConfigurationSetName: config.configurationSet } : {}),

@@ -219,15 +219,28 @@ const FR: Templates = {
 
 const TEMPLATES: Record<Locale, Templates> = { en: EN, fr: FR };
 
-const FRAME: Record<Locale, { greeting: (name: string) => string; footer: (merchant: string) => string }> = {
+const FRAME: Record<
+  Locale,
+  {
+    greeting: (name: string) => string;
+    footer: (merchant: string) => string;
+    optOut: string;
+    /** The label, then the link, with the locale's punctuation. */
+    optOutLine: (url: string) => string;
+  }
+> = {
   en: {
     greeting: (name) => `Hello ${name},`,
     footer: (merchant) => `You receive this email as a member of ${merchant}'s loyalty programme.`,
+    optOut: "Stop these emails",
+    optOutLine: (url) => `Stop these emails: ${url}`,
   },
   fr: {
     greeting: (name) => `Bonjour ${name},`,
     footer: (merchant) =>
       `Vous recevez cet e-mail en tant que membre du programme de fidélité de ${merchant}.`,
+    optOut: "Ne plus recevoir ces e-mails",
+    optOutLine: (url) => `Ne plus recevoir ces e-mails : ${url}`,
   },
 };
 
@@ -243,20 +256,33 @@ export function renderMessage(facts: MomentFacts, context: MessageContext): Mess
 
 const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (character) => `&#${character.charCodeAt(0)};`);
 
-export function renderEmail(facts: MomentFacts, context: MessageContext): RenderedEmail {
+/**
+ * The Moment's e-mail. Every Moment e-mail is optional (sent only with `marketingConsent`, see
+ * email-status.ts), so each gets the opt-out link it is given, in the footer: the same URL as its
+ * List-Unsubscribe header (shared/portal/unsubscribe.ts), whose page withdraws that consent.
+ */
+export function renderEmail(
+  facts: MomentFacts,
+  context: MessageContext,
+  unsubscribeUrl?: string,
+): RenderedEmail {
   const { subject, paragraphs } = renderMessage(facts, context);
   const frame = FRAME[context.locale];
   const body = [frame.greeting(context.customerName), ...paragraphs, `— ${context.merchantName}`];
   const footer = frame.footer(context.merchantName);
+  const optOutText = unsubscribeUrl ? `\n${frame.optOutLine(unsubscribeUrl)}` : "";
+  const optOutHtml = unsubscribeUrl
+    ? ` <a href="${escapeHtml(unsubscribeUrl)}" style="color:#6b7785">${escapeHtml(frame.optOut)}</a>`
+    : "";
   return {
     subject,
-    text: `${body.join("\n\n")}\n\n-- \n${footer}\n`,
+    text: `${body.join("\n\n")}\n\n-- \n${footer}${optOutText}\n`,
     html: [
       "<!doctype html>",
       `<html lang="${context.locale}"><head><meta charset="utf-8"><title>${escapeHtml(subject)}</title></head>`,
       '<body style="font-family:sans-serif;line-height:1.5;color:#202c39">',
       ...body.map((paragraph) => `<p>${escapeHtml(paragraph)}</p>`),
-      `<p style="color:#6b7785;font-size:small">${escapeHtml(footer)}</p>`,
+      `<p style="color:#6b7785;font-size:small">${escapeHtml(footer)}${optOutHtml}</p>`,
       "</body></html>",
     ].join("\n"),
   };

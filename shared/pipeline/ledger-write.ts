@@ -4,15 +4,7 @@ import { batchExpiresAt, type ExpiryPolicy, inactivityDueAt, NO_EXPIRY } from ".
 import { newId } from "../ids.ts";
 import { explanationToRecord } from "../ledger/entry-types.ts";
 import { hashEntry } from "../ledger/hash-chain.ts";
-import {
-  type Bucket,
-  bucketKeyOf,
-  bucketPoints,
-  credit,
-  type Lot,
-  LotsShort,
-  spend,
-} from "../ledger/lots.ts";
+import { type Bucket, bucketPoints, credit, type Lot, LotsShort, lotPlaceOf, spend } from "../ledger/lots.ts";
 import type { Customer, LedgerEntry } from "../model.ts";
 import { chainAdvance, readCustomer } from "../store/customers/profile.ts";
 import type { NamedItem } from "../store/db/transact.ts";
@@ -94,9 +86,10 @@ export function ledgerWrite<C, R>(deps: LedgerDeps, op: LedgerOperation<C, R>): 
       const customerId = op.customerId(context);
       const expiry = op.expiry?.(context) ?? NO_EXPIRY;
       const creditExpiresAt = batchExpiresAt(expiry, now);
+      const place = lotPlaceOf(creditExpiresAt, expiry.kind === "inactivity");
       const [customer, creditBucket] = await Promise.all([
         readCustomer(deps.db, merchantId, customerId),
-        op.expiry ? readBucket(deps.db, merchantId, customerId, bucketKeyOf(creditExpiresAt)) : undefined,
+        op.expiry ? readBucket(deps.db, merchantId, customerId, place.bucket) : undefined,
       ]);
       if (!customer) throw notFound("Customer");
       const plan = await op.plan({ customer, context, now });
@@ -152,10 +145,10 @@ async function lotWrites<R>(
   let after: Bucket[];
   const extra: NamedItem[] = [];
   if (points > 0) {
-    const bucket =
-      creditBucket ?? (await readBucket(db, merchantId, customerId, bucketKeyOf(entry.expiresAt)));
+    const place = lotPlaceOf(entry.expiresAt, expiry.kind === "inactivity");
+    const bucket = creditBucket ?? (await readBucket(db, merchantId, customerId, place.bucket));
     before = [bucket];
-    after = [credit(bucket, points, entry.expiresAt)];
+    after = [credit(bucket, points, entry.expiresAt, place.day)];
     const dueAt = inactivityDueAt(expiry, new Date(entry.createdAt));
     if (dueAt && expiry.kind === "inactivity") {
       extra.push(

@@ -122,6 +122,8 @@ export async function runWrite<C, R>(deps: WriteDeps, op: WriteOperation<C, R>):
         const mapped = op.onConditionFailed?.(name);
         if (mapped) throw mapped;
       }
+      // Cancelled for no condition and no contention (an invalid item, one too large): no retry can succeed.
+      if (error.failed.length === 0 && !error.retryable) throw error;
       if (Date.now() - started >= budgetMs) break;
       await backoff.sleep(backoffDelayMs(backoff, attempt + 1, backoff.random));
     }

@@ -1,3 +1,8 @@
+import { keyAttributes, TABLE } from "../store/db/table-definition.ts";
+
+/** What the hash of an entry leaves out (shared/ledger/hash-chain.ts), for the page's own check of a statement. */
+const STORED_ONLY_ATTRIBUTES = [...keyAttributes(), TABLE.ttlAttribute, "hash"];
+
 /**
  * The portal's script: plain browser JavaScript, no framework, no build step. It reads the token from the
  * link's fragment (never sent to a server), keeps it for the tab only, and talks to /v1/me with it.
@@ -33,9 +38,20 @@ export const PORTAL_SCRIPT = String.raw`
       receiptTaken: "Ce numéro de ticket a déjà fait l'objet d'une réclamation.", fix: "Vérifiez : {details}",
       otherPlace: "un autre magasin",
       statement: "Relevé vérifiable",
-      statementIntro: "Votre historique complet, signé par le magasin : chacun peut vérifier qu'aucune opération n'a été modifiée, supprimée ou déplacée (npm run verify-statement).",
+      statementIntro: "Votre historique complet, signé par le magasin : chacun peut vérifier qu'aucune opération n'a été modifiée, supprimée ou déplacée. Le bouton « Vérifier » le fait ici même, dans votre navigateur, avec les clés publiées par le magasin (pour les développeurs : npm run verify-statement).",
+      verify: "Vérifier mon relevé", verifying: "Vérification en cours…",
+      verified: "Vérifié : {n} opérations, solde {balance} points. La signature du magasin et l'enchaînement des opérations sont intacts.",
+      verifyFailed: "Échec de la vérification : {reasons}.", choose: "Choisissez un magasin",
+      v_format: "ce n'est pas un relevé signé", v_unreadable: "la signature est illisible",
+      v_noKey: "aucune clé publiée par le magasin ne correspond à la signature", v_badSignature: "la signature ne correspond pas à la clé du magasin",
+      v_notStatement: "la signature n'a pas été faite pour un relevé", v_notSigned: "le relevé n'est pas celui qui a été signé",
+      v_otherParty: "la signature a été faite pour un autre magasin ou un autre client",
+      v_order: "l'opération n° {n} manque ou n'est pas à sa place", v_link: "l'opération n° {n} ne suit pas la précédente",
+      v_content: "l'opération n° {n} ne correspond pas à son empreinte", v_balance: "le solde après l'opération n° {n} ne tombe pas juste",
+      v_entry: "l'opération n° {n} est illisible", v_head: "le relevé ne s'arrête pas à la dernière opération enregistrée",
+      v_total: "le solde ne correspond pas au compte",
       download: "Télécharger mon relevé signé", profile: "Mes informations", name: "Nom", email: "E-mail",
-      phone: "Téléphone", language: "Langue", marketing: "J'accepte de recevoir les offres du magasin par e-mail",
+      phone: "Téléphone", language: "Langue", marketing: "Recevoir les e-mails du magasin sur ma carte (points, récompenses, rappels d'expiration) ; décocher pour les arrêter",
       save: "Enregistrer", saved: "Informations enregistrées.", security: "Sécurité du lien",
       securityIntro: "Ce portail s'ouvre sans mot de passe, grâce au lien de votre carte. Si vous l'avez partagé par erreur, révoquez-le : tous les anciens liens cessent de fonctionner.",
       newLink: "Révoquer mes liens et en créer un nouveau", newLinkDone: "Nouveau lien créé ; les anciens ne fonctionnent plus. Gardez celui-ci :",
@@ -70,9 +86,20 @@ export const PORTAL_SCRIPT = String.raw`
       receiptTaken: "This receipt number was already claimed.", fix: "Please check: {details}",
       otherPlace: "another shop",
       statement: "Verifiable statement",
-      statementIntro: "Your whole history, signed by the shop: anyone can check that no entry was altered, removed or moved (npm run verify-statement).",
+      statementIntro: "Your whole history, signed by the shop: anyone can check that no entry was altered, removed or moved. The “Verify” button does it right here, in your browser, with the keys the shop publishes (for developers: npm run verify-statement).",
+      verify: "Verify my statement", verifying: "Verifying…",
+      verified: "Verified: {n} entries, balance {balance} points. The shop's signature and the chain of entries are intact.",
+      verifyFailed: "Verification failed: {reasons}.", choose: "Choose a shop",
+      v_format: "this is not a signed statement", v_unreadable: "the signature cannot be read",
+      v_noKey: "no key the shop publishes matches the signature", v_badSignature: "the signature does not match the shop's key",
+      v_notStatement: "the signature was not made for a statement", v_notSigned: "the statement is not the one that was signed",
+      v_otherParty: "the signature was made for another shop or customer",
+      v_order: "entry {n} is missing or out of order", v_link: "entry {n} does not link to the one before it",
+      v_content: "entry {n} does not match its hash", v_balance: "the balance after entry {n} does not add up",
+      v_entry: "entry {n} cannot be read", v_head: "the statement does not end at the last recorded entry",
+      v_total: "the balance does not match the account",
       download: "Download my signed statement", profile: "My details", name: "Name", email: "Email",
-      phone: "Phone", language: "Language", marketing: "I agree to receive the shop's offers by email",
+      phone: "Phone", language: "Language", marketing: "Receive the shop's emails about my card (points, rewards, expiry reminders); untick to stop them",
       save: "Save", saved: "Details saved.", security: "Link security",
       securityIntro: "This portal opens without a password, through your card's link. If you shared it by mistake, revoke it: every earlier link stops working.",
       newLink: "Revoke my links and make a new one", newLinkDone: "New link made; the earlier ones no longer work. Keep this one:",
@@ -173,7 +200,12 @@ export const PORTAL_SCRIPT = String.raw`
       rules.append(item);
     });
     var select = $("c-location");
-    select.replaceChildren();
+    // Nothing chosen until the customer chooses (and again after a reset): "required" then means something.
+    var placeholder = el("option", "", t("choose"));
+    placeholder.value = "";
+    placeholder.disabled = true;
+    placeholder.defaultSelected = true;
+    select.replaceChildren(placeholder);
     me.locations.forEach(function (l) { var option = el("option", "", l.name); option.value = l.id; select.append(option); });
     var form = $("profile-form");
     form.elements.name.value = me.customer.name;
@@ -254,6 +286,12 @@ export const PORTAL_SCRIPT = String.raw`
     }, function () { say("status", t("failed"), true); });
   }
 
+  // The outcome takes the focus (the button that had it is disabled meanwhile), so it is read at once.
+  function sayClaim(message, isError) {
+    say("claim-result", message, isError);
+    $("claim-result").focus();
+  }
+
   $("claim-form").addEventListener("input", function () { claimKey = null; });
   $("claim-form").addEventListener("submit", function (event) {
     event.preventDefault();
@@ -270,12 +308,12 @@ export const PORTAL_SCRIPT = String.raw`
     button.disabled = true;
     api("POST", "/v1/me/claims", body, { "idempotency-key": claimKey }).then(function (result) {
       button.disabled = false;
-      if (!result.ok) { say("claim-result", problemText(result), true); return; }
+      if (!result.ok) { sayClaim(problemText(result), true); return; }
       claimKey = null;
       form.reset();
-      say("claim-result", t("filed") + " " + claimMessage(result.body.claim).join(" "));
+      sayClaim(t("filed") + " " + claimMessage(result.body.claim).join(" "));
       return loadClaims();
-    }, function () { button.disabled = false; say("claim-result", t("failed"), true); });
+    }, function () { button.disabled = false; sayClaim(t("failed"), true); });
   });
 
   $("profile-form").addEventListener("submit", function (event) {
@@ -314,6 +352,124 @@ export const PORTAL_SCRIPT = String.raw`
         setTimeout(function () { URL.revokeObjectURL(link.href); }, 1000);
       });
     });
+  });
+
+  // The statement checked here, in the browser, exactly as npm run verify-statement checks it
+  // (shared/statements/verify.ts): the merchant's Ed25519 signature, and the hash chain entry by entry.
+  // RFC 8785 (JCS) for the JSON a statement holds: object keys sorted by UTF-16 code units (what sort()
+  // compares), strings, booleans, null and numbers as JSON.stringify writes them, which is what RFC 8785
+  // prescribes. A statement's numbers are all integers (points, balances, seq), whose ECMAScript form
+  // RFC 8785 keeps as is. Only well-formed strings can be canonicalised.
+  function canonical(value) {
+    if (typeof value === "string" && !value.isWellFormed()) throw new Error("lone surrogate");
+    if (typeof value === "number" && !isFinite(value)) throw new Error("not JSON");
+    if (value === null || typeof value !== "object") return JSON.stringify(value);
+    if (Array.isArray(value)) return "[" + value.map(canonical).join(",") + "]";
+    return "{" + Object.keys(value).sort().map(function (k) { return canonical(k) + ":" + canonical(value[k]); }).join(",") + "}";
+  }
+  function sha256Hex(text) {
+    return crypto.subtle.digest("SHA-256", new TextEncoder().encode(text)).then(function (digest) {
+      return Array.from(new Uint8Array(digest), function (b) { return b.toString(16).padStart(2, "0"); }).join("");
+    });
+  }
+  function base64url(text) {
+    var binary = atob(text.replace(/-/g, "+").replace(/_/g, "/") + "===".slice((text.length + 3) % 4));
+    return Uint8Array.from(binary, function (c) { return c.charCodeAt(0); });
+  }
+  var json = function (bytes) { return JSON.parse(new TextDecoder().decode(bytes)); };
+  // Attributes that only place an entry in the table; the hash leaves them out (shared/ledger/hash-chain.ts).
+  var STORED_ONLY = ${JSON.stringify(STORED_ONLY_ATTRIBUTES)};
+
+  // A failure as [key of its text, entry number], or null once the signature holds.
+  function checkSignature(statement, jws, jwks) {
+    var parts = jws.split("."), header, signature;
+    try { header = json(base64url(parts[0])); signature = base64url(parts[2]); } catch (e) { return Promise.resolve(["v_unreadable"]); }
+    if (parts.length !== 3 || header.alg !== "EdDSA" || header.crit !== undefined) return Promise.resolve(["v_unreadable"]);
+    var keys = (jwks.keys || []).filter(function (k) {
+      return k.kty === "OKP" && k.crv === "Ed25519" && (header.kid === undefined || k.kid === header.kid) && (!k.use || k.use === "sig");
+    });
+    if (keys.length === 0) return Promise.resolve(["v_noKey"]);
+    var input = new TextEncoder().encode(parts[0] + "." + parts[1]);
+    // Any of the matching keys (a rotation keeps the previous one published) may have signed it.
+    var tryKey = function (index) {
+      if (index === keys.length) return Promise.resolve(false);
+      return crypto.subtle.importKey("jwk", { kty: "OKP", crv: "Ed25519", x: keys[index].x }, { name: "Ed25519" }, false, ["verify"])
+        .then(function (key) { return crypto.subtle.verify({ name: "Ed25519" }, key, signature, input); })
+        .catch(function () { return false; })
+        .then(function (valid) { return valid || tryKey(index + 1); });
+    };
+    return tryKey(0).then(function (valid) {
+      if (!valid) return ["v_badSignature"];
+      if (header.typ !== "loyalty-statement") return ["v_notStatement"];
+      var payload;
+      try { payload = json(base64url(parts[1])); } catch (e) { return ["v_unreadable"]; }
+      var text;
+      try { text = canonical(statement); } catch (e) { return ["v_notSigned"]; }
+      return sha256Hex(text).then(function (digest) {
+        if (!payload || payload.sha256 !== digest) return ["v_notSigned"];
+        if (payload.merchantId !== statement.merchant.id || payload.customerId !== statement.customerId) return ["v_otherParty"];
+        return null;
+      });
+    });
+  }
+
+  function entryHash(entry) {
+    var content = {};
+    Object.keys(entry).forEach(function (name) { if (STORED_ONLY.indexOf(name) < 0) content[name] = entry[name]; });
+    return sha256Hex(canonical(content));
+  }
+
+  function checkChain(statement) {
+    var entries = statement.entries, head = statement.head;
+    return Promise.all(entries.map(function (entry) { return entryHash(entry).catch(function () { return null; }); })).then(function (hashes) {
+      var prevHash = "0".repeat(64), balance = 0;
+      for (var i = 0; i < entries.length; i++) {
+        var entry = entries[i];
+        if (hashes[i] === null) return ["v_entry", i + 1];
+        if (entry.seq !== i + 1) return ["v_order", i + 1];
+        if (entry.prevHash !== prevHash) return ["v_link", i + 1];
+        if (hashes[i] !== entry.hash) return ["v_content", i + 1];
+        if (!Number.isSafeInteger(entry.points) || balance + entry.points !== entry.balanceAfter) return ["v_balance", i + 1];
+        prevHash = entry.hash;
+        balance = entry.balanceAfter;
+      }
+      if (entries.length !== head.seq || prevHash !== head.hash) return ["v_head"];
+      if (balance !== head.balance) return ["v_total"];
+      return null;
+    });
+  }
+
+  function verifyStatement(document, jwks) {
+    var s = document && document.statement;
+    var wellFormed = s && typeof s === "object" && s.format === "loyalty-wallet/statement/1" && Array.isArray(s.entries) &&
+      s.entries.every(function (e) { return e && typeof e === "object"; }) && s.head && typeof s.head === "object" &&
+      s.merchant && typeof s.merchant.id === "string" && typeof s.customerId === "string" && typeof document.signature === "string";
+    if (!wellFormed) return Promise.resolve({ failures: [["v_format"]] });
+    return Promise.all([checkSignature(s, document.signature, jwks), checkChain(s)]).then(function (verdicts) {
+      return { failures: verdicts.filter(Boolean), entries: s.entries.length, balance: s.head.balance };
+    });
+  }
+
+  $("verify").addEventListener("click", function () {
+    var button = $("verify");
+    button.disabled = true;
+    say("statement-result", t("verifying"));
+    // The keys of the merchant this portal belongs to, never ones the statement itself names.
+    var keys = fetch("/v1/merchants/" + encodeURIComponent(me.merchant.id) + "/jwks.json").then(function (response) {
+      if (!response.ok) throw new Error("keys");
+      return response.json();
+    });
+    Promise.all([api("GET", "/v1/me/statement"), keys])
+      .then(function (results) {
+        if (!results[0].ok) throw new Error("statement");
+        return verifyStatement(results[0].body, results[1]);
+      })
+      .then(function (verdict) {
+        if (verdict.failures.length === 0) { say("statement-result", t("verified", { n: verdict.entries, balance: verdict.balance })); return; }
+        var reasons = verdict.failures.map(function (f) { return t(f[0], { n: f[1] }); }).join(lang === "fr" ? " ; " : "; ");
+        say("statement-result", t("verifyFailed", { reasons: reasons }), true);
+      }, function () { say("statement-result", t("failed"), true); })
+      .then(function () { button.disabled = false; });
   });
 
   $("new-link").addEventListener("click", function () {

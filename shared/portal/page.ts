@@ -81,7 +81,7 @@ export function portalPage(locale: Locale): string {
 <label for="c-description" data-t="description"></label>
 <textarea id="c-description" name="description" required maxlength="1000"></textarea>
 <button type="submit" data-t="send"></button>
-<p id="claim-result" class="notice" role="status" aria-live="polite"></p>
+<p id="claim-result" class="notice" role="status" aria-live="polite" tabindex="-1"></p>
 </form>
 <h3 data-t="myClaims"></h3>
 <ul id="claims"></ul>
@@ -91,6 +91,7 @@ export function portalPage(locale: Locale): string {
 <h2 id="statement-h" data-t="statement"></h2>
 <p class="hint" data-t="statementIntro"></p>
 <button id="statement" type="button" data-t="download"></button>
+<button id="verify" class="secondary" type="button" data-t="verify"></button>
 <p id="statement-result" class="notice" role="status" aria-live="polite"></p>
 </section>
 <section aria-labelledby="profile-h">

@@ -1,12 +1,15 @@
 import { existsSync } from "node:fs";
 import { mkdir, mkdtemp, readFile, rm } from "node:fs/promises";
+import { get } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { brotliDecompressSync, gunzipSync } from "node:zlib";
+import AxeBuilder from "@axe-core/playwright";
 import { type BrowserContext, chromium, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEMO } from "../../infra/local/seed.ts";
 import { verifyStatement } from "../../shared/statements/verify.ts";
-import { checkBrowserTraffic } from "../support/openapi-validator.ts";
+import { assertConforms, checkBrowserTraffic } from "../support/openapi-validator.ts";
 import { earn, enrolCustomer, portalLinkFor } from "../support/portal.ts";
 import { startTestStack, type TestStack } from "../support/test-stack.ts";
 
@@ -97,6 +100,48 @@ interface ClaimForm {
   receipt?: string;
 }
 
+/** The id of the element that has the focus (the test runs without the DOM's types: only the page has them). */
+const focusedId = (page: Page) =>
+  page.evaluate(
+    () =>
+      (globalThis as unknown as { document: { activeElement: { id: string } | null } }).document.activeElement
+        ?.id,
+  );
+
+/** The page's WCAG 2.2 A and AA violations as axe-core finds them: rule id and the elements it names. */
+async function accessibilityViolations(page: Page): Promise<string[]> {
+  const { violations } = await new AxeBuilder({ page })
+    .withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"])
+    .analyze();
+  return violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`);
+}
+
+/** GET with raw bytes back (no transparent decompression, unlike fetch), checked against the spec once decoded. */
+function rawGet(url: string, headers: Record<string, string>) {
+  return new Promise<{ status: number; headers: Headers; bytes: Buffer; decoded: Buffer }>(
+    (resolve, reject) => {
+      get(url, { headers }, (response) => {
+        const chunks: Buffer[] = [];
+        response.on("data", (chunk: Buffer) => chunks.push(chunk));
+        response.on("end", () => {
+          const bytes = Buffer.concat(chunks);
+          const encoding = response.headers["content-encoding"];
+          const decoded =
+            encoding === "br" ? brotliDecompressSync(bytes) : encoding === "gzip" ? gunzipSync(bytes) : bytes;
+          const answer = new Headers();
+          for (const [name, value] of Object.entries(response.headers)) {
+            if (typeof value === "string") answer.set(name, value);
+          }
+          const status = response.statusCode ?? 0;
+          assertConforms({ method: "GET", url, status, headers: answer, body: new Uint8Array(decoded) });
+          resolve({ status, headers: answer, bytes, decoded });
+        });
+        response.on("error", reject);
+      }).on("error", reject);
+    },
+  );
+}
+
 /** Fills the claim form as a customer would and sends it; returns what the page then says. */
 async function sendClaim(page: Page, claim: ClaimForm): Promise<string> {
   const before = await page.locator("#claim-result").textContent();
@@ -111,6 +156,36 @@ async function sendClaim(page: Page, claim: ClaimForm): Promise<string> {
 }
 
 describe.runIf(available)("the customer portal in Chromium", () => {
+  it("serves the page compressed when the browser accepts it, and plain otherwise", async () => {
+    const url = `${stack.baseUrl}/portal?lang=fr`;
+    const plain = await rawGet(url, { "accept-encoding": "identity" });
+    expect(plain.headers.get("content-encoding")).toBeNull();
+    expect(plain.decoded.toString("utf8")).toMatch(/^<!doctype html>/);
+    expect(plain.headers.get("vary")).toBe("accept-language, accept-encoding");
+    for (const [accept, encoding] of [
+      ["gzip", "gzip"],
+      ["gzip;q=0.5, br", "br"],
+      ["br;q=0, *", "gzip"],
+    ] as const) {
+      const answer = await rawGet(url, { "accept-encoding": accept });
+      expect(answer.status).toBe(200);
+      expect(answer.headers.get("content-encoding"), accept).toBe(encoding);
+      expect(answer.headers.get("vary")).toBe("accept-language, accept-encoding");
+      expect(answer.bytes.length).toBeLessThan(plain.bytes.length / 2);
+      expect(Number(answer.headers.get("content-length"))).toBe(answer.bytes.length);
+      expect(answer.decoded.equals(plain.decoded), accept).toBe(true);
+    }
+    // Chromium's own request (brotli only over HTTPS, gzip here) gets a compressed page that it renders.
+    const page = await browser.newPage();
+    const response = await page.goto(`${stack.baseUrl}/portal`);
+    const asked = (await response?.request().allHeaders())?.["accept-encoding"] ?? "";
+    expect((await response?.allHeaders())?.["content-encoding"]).toBe(/\bbr\b/.test(asked) ? "br" : "gzip");
+    expect(await page.locator("#status").textContent()).toBe(
+      "Ouvrez ce portail depuis le lien de votre carte de fidélité.",
+    );
+    await page.close();
+  });
+
   it("shows the balance, expiries, earning rules and the explained history in French", async () => {
     const page = await open(await portalLinkFor(stack, camille.id));
     expect(page.url()).toBe(`${stack.baseUrl}/portal`);
@@ -132,10 +207,23 @@ describe.runIf(available)("the customer portal in Chromium", () => {
 
   it("files claims, shows what the ledger says about each, and the decision once it is made", async () => {
     const page = await open(await portalLinkFor(stack, camille.id));
+    // No shop is chosen for the customer: sending without choosing one is refused by the browser.
+    const select = page.getByLabel("Magasin", { exact: true });
+    expect(await select.inputValue()).toBe("");
+    expect(await select.locator("option").first().textContent()).toBe("Choisissez un magasin");
+    expect(
+      await select.evaluate(
+        (node) => (node as unknown as { validity: { valueMissing: boolean } }).validity.valueMissing,
+      ),
+    ).toBe(true);
     const credited = await sendClaim(page, { minutesAgo: 30, location: "paris-01", amount: "23,40" });
     expect(credited).toMatch(
       /^Réclamation envoyée\. Ces points ont déjà été crédités : 23 points le .+ à Paris 01\./,
     );
+    // The outcome takes the focus, so a screen reader reads it; the form is empty again for the next one.
+    await poll(() => focusedId(page)).toBe("claim-result");
+    expect(await page.locator(":focus").getAttribute("role")).toBe("status");
+    expect(await select.inputValue()).toBe("");
     const pending = await sendClaim(page, {
       minutesAgo: 6 * 60,
       location: "paris-01",
@@ -155,6 +243,7 @@ describe.runIf(available)("the customer portal in Chromium", () => {
       receipt: "t-881",
     });
     expect(again).toBe("Ce numéro de ticket a déjà fait l'objet d'une réclamation.");
+    await poll(() => focusedId(page)).toBe("claim-result");
     expect(await page.locator("#claims li").count()).toBe(2);
 
     const alice = await stack.token("alice");
@@ -192,6 +281,56 @@ describe.runIf(available)("the customer portal in Chromium", () => {
     await page.close();
   });
 
+  it("verifies the statement in the page, and says what fails when an entry was altered", async () => {
+    const page = await open(await portalLinkFor(stack, camille.id));
+    const verify = page.getByRole("button", { name: "Vérifier mon relevé" });
+    const result = page.locator("#statement-result");
+    const [served] = await Promise.all([page.waitForResponse("**/v1/me/statement"), verify.click()]);
+    const { statement } = (await served.json()) as { statement: { entries: unknown[] } };
+    const balance = await page.locator("#balance").textContent();
+    await poll(() => result.textContent()).toBe(
+      `Vérifié : ${statement.entries.length} opérations, solde ${balance} points. La signature du magasin et l'enchaînement des opérations sont intacts.`,
+    );
+    expect(await result.getAttribute("class")).not.toContain("error");
+    expect(await accessibilityViolations(page)).toEqual([]);
+    await page.locator("section[aria-labelledby=statement-h]").screenshot({
+      path: join(SCREENSHOTS, "portal-fr-statement.png"),
+    });
+
+    // One more point on the first entry, on its way to the page: both the signature and the chain catch it.
+    await page.route("**/v1/me/statement", async (route) => {
+      const response = await route.fetch();
+      const tampered = await response.json();
+      tampered.statement.entries[0].points += 1;
+      await route.fulfill({ response, json: tampered });
+    });
+    await verify.click();
+    await poll(() => result.textContent()).toBe(
+      "Échec de la vérification : le relevé n'est pas celui qui a été signé ; l'opération n° 1 ne correspond pas à son empreinte.",
+    );
+    expect(await result.getAttribute("class")).toContain("error");
+    await page.unroute("**/v1/me/statement");
+
+    // A signature by another key: the published keys do not vouch for it.
+    await page.route("**/v1/me/statement", async (route) => {
+      const response = await route.fetch();
+      const forged = await response.json();
+      const [header, payload, signature] = forged.signature.split(".");
+      const bytes = Buffer.from(signature, "base64url");
+      bytes[0] = (bytes[0] ?? 0) ^ 0xff;
+      forged.signature = [header, payload, bytes.toString("base64url")].join(".");
+      await route.fulfill({ response, json: forged });
+    });
+    await verify.click();
+    await poll(() => result.textContent()).toBe(
+      "Échec de la vérification : la signature ne correspond pas à la clé du magasin.",
+    );
+    await page.locator("section[aria-labelledby=statement-h]").screenshot({
+      path: join(SCREENSHOTS, "portal-fr-statement-tampered.png"),
+    });
+    await page.close();
+  });
+
   it("speaks English to an English customer, labels every field, and switches language from the profile", async () => {
     const id = await enrolCustomer(stack, { name: "Dana Smith", locale: "en" });
     const page = await open(await portalLinkFor(stack, id));
@@ -206,6 +345,7 @@ describe.runIf(available)("the customer portal in Chromium", () => {
       );
     }
     await page.screenshot({ path: join(SCREENSHOTS, "portal-en.png"), fullPage: true });
+    expect(await accessibilityViolations(page)).toEqual([]);
     await page.keyboard.press("Tab");
     expect(await page.locator(":focus").textContent()).toBe("Skip to content");
 

@@ -10,6 +10,7 @@ import { readCustomer } from "../../shared/store/customers/profile.ts";
 import type { Db } from "../../shared/store/db/client.ts";
 import { customerPk } from "../../shared/store/db/partitions.ts";
 import { listRetries } from "../../shared/store/expiry-job.ts";
+import { dueShard } from "../../shared/store/ledger/due-index.ts";
 import { dueKeys } from "../../shared/store/ledger/lots.ts";
 import { NOTIFICATION_PREFIX } from "../../shared/store/notifications/outbox.ts";
 import { earnPoints } from "../../shared/transactions/earn.ts";
@@ -111,6 +112,27 @@ describe("rolling expiry", () => {
   });
 });
 
+describe("reminders grouped by day", () => {
+  it("sends one reminder for all of a customer's points expiring on one day, however many earns made them", async () => {
+    const m = await merchantWith({ shop: { kind: "rolling", days: 30 } });
+    const c = await newCustomer(m);
+    for (const hour of ["08", "11", "14", "17", "20"]) {
+      setNow(`2026-04-01T${hour}:00:00.000Z`);
+      await visit(m, c, "shop");
+    }
+    expect((await run("2026-04-20T10:00:00.000Z")).remindersSent).toBe(1);
+    const { Items = [] } = await db.client.send(
+      new QueryCommand({
+        TableName: db.table,
+        KeyConditionExpression: "pk = :pk AND begins_with(sk, :p)",
+        ExpressionAttributeValues: { ":pk": customerPk(m, c), ":p": NOTIFICATION_PREFIX },
+      }),
+    );
+    // One message of 50 points, expiring at the latest of the five expiry times.
+    expect(Items.map((i) => [i.data.points, i.data.expiresAt])).toEqual([[50, "2026-05-01T20:00:00.000Z"]]);
+  });
+});
+
 describe("other policies", () => {
   it("inactivity: the whole balance expires after N days without earning; earning moves the deadline", async () => {
     const m = await merchantWith({ shop: { kind: "inactivity", days: 60 } });
@@ -124,6 +146,17 @@ describe("other policies", () => {
     expect(await run("2026-04-03T10:00:00.000Z")).toMatchObject({ customersExpired: 1, pointsExpired: 20 });
     expect(await balance(m, c)).toBe(0);
     expect(await verifyLedger(db, m, c)).toMatchObject({ valid: true });
+  });
+
+  it("inactivity takes only the points earned under it: a location whose points never expire keeps its own", async () => {
+    const m = await merchantWith({ shop: { kind: "inactivity", days: 60 }, kiosk: { kind: "none" } });
+    const c = await newCustomer(m);
+    setNow("2026-01-01T10:00:00.000Z");
+    await visit(m, c, "shop");
+    await visit(m, c, "kiosk");
+    expect(await run("2026-03-05T10:00:00.000Z")).toMatchObject({ customersExpired: 1, pointsExpired: 10 });
+    expect(await balance(m, c)).toBe(10);
+    expect(await verifyLedger(db, m, c)).toMatchObject({ valid: true, entries: 3 });
   });
 
   it("fixed: points expire at the end of the set date", async () => {
@@ -183,6 +216,27 @@ describe("the job's robustness", () => {
     expect(a.pointsExpired + b.pointsExpired).toBe(60);
     for (const c of customers)
       expect(await verifyLedger(db, m, c)).toMatchObject({ valid: true, entries: 2 });
+  });
+
+  it("reads again, on the next day, the shards an interrupted run had read before their lots fell due", async () => {
+    const m = await merchantWith({ shop: { kind: "rolling", days: 10 } });
+    // A customer whose lots are listed in the day's first shard.
+    let id = 0;
+    while (dueShard(`cus-shard0-${id}`) !== 0) id++;
+    const c = (await enrolCustomer(deps(), m, { name: "C", id: `cus-shard0-${id}` })).result.customer.id;
+    setNow("2026-01-01T12:00:00.000Z");
+    await visit(m, c, "shop"); // due Jan 11 12:00
+    // The Jan 11 run, at 02:30, reads shard 0 (nothing due yet) and stops before the last shard.
+    let checks = 0;
+    const early = await run("2026-01-11T02:30:00.000Z", {
+      lookbackDays: 1,
+      remainingMs: () => (checks++ < 6 ? 60_000 : 0),
+    });
+    expect(early.complete).toBe(false);
+    expect(early.checkpoint.day).toBe("2026-01-11");
+    expect(early.checkpoint.shard).toBeGreaterThan(0);
+    expect(await run("2026-01-12T02:30:00.000Z")).toMatchObject({ customersExpired: 1, pointsExpired: 10 });
+    expect(await balance(m, c)).toBe(0);
   });
 
   it("records a customer whose expiry fails, expires the others, and retries it first on the next run", async () => {

@@ -10,7 +10,7 @@ export type DueTarget = { kind: "lots"; lots: Lot[] } | { kind: "inactivity"; de
 
 export async function readDueItem(db: Db, due: DueItem): Promise<DueTarget | undefined> {
   const { Item } = await db.client.send(
-    new GetCommand({ TableName: db.table, Key: { pk: due.pk, sk: due.sk } }),
+    new GetCommand({ TableName: db.table, Key: { pk: due.pk, sk: due.sk }, ConsistentRead: true }),
   );
   if (!Item) return undefined;
   return Array.isArray(Item.lots)
@@ -28,6 +28,8 @@ export function reminderMark(
   due: DueItem,
   step: number,
   lot?: { lot: Lot; index: number },
+  /** For an inactivity deadline: the one read, so a deadline moved meanwhile is not marked for it. */
+  deadlineDueAt?: string,
 ): NamedItem {
   const path = lot ? `lots[${lot.index}].remindersSent` : "remindersSent";
   return {
@@ -39,13 +41,13 @@ export function reminderMark(
         UpdateExpression: `SET ${path} = list_append(if_not_exists(${path}, :none), :step)`,
         ConditionExpression: lot
           ? `lots[${lot.index}].#day = :day AND NOT contains(${path}, :stepValue)`
-          : `attribute_exists(pk) AND NOT contains(${path}, :stepValue)`,
+          : `dueAt = :dueAt AND NOT contains(${path}, :stepValue)`,
         ...(lot ? { ExpressionAttributeNames: { "#day": "day" } } : {}),
         ExpressionAttributeValues: {
           ":none": [],
           ":step": [step],
           ":stepValue": step,
-          ...(lot ? { ":day": lot.lot.day } : {}),
+          ...(lot ? { ":day": lot.lot.day } : { ":dueAt": deadlineDueAt }),
         },
       },
     },

@@ -72,6 +72,7 @@ const SIGNING_HANDLERS = [
   "customers-portal-link",
   "me-portal-link",
   "me-statement",
+  "notifications-stream",
   "pass-download",
   "statement-keys-rotate",
 ];
