@@ -4,6 +4,9 @@ import { defineConfig } from "vitest/config";
 // started by the global setup (a fresh in-memory instance per run, as stream reads slow down as data piles up).
 export default defineConfig({
   test: {
+    // Two files at a time on two cores: the end-to-end files mostly wait on DynamoDB Local, so a second
+    // worker nearly halves the run (vitest's default leaves one core to the main process).
+    maxWorkers: 2,
     // Handlers log as on Lambda; tests keep their output to what fails.
     env: { POWERTOOLS_LOG_LEVEL: "SILENT" },
     projects: [

@@ -131,18 +131,26 @@ async function apply(customerId: string, s: Step, made: { purchases: string[]; r
   }
 }
 
+/** Six sequences in npm test; many more in npm run test:scale (vitest.scale.config.ts). */
+const RUNS = Number(process.env.INVARIANT_RUNS ?? 6);
+
 describe("the ledger's invariants over random sequences of operations", () => {
-  it("balance = points in lots = Σ entries ≥ 0, and the chain verifies, after every step", async () => {
-    await fc.assert(
-      fc.asyncProperty(fc.array(step, { minLength: 4, maxLength: 14 }), async (steps) => {
-        const customerId = (await enrolCustomer(deps(), owner.merchantId, { name: "P" })).result.customer.id;
-        const made = { purchases: [] as string[], redemptions: [] as string[] };
-        for (const s of steps) {
-          await apply(customerId, s, made);
-          await expectLedgerInvariants(db, owner.merchantId, customerId);
-        }
-      }),
-      { numRuns: Number(process.env.INVARIANT_RUNS ?? 6) },
-    );
-  }, 240_000);
+  it(
+    "balance = points in lots = Σ entries ≥ 0, and the chain verifies, after every step",
+    async () => {
+      await fc.assert(
+        fc.asyncProperty(fc.array(step, { minLength: 4, maxLength: 14 }), async (steps) => {
+          const customerId = (await enrolCustomer(deps(), owner.merchantId, { name: "P" })).result.customer
+            .id;
+          const made = { purchases: [] as string[], redemptions: [] as string[] };
+          for (const s of steps) {
+            await apply(customerId, s, made);
+            await expectLedgerInvariants(db, owner.merchantId, customerId);
+          }
+        }),
+        { numRuns: RUNS },
+      );
+    },
+    RUNS * 40_000,
+  );
 });
