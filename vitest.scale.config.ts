@@ -1,7 +1,7 @@
 import { defineConfig } from "vitest/config";
 
-// The heavy cases (customers with thousands of lots and entries, cfn-lint over every synthesized template),
-// kept out of `npm test` to hold it under five minutes; `npm run test:scale` runs them, and CI runs both.
+// The heavy cases (customers with thousands of lots and entries), kept out of `npm test` to hold it under
+// five minutes; `npm run test:scale` runs them against DynamoDB Local, and CI runs both.
 export default defineConfig({
   test: {
     // The invariant property again, with many more random sequences than npm test affords.

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { synthStack } from "../unit/infra/synth.ts";
+import { synthStack } from "./synth.ts";
 
 /**
  * AWS's own template linter on what `cdk synth` makes (root and nested stacks, with stub code), where it
