@@ -1,10 +1,15 @@
-import { createLocalJWKSet, decodeJwt, jwtVerify } from "jose";
 import type { Clock } from "../clock.ts";
 import { unauthorized } from "../errors.ts";
 import { runtimeKeyBackend } from "../keys/key-backend.ts";
-import { currentKey, publicKeys, type SigningDeps, signCompactJws } from "../keys/signing-keys.ts";
+import type { SigningDeps } from "../keys/signing-keys.ts";
 import { bumpPortalVersion, readPortalVersion } from "../store/customers/portal-access.ts";
 import type { Db } from "../store/db/client.ts";
+import {
+  type CustomerIdentity,
+  issueMemberToken,
+  type MemberTokenUse,
+  verifyMemberToken,
+} from "./member-token.ts";
 
 /**
  * Customers reach their own data without a password, through a link holding a signed token. The token
@@ -13,36 +18,22 @@ import type { Db } from "../store/db/client.ts";
  * the version (`revokePortalLinks`) makes every earlier link useless at once.
  */
 
-export interface CustomerIdentity {
-  merchantId: string;
-  customerId: string;
-}
+export type { CustomerIdentity };
 
-const ISSUER = "loyalty-wallet";
-const AUDIENCE = "loyalty-wallet:portal";
-const ID = /^[A-Za-z0-9_-]{1,64}$/;
-
-const INVALID = "This portal link is not valid any more; ask the shop for a new one.";
+const PORTAL: MemberTokenUse = {
+  audience: "loyalty-wallet:portal",
+  typ: "JWT",
+  invalid: "This portal link is not valid any more; ask the shop for a new one.",
+};
 
 /** A token for the membership's current version; links made from it live until the next revocation. */
 export async function issuePortalToken(deps: SigningDeps, member: CustomerIdentity): Promise<string> {
-  const [version, key] = await Promise.all([
-    readPortalVersion(deps.db, member.merchantId, member.customerId),
-    currentKey(deps, member.merchantId, "portal"),
-  ]);
-  return signCompactJws(
+  const version = readPortalVersion(deps.db, member.merchantId, member.customerId);
+  return issueMemberToken(
     deps,
-    member.merchantId,
-    key,
-    { typ: "JWT" },
-    {
-      iss: ISSUER,
-      aud: AUDIENCE,
-      sub: member.customerId,
-      mid: member.merchantId,
-      ver: version,
-      iat: Math.floor(deps.clock().getTime() / 1000),
-    },
+    member,
+    PORTAL,
+    version.then((ver) => ({ ver })),
   );
 }
 
@@ -52,34 +43,11 @@ export const revokePortalLinks = (db: Db, member: CustomerIdentity, now: Date): 
 
 /** The membership a token speaks for; a 401 for anything forged, altered, revoked or for another audience. */
 export async function verifyPortalToken(db: Db, token: string): Promise<CustomerIdentity> {
-  let claimed: Record<string, unknown>;
-  try {
-    claimed = decodeJwt(token);
-  } catch {
-    throw unauthorized(INVALID);
+  const { member, claims } = await verifyMemberToken(db, token, PORTAL);
+  if (claims.ver !== (await readPortalVersion(db, member.merchantId, member.customerId))) {
+    throw unauthorized(PORTAL.invalid);
   }
-  // The unverified merchant id only chooses which keys to check against; it must still be a plain id.
-  const merchantId = claimed.mid;
-  if (typeof merchantId !== "string" || !ID.test(merchantId)) throw unauthorized(INVALID);
-  const keys = await publicKeys(db, merchantId, "portal");
-  if (keys.length === 0) throw unauthorized(INVALID);
-  let payload: Record<string, unknown>;
-  try {
-    ({ payload } = await jwtVerify(token, createLocalJWKSet({ keys }), {
-      issuer: ISSUER,
-      audience: AUDIENCE,
-      algorithms: ["EdDSA"],
-      typ: "JWT",
-    }));
-  } catch {
-    throw unauthorized(INVALID);
-  }
-  const customerId = payload.sub;
-  if (payload.mid !== merchantId || typeof customerId !== "string" || !ID.test(customerId)) {
-    throw unauthorized(INVALID);
-  }
-  if (payload.ver !== (await readPortalVersion(db, merchantId, customerId))) throw unauthorized(INVALID);
-  return { merchantId, customerId };
+  return member;
 }
 
 /** The token travels in the fragment: browsers never send it to a server, so it stays out of access logs. */
