@@ -11,7 +11,7 @@ export default defineConfig({
       POWERTOOLS_LOG_LEVEL: "SILENT",
       DYNAMODB_REQUEST_TIMEOUT_MS: "30000",
       CONTENTION_BUDGET_MS: "60000",
-      INVARIANT_RUNS: "40",
+      INVARIANT_RUNS: "20",
     },
     testTimeout: 900_000,
     hookTimeout: 120_000,
