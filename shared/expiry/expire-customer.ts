@@ -60,6 +60,10 @@ const outcome = (lots: Lot[]) => ({
 async function expireInactive(deps: LedgerDeps, merchantId: string, customerId: string, now: Date) {
   const { db } = deps;
   const nowIso = now.toISOString();
+  // Most customers the job reaches have no deadline due: tell so from one read, before the pipeline reads
+  // the customer. The plan reads the deadline again, fresh, when one is due.
+  const known = await readInactivity(db, merchantId, customerId);
+  if (!known || known.dueAt > nowIso) return undefined;
   let stale: string | undefined;
   const expired = await expiryWrite(deps, merchantId, customerId, now, async () => {
     const deadline = await readInactivity(db, merchantId, customerId);
