@@ -1,7 +1,8 @@
 import { defineConfig } from "vitest/config";
 
-// Unit tests need nothing running; integration and end-to-end tests share one DynamoDB Local
-// started by the global setup (a fresh in-memory instance per run, as stream reads slow down as data piles up).
+// Unit tests need nothing running; integration and end-to-end tests share one DynamoDB Local (a fresh
+// in-memory instance per run, as stream reads slow down as data piles up) and one local user pool service,
+// started by the global setups.
 export default defineConfig({
   test: {
     // Two files at a time on two cores: the end-to-end files mostly wait on DynamoDB Local, so a second
@@ -20,7 +21,11 @@ export default defineConfig({
         test: {
           name: "integration",
           include: ["test/integration/**/*.test.ts", "test/e2e/**/*.test.ts"],
-          globalSetup: ["test/support/dynamodb-global-setup.ts", "test/support/openapi-coverage-setup.ts"],
+          globalSetup: [
+            "test/support/dynamodb-global-setup.ts",
+            "test/support/user-pool-global-setup.ts",
+            "test/support/openapi-coverage-setup.ts",
+          ],
           // DynamoDB Local with every test file at once on 2 cores can take seconds per call; the
           // production budgets (shared/budgets.ts) would turn that into 503s. Stall tests inject their own.
           env: {

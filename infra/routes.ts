@@ -1,4 +1,5 @@
 import type { Permission } from "../shared/auth/permissions.ts";
+import { SIGN_IN_ACTIONS, type SignInAction } from "../shared/auth/sign-in-actions.ts";
 // Type only: the handlers import this table (functions/http/api.ts checks permissions from it), and their
 // bundles must not pull in the stack's code.
 import type { FunctionNeeds } from "./stack/function-needs.ts";
@@ -60,6 +61,10 @@ export function requiredPermissions(route: RouteDefinition): readonly Permission
   if (route.auth === "none" || route.permission === SIGNED_IN) return [];
   return typeof route.permission === "string" ? [route.permission] : route.permission;
 }
+
+/** The Cognito actions of these sign-in operations, each once (shared/auth/sign-in-actions.ts). */
+const signInActions = (...operations: (keyof typeof SIGN_IN_ACTIONS)[]): SignInAction[] =>
+  [...new Set(operations.flatMap((operation) => SIGN_IN_ACTIONS[operation]))].sort();
 
 const read: FunctionNeeds = { table: "read" };
 const readWrite: FunctionNeeds = { table: "readWrite" };
@@ -217,8 +222,7 @@ export const ROUTES: readonly RouteDefinition[] = [
     handler: "staff-create",
     auth: "staff",
     permission: "staff:manage",
-    // Add staffSignIns once staff creation also creates the Cognito user (TODO(cognito) in shared/merchants/staff.ts).
-    needs: readWrite,
+    needs: { table: "readWrite", staffSignIns: signInActions("invite") },
   },
   {
     method: "PATCH",
@@ -226,7 +230,16 @@ export const ROUTES: readonly RouteDefinition[] = [
     handler: "staff-update",
     auth: "staff",
     permission: "staff:manage",
-    needs: readWrite,
+    // A first e-mail gives the member a sign-in (invite); the others keep it in step with the record.
+    needs: { table: "readWrite", staffSignIns: signInActions("invite", "update") },
+  },
+  {
+    method: "POST",
+    path: "/v1/staff/{staffId}/invite",
+    handler: "staff-invite",
+    auth: "staff",
+    permission: "staff:manage",
+    needs: { table: "readWrite", staffSignIns: signInActions("invite", "resend") },
   },
   {
     method: "GET",
@@ -499,6 +512,15 @@ export const ROUTES: readonly RouteDefinition[] = [
     auth: "none",
     // Moves the address onto the profile: claims the new one and removes the old claim, as me-update does.
     needs: { table: "readWriteDelete" },
+  },
+  // Public sign-up of a new merchant (shared/merchants/signup.ts): refused unless the stack says
+  // `-c signUp=open`; rate-limited per address and per e-mail with counters in the table.
+  {
+    method: "POST",
+    path: "/v1/signup",
+    handler: "signup",
+    auth: "none",
+    needs: { table: "readWrite", staffSignIns: signInActions("invite", "resend"), signUpPolicy: true },
   },
   // The one-click unsubscribe link of Moment e-mails (RFC 8058): its signed token is the credential (the
   // handler checks it). GET shows a confirmation page and changes nothing; POST withdraws marketing consent.

@@ -91,6 +91,15 @@ export const STREAMS_CONNECT_TIMEOUT_MS = 1_000;
 export const STREAMS_REQUEST_TIMEOUT_MS = 5_000;
 export const STREAMS_MAX_ATTEMPTS = 3;
 
+/**
+ * Cognito's admin API (staff sign-ins, merchant sign-up), called inside API requests: an admin call takes
+ * tens of ms. Two attempts: an AdminCreateUser retried after a timeout finds the user it made and takes
+ * it as its own (shared/auth/cognito-directory.ts), so a retry never makes two.
+ */
+export const COGNITO_CONNECT_TIMEOUT_MS = 1_000;
+export const COGNITO_REQUEST_TIMEOUT_MS = 1_500;
+export const COGNITO_MAX_ATTEMPTS = 2;
+
 // ── Other services (HTTP) ───────────────────────────────────────────────────────────────────────
 
 /**

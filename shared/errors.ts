@@ -16,6 +16,7 @@ export type ProblemKind =
   | "not-found"
   | "conflict"
   | "idempotency-key-reuse"
+  | "too-many-requests"
   | "bad-gateway"
   | "unavailable";
 
@@ -54,5 +55,12 @@ export class UnavailableError extends DomainError {
     readonly retryAfterSeconds: number,
   ) {
     super("unavailable", message);
+  }
+}
+
+/** A public endpoint's rate limit (shared/store/rate-limits.ts) is spent for this caller until the window ends. */
+export class RateLimited extends DomainError {
+  constructor(readonly retryAfterSeconds: number) {
+    super("too-many-requests", "Too many requests of this kind; try again later.");
   }
 }

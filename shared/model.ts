@@ -21,6 +21,13 @@ export interface Merchant {
   moments?: Partial<Record<Moment, boolean>>;
   /** The largest purchase a till may post, in the program's currency; absent: shared/bounds.ts's default. */
   maxPurchaseAmount?: string;
+  /**
+   * "pending": made by a public sign-up, and nobody has signed in for it yet; the owner's first signed-in
+   * request makes it active (shared/auth/principal.ts). Absent: active (merchants made before sign-up).
+   */
+  status?: "pending" | "active";
+  /** The language the owner chose at sign-up. */
+  locale?: "fr" | "en";
   createdAt: string;
 }
 
@@ -56,8 +63,10 @@ export interface Staff {
   role: Role;
   /** Locations this person may act at; "*" for all of the merchant's locations. */
   locationIds: string[] | "*";
-  /** Lower-cased; on AWS the Cognito sign-in name. */
+  /** Lower-cased; the address the person signs in with. */
   email?: string;
+  /** The person's user in the sign-in directory (its Cognito username, the user's sub), once they have one. */
+  signInUser?: string;
   active: boolean;
   createdAt: string;
   updatedAt?: string;

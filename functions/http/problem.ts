@@ -1,7 +1,7 @@
 import type { APIGatewayProxyStructuredResultV2 } from "aws-lambda";
 import { awsUnavailableCause } from "../../shared/aws-unavailable.ts";
 import { AWS_UNAVAILABLE_RETRY_AFTER_SECONDS } from "../../shared/budgets.ts";
-import { DomainError, type ProblemKind, UnavailableError } from "../../shared/errors.ts";
+import { DomainError, type ProblemKind, RateLimited, UnavailableError } from "../../shared/errors.ts";
 import { logger } from "../../shared/logger.ts";
 
 /** RFC 9457 problem details; the type URIs are documented in docs/openapi.yaml. */
@@ -14,6 +14,7 @@ const STATUS: Record<ProblemKind, { status: number; title: string }> = {
   "not-found": { status: 404, title: "Not found" },
   conflict: { status: 409, title: "Conflict" },
   "idempotency-key-reuse": { status: 422, title: "Idempotency-Key reused" },
+  "too-many-requests": { status: 429, title: "Too many requests" },
   "bad-gateway": { status: 502, title: "Upstream failure" },
   unavailable: { status: 503, title: "Temporarily unavailable" },
 };
@@ -63,7 +64,9 @@ export function errorResponse(error: unknown, requestId: string): APIGatewayProx
   if (error instanceof DomainError) {
     const { status, title } = STATUS[error.kind];
     const headers: Record<string, string> =
-      error instanceof UnavailableError ? { "retry-after": String(error.retryAfterSeconds) } : {};
+      error instanceof UnavailableError || error instanceof RateLimited
+        ? { "retry-after": String(error.retryAfterSeconds) }
+        : {};
     return problem(status, error.kind, title, error.message, error.details, headers);
   }
   // A timeout, a dropped connection or throttling that outlived the SDK's retries: nothing is known to

@@ -5,12 +5,15 @@ import { createDb, type Db } from "../../shared/store/db/client.ts";
 import { ROUTES } from "../routes.ts";
 import { createTable } from "./create-table.ts";
 import { createHttpGateway } from "./http-gateway.ts";
-import type { LocalAuthorizer } from "./jwt-authorizer.ts";
+import { createUserPoolAuthorizer } from "./jwt-authorizer.ts";
+import type { UserPoolRef } from "./user-pool/client.ts";
+import { SIGN_IN_SCOPE } from "./user-pool/pre-token-v2.ts";
 
 export interface LocalStackOptions {
   dynamoEndpoint: string;
   tableName: string;
-  authorizer: LocalAuthorizer;
+  /** The local user pool whose access tokens the gateway accepts, and that the handlers manage users in. */
+  userPool: UserPoolRef;
   port: number;
   host?: string;
 }
@@ -23,18 +26,29 @@ export interface LocalStack {
 }
 
 /**
- * Everything but DynamoDB Local itself: the table, the environment the handlers read (as Lambda's
- * configuration would set it), and the HTTP gateway. Used by `npm start` and by the end-to-end tests.
+ * Everything but DynamoDB Local and the user pool themselves: the table, the environment the handlers read
+ * (as Lambda's configuration would set it), and the HTTP gateway, which accepts the pool's access tokens as
+ * API Gateway's JWT authorizer does. Used by `npm start` and by the end-to-end tests.
  */
 export async function startLocalStack(options: LocalStackOptions): Promise<LocalStack> {
   await createTable(options.dynamoEndpoint, options.tableName);
   process.env.TABLE_NAME = options.tableName;
   process.env.DYNAMODB_ENDPOINT = options.dynamoEndpoint;
   process.env.AWS_REGION ??= "eu-west-3";
+  // The product's Cognito adapter talks to the local pool when COGNITO_ENDPOINT is set.
+  process.env.USER_POOL_ID = options.userPool.userPoolId;
+  process.env.COGNITO_ENDPOINT = options.userPool.endpoint;
+  // Locally anyone may start a merchant, as a stack deployed with `-c signUp=open` (shared/merchants/signup.ts).
+  process.env.SIGN_UP ??= "open";
   // Handlers keep their clients per container; a new table in the same process needs new ones.
   resetRuntimeDeps();
   const db = createDb({ table: options.tableName, endpoint: options.dynamoEndpoint });
-  const server = createHttpGateway({ routes: ROUTES, authorizer: options.authorizer });
+  const authorizer = createUserPoolAuthorizer({
+    issuer: `${options.userPool.endpoint}/${options.userPool.userPoolId}`,
+    clientId: options.userPool.clientId,
+    scopes: [SIGN_IN_SCOPE],
+  });
+  const server = createHttpGateway({ routes: ROUTES, authorizer });
   const host = options.host ?? "127.0.0.1";
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);

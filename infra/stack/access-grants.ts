@@ -11,6 +11,7 @@ import {
   KMS_KEY_USAGE,
   KMS_TAG_KEYS,
 } from "../../shared/keys/kms-key-settings.ts";
+import type { SignUpPolicy } from "../../shared/merchants/signup.ts";
 import { TABLE } from "../../shared/store/db/table-definition.ts";
 import type { AppFunction } from "./app-function.ts";
 import type { FunctionNeeds } from "./function-needs.ts";
@@ -25,17 +26,6 @@ export const TABLE_WRITE_ACTIONS = [
   "dynamodb:ConditionCheckItem",
 ] as const;
 export const TABLE_DELETE_ACTIONS = ["dynamodb:DeleteItem"] as const;
-// What an owner's staff screen does to sign-ins: invite, (de)activate, change role, end sessions.
-export const STAFF_SIGN_IN_ACTIONS = [
-  "cognito-idp:AdminCreateUser",
-  "cognito-idp:AdminGetUser",
-  "cognito-idp:AdminDisableUser",
-  "cognito-idp:AdminEnableUser",
-  "cognito-idp:AdminAddUserToGroup",
-  "cognito-idp:AdminRemoveUserFromGroup",
-  "cognito-idp:AdminUserGlobalSignOut",
-] as const;
-
 /** What shared/keys/kms-key-backend.ts calls: make a key (tagged at creation), use it, retire it. */
 export const SIGNING_KEY_CREATE_ACTIONS = ["kms:CreateKey", "kms:TagResource"] as const;
 export const SIGNING_KEY_USE_ACTIONS = ["kms:Sign", "kms:GetPublicKey"] as const;
@@ -99,6 +89,12 @@ export interface GrantTargets {
   couponIssuer?: { url?: string; timeoutMs?: string };
   /** Absent while the pool's own trigger is being created. */
   userPool?: cognito.IUserPool;
+  signUp: SignUpPolicy;
+}
+
+/** The IAM actions of declared sign-in actions: each once, sorted, so the policy reads the same however listed. */
+export function signInIamActions(actions: readonly string[]): string[] {
+  return [...new Set(actions)].sort().map((action) => `cognito-idp:${action}`);
 }
 
 /** Turns a function's declared needs into IAM statements and the environment variables that go with them. */
@@ -195,7 +191,7 @@ export function grantNeeds(target: AppFunction, needs: FunctionNeeds, targets: G
       fn.addEnvironment("COUPON_ISSUER_TIMEOUT_MS", targets.couponIssuer.timeoutMs);
   }
 
-  if (needs.staffSignIns) {
+  if (needs.staffSignIns && needs.staffSignIns.length > 0) {
     if (!targets.userPool) {
       throw new Error(
         `functions/${handlerName}.ts declares staffSignIns but is created before the user pool`,
@@ -204,12 +200,14 @@ export function grantNeeds(target: AppFunction, needs: FunctionNeeds, targets: G
     role.addToPolicy(
       new iam.PolicyStatement({
         sid: "StaffSignIns",
-        actions: [...STAFF_SIGN_IN_ACTIONS],
+        actions: signInIamActions(needs.staffSignIns),
         resources: [targets.userPool.userPoolArn],
       }),
     );
     fn.addEnvironment("USER_POOL_ID", targets.userPool.userPoolId);
   }
+
+  if (needs.signUpPolicy) fn.addEnvironment("SIGN_UP", targets.signUp);
 
   if (needs.signingKeys) {
     if (needs.table !== "readWrite" && needs.table !== "readWriteDelete") {

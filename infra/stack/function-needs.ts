@@ -1,4 +1,5 @@
 import { isDeepStrictEqual } from "node:util";
+import type { SignInAction } from "../../shared/auth/sign-in-actions.ts";
 import { ROUTES, type RouteDefinition } from "../routes.ts";
 import type { SecretKey } from "./stage-config.ts";
 
@@ -18,8 +19,14 @@ export interface FunctionNeeds {
   email?: boolean;
   /** Text messages through Amazon SNS, when the stack is given `-c smsSender=sns` (see stage-config.ts). */
   sms?: boolean;
-  /** Create, disable and regroup staff sign-ins in the Cognito user pool (USER_POOL_ID). */
-  staffSignIns?: boolean;
+  /**
+   * The user-pool actions the function calls on staff sign-ins (USER_POOL_ID): the lists of
+   * shared/auth/sign-in-actions.ts for the operations it runs, e.g. `[...SIGN_IN_ACTIONS.invite]`.
+   * Granted as `cognito-idp:<action>` on the one user pool, and nothing more.
+   */
+  staffSignIns?: readonly SignInAction[];
+  /** Whether anyone may sign a merchant up (context `signUp`, env SIGN_UP: "open" or "invite"). */
+  signUpPolicy?: boolean;
   /**
    * The wallet settings passes/wallet-config.ts reads (ids, URLs, the secrets' names). Names only:
    * reading a secret's value is a separate, per-secret need.

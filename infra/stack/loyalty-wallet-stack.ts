@@ -71,6 +71,7 @@ export class LoyaltyWalletStack extends Stack {
       sesIdentityArn: config.sesIdentityArn,
       ...(config.smsSender ? { smsSender: config.smsSender } : {}),
       couponIssuer: config.couponIssuer,
+      signUp: config.signUp,
     };
     const functions = new Map<string, { target: AppFunction; scope: Construct; memoryMb?: number }>();
     /** Every function goes through here: same defaults, its declared grants, its alarms. */

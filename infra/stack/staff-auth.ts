@@ -3,6 +3,7 @@ import { HttpUserPoolAuthorizer } from "aws-cdk-lib/aws-apigatewayv2-authorizers
 import * as cognito from "aws-cdk-lib/aws-cognito";
 import type * as lambda from "aws-cdk-lib/aws-lambda";
 import { Construct } from "constructs";
+import { INVITATION_MESSAGE } from "../../shared/auth/invitation-message.ts";
 import type { Role } from "../../shared/model.ts";
 import type { StageSettings } from "./stage-config.ts";
 
@@ -35,8 +36,14 @@ export class StaffAuth extends Construct {
     super(scope, id);
 
     this.userPool = new cognito.UserPool(this, "UserPool", {
-      // Owners invite their staff (AdminCreateUser), which is also the only moment the ids can be set.
+      // Owners invite their staff, and the operator command or POST /v1/signup invites an owner
+      // (AdminCreateUser): the only moment the ids can be set, so nobody signs up to the pool directly.
       selfSignUpEnabled: false,
+      // The text the local user pool sends too (infra/local/), so an invitation reads the same everywhere.
+      userInvitation: {
+        emailSubject: INVITATION_MESSAGE.subject,
+        emailBody: INVITATION_MESSAGE.body,
+      },
       signInAliases: { email: true },
       signInCaseSensitive: false,
       autoVerify: { email: true },
@@ -47,6 +54,7 @@ export class StaffAuth extends Construct {
         requireUppercase: true,
         requireDigits: true,
         requireSymbols: true,
+        // INVITATION_MESSAGE tells the invitee so.
         tempPasswordValidity: Duration.days(3),
       },
       mfa: cognito.Mfa.OPTIONAL,
@@ -75,9 +83,12 @@ export class StaffAuth extends Construct {
 
     this.scannerClient = this.userPool.addClient("ScannerClient", {
       userPoolClientName: "scanner",
-      // A native app cannot keep a secret, so it has none and signs in with SRP (no password on the wire).
+      // A native app cannot keep a secret, so it has none. SRP keeps the password off the wire; plain
+      // USER_PASSWORD_AUTH is allowed too so that one sign-in call works against AWS and the local pool
+      // (cognito-local has no SRP): the password then travels only inside TLS to Cognito, Plus threat
+      // protection still blocks leaked credentials and unusual sign-ins, and the password policy applies.
       generateSecret: false,
-      authFlows: { userSrp: true },
+      authFlows: { userSrp: true, userPassword: true },
       disableOAuth: true,
       // Short-lived access tokens, renewed silently with the refresh token; the API re-reads the staff
       // record per request, so a deactivated member is locked out at once regardless.

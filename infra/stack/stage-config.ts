@@ -2,6 +2,7 @@ import { RemovalPolicy } from "aws-cdk-lib";
 import { RetentionDays } from "aws-cdk-lib/aws-logs";
 import type { Node } from "constructs";
 import { COUPON_ISSUER_MAX_TIMEOUT_MS } from "../../shared/budgets.ts";
+import type { SignUpPolicy } from "../../shared/merchants/signup.ts";
 
 export type Stage = "dev" | "prod";
 
@@ -45,6 +46,11 @@ export interface StageConfig {
   smsSender?: "sns";
   /** Subscribed to the alarm topic when given. */
   alarmEmail?: string;
+  /**
+   * `-c signUp=open` lets anyone sign a merchant up (POST /v1/signup); the default, `invite`, leaves it to
+   * the operator (`npm run merchant:create`).
+   */
+  signUp: SignUpPolicy;
 }
 
 /** What differs between stages, decided in one place. */
@@ -56,6 +62,7 @@ export interface StageSettings {
 }
 
 const STAGES: readonly Stage[] = ["dev", "prod"];
+const SIGN_UP_POLICIES: readonly SignUpPolicy[] = ["open", "invite"];
 
 function optionalString(node: Node, key: string): string | undefined {
   const value: unknown = node.tryGetContext(key);
@@ -111,6 +118,7 @@ export function readStageConfig(node: Node): StageConfig {
     }),
     ...defined({ sesIdentityArn: context("sesIdentityArn"), alarmEmail: context("alarmEmail") }),
     ...(smsSender(context("smsSender")) ? { smsSender: "sns" as const } : {}),
+    signUp: signUpPolicy(context("signUp")),
     couponIssuer: defined({
       url: context("couponIssuerUrl"),
       timeoutMs: couponIssuerTimeoutMs(context("couponIssuerTimeoutMs")),
@@ -122,6 +130,15 @@ function smsSender(value: string | undefined): boolean {
   if (value === undefined || value === "") return false;
   if (value !== "sns") throw new Error(`Context "smsSender" can only be "sns"; got "${value}"`);
   return true;
+}
+
+/** Closed unless asked: an open sign-up is a public route that creates merchants and sends e-mail. */
+function signUpPolicy(value: string | undefined): SignUpPolicy {
+  if (value === undefined) return "invite";
+  if (!SIGN_UP_POLICIES.includes(value as SignUpPolicy)) {
+    throw new Error(`Context "signUp" must be one of ${SIGN_UP_POLICIES.join(", ")}; got "${value}"`);
+  }
+  return value as SignUpPolicy;
 }
 
 export function stageSettings(stage: Stage): StageSettings {

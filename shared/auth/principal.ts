@@ -1,7 +1,7 @@
 import { forbidden, unauthorized } from "../errors.ts";
 import type { Role } from "../model.ts";
 import type { Db } from "../store/db/client.ts";
-import { readMerchant } from "../store/merchants/merchant.ts";
+import { activateMerchant, readMerchant } from "../store/merchants/merchant.ts";
 import { readStaff } from "../store/merchants/staff.ts";
 import { type Permission, permissionsFor } from "./permissions.ts";
 
@@ -36,6 +36,12 @@ export async function resolvePrincipal(db: Db, claims: Claims | undefined): Prom
     readMerchant(db, merchantId, true),
   ]);
   if (!staff?.active || !merchant) throw unauthorized();
+  // A merchant made by a public sign-up waits for its owner: their first signed-in request (which needs
+  // the password they chose from the invitation) is what confirms the address, and opens the merchant.
+  if (merchant.status === "pending") {
+    if (staff.role !== "owner") throw unauthorized();
+    await activateMerchant(db, merchantId, new Date().toISOString());
+  }
   return {
     merchantId,
     staffId,

@@ -38,6 +38,8 @@ export function staffView(staff: Staff) {
     role: staff.role,
     locationIds: staff.locationIds,
     email: staff.email ?? null,
+    /** Whether the member has a sign-in (an invitation sent); the address alone gives none. */
+    hasSignIn: staff.signInUser !== undefined,
     active: staff.active,
     createdAt: staff.createdAt,
     updatedAt: staff.updatedAt ?? staff.createdAt,

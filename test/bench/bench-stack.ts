@@ -1,8 +1,13 @@
 import { randomUUID } from "node:crypto";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { startDynamoDbLocal } from "../../infra/local/dynamodb-local.ts";
-import { createLocalAuthorizer } from "../../infra/local/jwt-authorizer.ts";
 import { DEMO, seedDemo } from "../../infra/local/seed.ts";
 import { startLocalStack } from "../../infra/local/stack.ts";
+import { signIn } from "../../infra/local/user-pool/client.ts";
+import { startUserPoolEmulator } from "../../infra/local/user-pool/emulator.ts";
+import { provisionUserPool } from "../../infra/local/user-pool/provision.ts";
 import { PERMISSIONS } from "../../shared/auth/permissions.ts";
 import type { Principal } from "../../shared/auth/principal.ts";
 import { systemClock } from "../../shared/clock.ts";
@@ -14,14 +19,19 @@ import { enrolCustomer } from "../../shared/customers/enrol.ts";
  */
 export async function startBenchStack() {
   const dynamo = await startDynamoDbLocal();
-  const authorizer = await createLocalAuthorizer();
+  const poolDir = await mkdtemp(join(tmpdir(), "bench-user-pool-"));
+  const userPoolEmulator = await startUserPoolEmulator({
+    dataDir: join(poolDir, "data"),
+    mailDir: join(poolDir, "mail"),
+  });
+  const userPool = await provisionUserPool(userPoolEmulator.endpoint, { poolName: "bench" });
   const stack = await startLocalStack({
     dynamoEndpoint: dynamo.endpoint,
     tableName: `bench-${randomUUID()}`,
-    authorizer,
+    userPool,
     port: 0,
   });
-  await seedDemo({ db: stack.db, clock: systemClock });
+  await seedDemo({ db: stack.db, clock: systemClock, userPool });
   const owner: Principal = {
     merchantId: DEMO.merchantId,
     staffId: DEMO.staff.alice.id,
@@ -29,12 +39,10 @@ export async function startBenchStack() {
     locationIds: "*",
     permissions: new Set(PERMISSIONS),
   };
-  const token = await authorizer.issue({
-    merchantId: DEMO.merchantId,
-    staffId: DEMO.staff.alice.id,
-    role: "owner",
-    locations: "*",
-  });
+  // A real sign-in; the access token lasts 15 minutes, longer than a bench section.
+  const token = (await signIn(userPool, DEMO.staff.alice.email, DEMO.staff.alice.password))
+    .AuthenticationResult?.AccessToken;
+  if (!token) throw new Error("the bench owner could not sign in to the local user pool");
   return {
     ...stack,
     dynamo,
@@ -56,6 +64,8 @@ export async function startBenchStack() {
     },
     async stop() {
       await stack.close();
+      await userPoolEmulator.close();
+      await rm(poolDir, { recursive: true, force: true });
       await dynamo.stop();
     },
   };

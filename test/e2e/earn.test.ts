@@ -182,12 +182,7 @@ describe("scanner earn flow", () => {
   });
 
   it("refuses a deactivated staff member at once", async () => {
-    const token = await stack.authorizer.issue({
-      merchantId: DEMO.merchantId,
-      staffId: "staff_temp",
-      role: "staff",
-      locations: "*",
-    });
+    const token = await stack.tokenFor("staff_temp");
     expect((await stack.call("GET", `/v1/customers/${camille.id}`, { token })).status).toBe(401);
   });
 });

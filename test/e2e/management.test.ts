@@ -45,8 +45,7 @@ beforeAll(async () => {
 afterAll(() => stack?.close());
 
 /** A token for any staff id of the demo merchant; what it may do is decided by the staff record, not the token. */
-const tokenFor = (staffId: string) =>
-  stack.authorizer.issue({ merchantId: DEMO.merchantId, staffId, role: "staff", locations: "*" });
+const tokenFor = (staffId: string) => stack.tokenFor(staffId);
 
 /** `key: null` sends no Idempotency-Key. */
 const post = (path: string, body: unknown, token = alice, key: string | null = randomUUID()) =>
@@ -147,7 +146,8 @@ describe("staff", () => {
           name: "Alice",
           role: "owner",
           locationIds: "*",
-          email: null,
+          email: DEMO.staff.alice.email,
+          hasSignIn: true,
           active: true,
           createdAt: expect.any(String),
           updatedAt: expect.any(String),
@@ -175,6 +175,7 @@ describe("staff", () => {
       role: "manager",
       locationIds: ["paris-01", "lyon-01"],
       email: "chloe@example.com",
+      hasSignIn: true,
       active: true,
       createdAt: expect.any(String),
       updatedAt: created.body.staff.createdAt,

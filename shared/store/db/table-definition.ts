@@ -23,7 +23,13 @@ export const TABLE = {
    * waiting for confirmation (7 days after their link expires: shared/store/customers/contact-changes.ts).
    */
   ttlAttribute: "ttl",
-  ttlUsedBy: ["idempotency-record", "notification-delivery", "outbox-notification", "contact-change"],
+  ttlUsedBy: [
+    "idempotency-record",
+    "notification-delivery",
+    "outbox-notification",
+    "contact-change",
+    "rate-window",
+  ],
   streamView: "NEW_AND_OLD_IMAGES",
   indexes: [
     // Ledger entries: a merchant's activity, newest first, spread over ACTIVITY_SHARDS partitions.

@@ -34,6 +34,28 @@ export async function updateMerchant(db: Db, merchantId: string, changes: Mercha
   );
 }
 
+/**
+ * Makes a pending merchant active; true when this call did (false: it was active already, or is not there).
+ */
+export async function activateMerchant(db: Db, merchantId: string, at: string): Promise<boolean> {
+  try {
+    await db.client.send(
+      new UpdateCommand({
+        TableName: db.table,
+        Key: recordKey(merchantId, merchantSk()),
+        UpdateExpression: "SET #status = :active, activatedAt = :at",
+        ConditionExpression: "#status = :pending",
+        ExpressionAttributeNames: { "#status": "status" },
+        ExpressionAttributeValues: { ":active": "active", ":pending": "pending", ":at": at },
+      }),
+    );
+    return true;
+  } catch (error) {
+    if (error instanceof Error && error.name === "ConditionalCheckFailedException") return false;
+    throw error;
+  }
+}
+
 /** Sets one role's permissions at the merchant, leaving the other roles' as they are. */
 export async function saveRolePermissions(
   db: Db,

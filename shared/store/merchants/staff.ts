@@ -19,7 +19,9 @@ export const listStaff = async (db: Db, merchantId: string): Promise<Staff[]> =>
 export const newStaffItem = (db: Db, staff: Staff): NamedItem =>
   newRecordItem(db, "staff", staff.merchantId, staffSk(staff.id), staff);
 
-export type StaffChanges = Partial<Pick<Staff, "name" | "role" | "locationIds" | "active" | "updatedAt">>;
+export type StaffChanges = Partial<
+  Pick<Staff, "name" | "role" | "locationIds" | "active" | "email" | "signInUser" | "updatedAt">
+>;
 
 /** Changes a member ("staff"), on condition that their role and active flag are still those read. */
 export function staffChangeItem(db: Db, before: Staff, changes: StaffChanges): NamedItem {

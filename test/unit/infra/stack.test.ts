@@ -1,5 +1,5 @@
 import { existsSync } from "node:fs";
-import { Duration, Validations } from "aws-cdk-lib";
+import { App, Duration, Validations } from "aws-cdk-lib";
 import { Match } from "aws-cdk-lib/assertions";
 import { AwsSolutionsChecks } from "cdk-nag";
 import type { IConstruct } from "constructs";
@@ -18,9 +18,11 @@ import {
   type BackgroundFunctionDefinition,
   presentBackgroundFunctions,
 } from "../../../infra/stack/background-functions.ts";
-import { FUNCTION_NEEDS } from "../../../infra/stack/function-needs.ts";
+import { FUNCTION_NEEDS, type FunctionNeeds } from "../../../infra/stack/function-needs.ts";
 import { readStageConfig, type SecretKey } from "../../../infra/stack/stage-config.ts";
 import { PASS_UPDATES_FILTER_PATTERNS } from "../../../passes/pass-changes.ts";
+import { INVITATION_MESSAGE } from "../../../shared/auth/invitation-message.ts";
+import { SIGN_IN_ACTIONS } from "../../../shared/auth/sign-in-actions.ts";
 import { TABLE } from "../../../shared/store/db/table-definition.ts";
 import {
   actionsOf,
@@ -76,11 +78,15 @@ const SIGNING_HANDLERS = [
   "pass-download",
   "statement-keys-rotate",
 ];
-/** Needs no handler declares yet, to see what each of them grants. */
-const CUSTOM_NEEDS = {
+/**
+ * Needs no handler declares yet, to see what each of them grants. staff-list's two lists overlap
+ * (AdminGetUser, AdminAddUserToGroup), so the grant must list each action once.
+ */
+const CUSTOM_NEEDS: Readonly<Record<string, FunctionNeeds>> = {
   ...FUNCTION_NEEDS,
-  "customers-get": { table: "read" as const, email: true },
-  "staff-list": { table: "read" as const, staffSignIns: true },
+  "customers-get": { table: "read", email: true },
+  "staff-list": { table: "read", staffSignIns: [...SIGN_IN_ACTIONS.update, ...SIGN_IN_ACTIONS.invite] },
+  "roles-list": { table: "read", signUpPolicy: true },
 };
 
 let dev: Synthesized;
@@ -109,6 +115,7 @@ beforeAll(() => {
       sesIdentityArn: SES_IDENTITY,
       alarmEmail: "ops@example.com",
       passCertificatesSecretName: "custom/certs",
+      signUp: "open",
     },
   });
 });
@@ -291,10 +298,33 @@ describe("Cognito", () => {
     }
   });
 
-  it("has a scanner client without secret, SRP and refresh only, short-lived access tokens", () => {
+  it("invites with INVITATION_MESSAGE, the text the local pool sends, and a 3-day temporary password", () => {
+    dev.template.hasResourceProperties("AWS::Cognito::UserPool", {
+      AdminCreateUserConfig: {
+        AllowAdminCreateUserOnly: true,
+        InviteMessageTemplate: {
+          EmailSubject: INVITATION_MESSAGE.subject,
+          EmailMessage: INVITATION_MESSAGE.body,
+        },
+      },
+      Policies: { PasswordPolicy: Match.objectLike({ TemporaryPasswordValidityDays: 3 }) },
+    });
+    // Cognito refuses a template without them.
+    expect(INVITATION_MESSAGE.body).toContain("{username}");
+    expect(INVITATION_MESSAGE.body).toContain("{####}");
+  });
+
+  it("has a scanner client without secret: SRP, password (as locally) and refresh, short-lived access tokens", () => {
+    const clients = Object.values(dev.template.findResources("AWS::Cognito::UserPoolClient") as Resources);
+    expect(clients).toHaveLength(1);
+    const flows = (clients[0]?.Properties.ExplicitAuthFlows ?? []) as string[];
+    expect([...flows].sort()).toEqual([
+      "ALLOW_REFRESH_TOKEN_AUTH",
+      "ALLOW_USER_PASSWORD_AUTH",
+      "ALLOW_USER_SRP_AUTH",
+    ]);
     dev.template.hasResourceProperties("AWS::Cognito::UserPoolClient", {
       GenerateSecret: false,
-      ExplicitAuthFlows: ["ALLOW_USER_SRP_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"],
       AccessTokenValidity: 15,
       TokenValidityUnits: Match.objectLike({ AccessToken: "minutes" }),
       EnableTokenRevocation: true,
@@ -396,18 +426,62 @@ describe("least privilege", () => {
     }
   });
 
-  it("lets a handler that declares staffSignIns manage users of this user pool only", () => {
-    const { template } = custom;
-    const [poolId] = Object.keys(template.findResources("AWS::Cognito::UserPool"));
-    const statements = statementsOfRole(template, roleOfHandler(template, "staff-list")).filter((s) =>
-      actionsOf(s).includes("cognito-idp:AdminCreateUser"),
-    );
-    expect(statements).toEqual([expect.objectContaining({ Resource: { "Fn::GetAtt": [poolId, "Arn"] } })]);
-    template.hasResourceProperties("AWS::Lambda::Function", {
-      Description: Match.stringLikeRegexp("functions/staff-list\\.ts"),
-      Environment: { Variables: Match.objectLike({ USER_POOL_ID: { Ref: poolId } }) },
-    });
-    expect(actionsOfHandler(template, "staff-create")).not.toContain("cognito-idp:AdminCreateUser");
+  it.each([
+    ["as declared on the routes", () => dev, FUNCTION_NEEDS],
+    ["with needs no route declares yet", () => custom, CUSTOM_NEEDS],
+  ])(
+    "grants each function exactly the sign-in actions it declares, on this user pool only (%s)",
+    (_name, get, needs) => {
+      const { template } = get();
+      const [poolId] = Object.keys(template.findResources("AWS::Cognito::UserPool"));
+      const functions = template.findResources("AWS::Lambda::Function") as Resources;
+      let granting = 0;
+      for (const fn of Object.values(functions)) {
+        const handler = /functions\/([a-z0-9-]+)\.ts/.exec(String(fn.Properties.Description))?.[1] ?? "";
+        const declared = needs[handler]?.staffSignIns ?? [];
+        const cognito = statementsOfRole(template, roleOfHandler(template, handler)).filter((s) =>
+          actionsOf(s).some((action) => action.startsWith("cognito-idp:")),
+        );
+        const variables = (fn.Properties.Environment as { Variables: Record<string, unknown> }).Variables;
+        if (declared.length === 0) {
+          expect(cognito, handler).toEqual([]);
+          expect(variables.USER_POOL_ID, handler).toBeUndefined();
+          continue;
+        }
+        granting++;
+        const expected = [...new Set(declared)].sort().map((action) => `cognito-idp:${action}`);
+        expect(cognito, handler).toEqual([
+          {
+            Sid: "StaffSignIns",
+            Effect: "Allow",
+            Action: expected,
+            Resource: { "Fn::GetAtt": [poolId, "Arn"] },
+          },
+        ]);
+        for (const action of expected) expect(action, handler).toMatch(/^cognito-idp:Admin[A-Za-z]+$/);
+        expect(variables.USER_POOL_ID, handler).toEqual({ Ref: poolId });
+      }
+      expect(granting).toBe(
+        Object.values(needs).filter((need) => (need.staffSignIns ?? []).length > 0).length,
+      );
+    },
+  );
+
+  it("lists an action declared by two operations once", () => {
+    const actions = statementsOfRole(custom.template, roleOfHandler(custom.template, "staff-list"))
+      .filter((s) => (s as { Sid?: string }).Sid === "StaffSignIns")
+      .flatMap(actionsOf);
+    expect(actions.filter((action) => action === "cognito-idp:AdminGetUser")).toHaveLength(1);
+    expect(actions).toContain("cognito-idp:AdminCreateUser");
+    expect(actions).toContain("cognito-idp:AdminUserGlobalSignOut");
+  });
+
+  it("refuses staffSignIns on the function made before the user pool (its trigger)", () => {
+    expect(() =>
+      synthStack({
+        needs: { ...FUNCTION_NEEDS, "cognito-pre-token": { table: "none", staffSignIns: ["AdminGetUser"] } },
+      }),
+    ).toThrow(/cognito-pre-token\.ts declares staffSignIns but is created before the user pool/);
   });
 
   it("gives the pre-token trigger no table access and no TABLE_NAME", () => {
@@ -807,6 +881,35 @@ describe("cdk-nag AwsSolutions", () => {
       expect(ack.reason.trim().length, `${ack.path} ${ack.id}`).toBeGreaterThanOrEqual(40);
     }
   });
+});
+
+describe("sign-up policy", () => {
+  const configWith = (context: Record<string, unknown>) => readStageConfig(new App({ context }).node);
+
+  it("is invite unless the stack is given signUp=open, and refuses anything else", () => {
+    expect(configWith({}).signUp).toBe("invite");
+    expect(configWith({ signUp: "invite" }).signUp).toBe("invite");
+    expect(configWith({ signUp: "open" }).signUp).toBe("open");
+    expect(() => configWith({ signUp: "public" })).toThrow(
+      'Context "signUp" must be one of open, invite; got "public"',
+    );
+    expect(() => configWith({ signUp: true })).toThrow(/"signUp" must be a string/);
+  });
+
+  it.each([
+    ["invite by default", () => dev, FUNCTION_NEEDS, "invite"],
+    ["open when asked", () => custom, CUSTOM_NEEDS, "open"],
+  ])(
+    "reaches, as SIGN_UP, only the functions that declare signUpPolicy (%s)",
+    (_name, get, needs, policy) => {
+      const functions = get().template.findResources("AWS::Lambda::Function") as Resources;
+      for (const fn of Object.values(functions)) {
+        const handler = /functions\/([a-z0-9-]+)\.ts/.exec(String(fn.Properties.Description))?.[1] ?? "";
+        const variables = (fn.Properties.Environment as { Variables: Record<string, unknown> }).Variables;
+        expect(variables.SIGN_UP, handler).toBe(needs[handler]?.signUpPolicy ? policy : undefined);
+      }
+    },
+  );
 });
 
 describe("external coupon issuer", () => {

@@ -12,7 +12,6 @@ const ROUTES = [
 ] as RouteDefinition[];
 
 const noAuthorizer: LocalAuthorizer = {
-  issue: async () => "",
   verify: async () => undefined,
 };
 

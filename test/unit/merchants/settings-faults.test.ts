@@ -13,6 +13,7 @@ import { merchantPk } from "../../../shared/store/db/partitions.ts";
 import { locationSk } from "../../../shared/store/merchants/locations.ts";
 import { programSk, programVersionSk } from "../../../shared/store/merchants/programs.ts";
 import { staffSk } from "../../../shared/store/merchants/staff.ts";
+import { fakeSignInDirectory } from "../../support/fake-sign-in-directory.ts";
 import { cancelled, recordingBackoff } from "../../support/transaction-faults.ts";
 
 // DynamoDB Local serialises transactions and never reports conflicts: these paths are proven with injected faults.
@@ -21,7 +22,7 @@ const db = createDb({ table: "t", endpoint: "http://127.0.0.1:1" });
 const mock = mockClient(db.client as unknown as DynamoDBDocumentClient);
 
 const { backoff, sleeps } = recordingBackoff(3);
-const deps = { db, clock: () => new Date("2026-03-01T10:00:00Z"), backoff };
+const deps = { db, clock: () => new Date("2026-03-01T10:00:00Z"), backoff, directory: fakeSignInDirectory() };
 
 const owner: Principal = {
   merchantId: "m",
