@@ -1,5 +1,6 @@
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
+import { ACCESS_TOKEN_SCOPE } from "../../shared/auth/access-token.ts";
 import { resetRuntimeDeps } from "../../shared/runtime.ts";
 import { createDb, type Db } from "../../shared/store/db/client.ts";
 import { ROUTES } from "../routes.ts";
@@ -7,7 +8,6 @@ import { createTable } from "./create-table.ts";
 import { createHttpGateway } from "./http-gateway.ts";
 import { createUserPoolAuthorizer } from "./jwt-authorizer.ts";
 import type { UserPoolRef } from "./user-pool/client.ts";
-import { SIGN_IN_SCOPE } from "./user-pool/pre-token-v2.ts";
 
 export interface LocalStackOptions {
   dynamoEndpoint: string;
@@ -38,6 +38,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   // The product's Cognito adapter talks to the local pool when COGNITO_ENDPOINT is set.
   process.env.USER_POOL_ID = options.userPool.userPoolId;
   process.env.COGNITO_ENDPOINT = options.userPool.endpoint;
+  // What the scanner app (functions/scanner-app.ts, config.json) signs staff in with, as on AWS.
+  process.env.USER_POOL_CLIENT_ID = options.userPool.clientId;
   // Locally anyone may start a merchant, as a stack deployed with `-c signUp=open` (shared/merchants/signup.ts).
   process.env.SIGN_UP ??= "open";
   // Handlers keep their clients per container; a new table in the same process needs new ones.
@@ -46,7 +48,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   const authorizer = createUserPoolAuthorizer({
     issuer: `${options.userPool.endpoint}/${options.userPool.userPoolId}`,
     clientId: options.userPool.clientId,
-    scopes: [SIGN_IN_SCOPE],
+    scopes: [ACCESS_TOKEN_SCOPE],
   });
   const server = createHttpGateway({ routes: ROUTES, authorizer });
   const host = options.host ?? "127.0.0.1";

@@ -5,9 +5,9 @@ import { HttpLambdaIntegration } from "aws-cdk-lib/aws-apigatewayv2-integrations
 import type * as lambda from "aws-cdk-lib/aws-lambda";
 import * as logs from "aws-cdk-lib/aws-logs";
 import { Construct } from "constructs";
+import { ACCESS_TOKEN_SCOPE } from "../../shared/auth/access-token.ts";
 import { API_INTEGRATION_TIMEOUT_SECONDS } from "../../shared/budgets.ts";
 import type { RouteDefinition } from "../routes.ts";
-import { ACCESS_TOKEN_SCOPE } from "./staff-auth.ts";
 import type { StageSettings } from "./stage-config.ts";
 
 export interface LoyaltyHttpApiProps {

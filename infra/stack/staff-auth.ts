@@ -14,12 +14,6 @@ const GROUPS: Readonly<Record<Role, { precedence: number; description: string }>
   staff: { precedence: 2, description: "Scanner users: look up customers, issue and redeem points" },
 };
 
-/**
- * The scope Cognito puts in every access token it issues through its sign-in API, and in no ID token:
- * requiring it on staff routes keeps ID tokens (which carry the same audience) out.
- */
-export const ACCESS_TOKEN_SCOPE = "aws.cognito.signin.user.admin";
-
 export interface StaffAuthProps {
   settings: StageSettings;
   /** Copies custom:merchant_id/custom:staff_id into the access token (functions/cognito-pre-token.ts). */

@@ -10,9 +10,6 @@ export type PreTokenGenerationV2Handler = (
 
 type Source = Parameters<TokenGenerator["generate"]>[5];
 
-/** The scope Cognito's sign-in API puts in every access token (and that the stack's routes require). */
-export const SIGN_IN_SCOPE = "aws.cognito.signin.user.admin";
-
 /**
  * Claims a pre-token-generation response cannot add, change or suppress (developer guide, "Pre token
  * generation Lambda trigger", excluded claims); the access token's scopes and groups change only through

@@ -3,8 +3,7 @@ import type { AddressInfo } from "node:net";
 import { exportJWK, generateKeyPair, type JWTPayload, SignJWT } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createUserPoolAuthorizer, type LocalAuthorizer } from "../../../infra/local/jwt-authorizer.ts";
-import { SIGN_IN_SCOPE } from "../../../infra/local/user-pool/pre-token-v2.ts";
-import { ACCESS_TOKEN_SCOPE } from "../../../infra/stack/staff-auth.ts";
+import { ACCESS_TOKEN_SCOPE } from "../../../shared/auth/access-token.ts";
 
 type Keys = Awaited<ReturnType<typeof generateKeyPair>>;
 
@@ -28,7 +27,7 @@ beforeAll(async () => {
   });
   await new Promise<void>((resolve) => jwks.listen(0, "127.0.0.1", () => resolve()));
   issuer = `http://127.0.0.1:${(jwks.address() as AddressInfo).port}/pool_1`;
-  authorizer = createUserPoolAuthorizer({ issuer, clientId: CLIENT_ID, scopes: [SIGN_IN_SCOPE] });
+  authorizer = createUserPoolAuthorizer({ issuer, clientId: CLIENT_ID, scopes: [ACCESS_TOKEN_SCOPE] });
 });
 afterAll(() => new Promise<void>((resolve) => jwks.close(() => resolve())));
 
@@ -39,7 +38,7 @@ async function accessToken(changes: JWTPayload = {}, options: { keys?: Keys; iss
     sub: "user-sub",
     client_id: CLIENT_ID,
     token_use: "access",
-    scope: SIGN_IN_SCOPE,
+    scope: ACCESS_TOKEN_SCOPE,
     merchant_id: "m",
     staff_id: "s",
     "cognito:groups": ["owner", "staff"],
@@ -105,9 +104,5 @@ describe("the local JWT authorizer (API Gateway's, on the user pool)", () => {
   it("refuses an access token without the scope the routes require", async () => {
     expect(await authorizer.verify(await accessToken({ scope: undefined }))).toBeUndefined();
     expect(await authorizer.verify(await accessToken({ scope: "openid email" }))).toBeUndefined();
-  });
-
-  it("requires the scope the stack's routes require", () => {
-    expect(SIGN_IN_SCOPE).toBe(ACCESS_TOKEN_SCOPE);
   });
 });

@@ -24,11 +24,9 @@ import { createUserPoolAuthorizer } from "../../../infra/local/jwt-authorizer.ts
 import { signIn, type UserPoolRef, userPoolClient } from "../../../infra/local/user-pool/client.ts";
 import { startUserPoolEmulator, type UserPoolEmulator } from "../../../infra/local/user-pool/emulator.ts";
 import { passwordPolicyViolation } from "../../../infra/local/user-pool/password-policy.ts";
-import {
-  type PreTokenGenerationV2Handler,
-  SIGN_IN_SCOPE,
-} from "../../../infra/local/user-pool/pre-token-v2.ts";
+import type { PreTokenGenerationV2Handler } from "../../../infra/local/user-pool/pre-token-v2.ts";
 import { provisionUserPool } from "../../../infra/local/user-pool/provision.ts";
+import { ACCESS_TOKEN_SCOPE } from "../../../shared/auth/access-token.ts";
 import { INVITATION_MESSAGE } from "../../../shared/auth/invitation-message.ts";
 import { readEml } from "../../support/mail.ts";
 
@@ -150,7 +148,7 @@ describe("pre token generation V2", () => {
       staff_id: user.staffId,
       token_use: "access",
       client_id: pool.clientId,
-      scope: SIGN_IN_SCOPE,
+      scope: ACCESS_TOKEN_SCOPE,
       sub: user.username,
       "cognito:groups": ["staff"],
       iss: `${emulator.endpoint}/${pool.userPoolId}`,
@@ -163,7 +161,7 @@ describe("pre token generation V2", () => {
     const authorizer = createUserPoolAuthorizer({
       issuer: `${emulator.endpoint}/${pool.userPoolId}`,
       clientId: pool.clientId,
-      scopes: [SIGN_IN_SCOPE],
+      scopes: [ACCESS_TOKEN_SCOPE],
     });
     expect(await authorizer.verify(access)).toMatchObject({ merchant_id: "m1", staff_id: user.staffId });
     // The trigger only customises the access token: the ID token has the attributes, not the claims.
@@ -194,7 +192,7 @@ describe("pre token generation V2", () => {
       request: {
         userAttributes: { email: user.email, "custom:merchant_id": "m1", "custom:staff_id": user.staffId },
         groupConfiguration: { groupsToOverride: ["manager"] },
-        scopes: [SIGN_IN_SCOPE],
+        scopes: [ACCESS_TOKEN_SCOPE],
       },
     });
   });
@@ -244,7 +242,7 @@ describe("pre token generation V2", () => {
         tier: "gold",
         token_use: "access",
         client_id: otherPool.clientId,
-        scope: `${SIGN_IN_SCOPE} loyalty/read`,
+        scope: `${ACCESS_TOKEN_SCOPE} loyalty/read`,
         "cognito:groups": ["owner"],
       });
       // username and event_id are reserved: a suppression does not remove them.
@@ -347,7 +345,7 @@ describe("signing out and disabling", () => {
     const authorizer = createUserPoolAuthorizer({
       issuer: `${emulator.endpoint}/${pool.userPoolId}`,
       clientId: pool.clientId,
-      scopes: [SIGN_IN_SCOPE],
+      scopes: [ACCESS_TOKEN_SCOPE],
     });
     expect(await authorizer.verify(user.tokens?.AccessToken ?? "")).toBeDefined();
     // Signing in again works.
