@@ -85,6 +85,11 @@ export interface Customer {
   passSerial: string;
   passToken: string;
   balance: number;
+  /**
+   * Points debited and not yet charged to a lot (shared/ledger/lots.ts): balance = Σ lots − spent. Absent: 0.
+   * Guards every ledger write with seq, since it also falls without an entry (lots already spent leaving).
+   */
+  spent?: number;
   /** Number of ledger entries; the next entry gets seq + 1. Guards every write to the balance. */
   seq: number;
   /** Hash of the newest entry (the chain head). */

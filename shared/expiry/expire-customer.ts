@@ -1,8 +1,18 @@
 import { expiryInputs } from "../ledger/explain/parts.ts";
-import { bucketKeyOf, INACTIVITY, isDue, type Lot } from "../ledger/lots.ts";
-import { type LedgerDeps, ledgerWrite } from "../pipeline/ledger-write.ts";
+import {
+  expire,
+  INACTIVITY,
+  isDated,
+  isDue,
+  type Lot,
+  MAX_EXPIRED_PER_WRITE,
+  sumPoints,
+} from "../ledger/lots.ts";
+import type { Customer } from "../model.ts";
+import { type LedgerDeps, type LotRun, ledgerWrite } from "../pipeline/ledger-write.ts";
+import type { NamedItem } from "../store/db/transact.ts";
 import { inactivityDelete, readInactivity, retireInactivity } from "../store/ledger/inactivity.ts";
-import { readBucket, readBuckets } from "../store/ledger/lots.ts";
+import { readLot, readLots } from "../store/ledger/lots.ts";
 
 /** Thrown by the plan when nothing is due any more (already expired, or the deadline moved). */
 class NothingDue extends Error {}
@@ -16,10 +26,11 @@ const add = (a: ExpiryOutcome | undefined, b: ExpiryOutcome | undefined): Expiry
   a && b ? { points: a.points + b.points, lots: a.lots + b.lots } : (a ?? b);
 
 /**
- * Writes an `expiry` entry for what is due for a customer at `now`: the points earned under an inactivity
- * policy once its deadline has passed, then the dated lots whose time has come. The lots are spent in the
- * same transaction, so running it again (or two jobs at once) finds nothing due: nothing ever expires twice,
- * and only the run whose write happened reports the points. No Idempotency-Key: no client retries this write.
+ * Writes `expiry` entries for what is due for a customer at `now`: the dated lots whose time has come,
+ * soonest first, then the points earned under an inactivity policy once its deadline has passed. The lots
+ * leave in the same transaction, so running it again (or two jobs at once) finds nothing due: nothing ever
+ * expires twice, and only the run whose write happened reports the points. No Idempotency-Key: no client
+ * retries this write.
  */
 export async function expireCustomer(
   deps: LedgerDeps,
@@ -27,8 +38,8 @@ export async function expireCustomer(
   customerId: string,
   now: Date,
 ): Promise<ExpiryOutcome | undefined> {
-  const inactive = await expireInactive(deps, merchantId, customerId, now);
-  return add(inactive, await expireDated(deps, merchantId, customerId, now));
+  const dated = await expireDated(deps, merchantId, customerId, now);
+  return add(dated, await expireInactive(deps, merchantId, customerId, now));
 }
 
 /** Runs one expiry write; undefined when its plan finds nothing due. */
@@ -51,12 +62,68 @@ async function expiryWrite(
   }
 }
 
-const outcome = (lots: Lot[]) => ({
-  points: lots.reduce((sum, lot) => sum + lot.points, 0),
-  lots: lots.length,
-});
+/**
+ * The plan that deletes `run`: an entry for the points it expires, or, when `spent` already covers all of
+ * them, no entry (the lots only leave, and `spent` falls by their points).
+ */
+function expiryPlan(
+  customer: Customer,
+  run: LotRun,
+  inputs: (expired: { lot: Lot; expired: number }[]) => Record<string, string>,
+  items: NamedItem[] = [],
+) {
+  const expiring = expire(run.lots, customer.spent ?? 0, run.before);
+  const expired = expiring.lots.filter((l) => l.expired > 0);
+  const outcome: ExpiryOutcome = { points: expiring.expired, lots: expired.length };
+  if (expiring.expired === 0) return { release: run, items, result: () => outcome };
+  return {
+    entry: { type: "expiry" as const, points: -expiring.expired, inputs: inputs(expired) },
+    expiring: run,
+    items,
+    result: () => outcome,
+  };
+}
 
-/** The inactivity lot, past its deadline; the deadline is consumed in the same write. */
+/** Counts only what expired: lots that leave with nothing left in them expire nothing. */
+const counted = (outcome: ExpiryOutcome | undefined) => (outcome && outcome.points > 0 ? outcome : undefined);
+
+/**
+ * The dated lots whose time has come, soonest first: each is then the first lot, with nothing before it
+ * that `spent` could be charged to. At most MAX_EXPIRED_PER_WRITE a write; a customer with more due is
+ * expired in chained writes, each its own entry, until nothing is due.
+ */
+async function expireDated(deps: LedgerDeps, merchantId: string, customerId: string, now: Date) {
+  const nowIso = now.toISOString();
+  let total: ExpiryOutcome | undefined;
+  for (;;) {
+    const step = await expiryWrite(deps, merchantId, customerId, now, async ({ customer }) => {
+      const front = await readLots(deps.db, merchantId, customerId, {
+        through: nowIso.slice(0, 10),
+        first: MAX_EXPIRED_PER_WRITE,
+      });
+      const due: Lot[] = [];
+      for (const lot of front) {
+        if (!isDated(lot) || !isDue(now)(lot)) break;
+        due.push(lot);
+      }
+      if (due.length === 0) throw new NothingDue();
+      return expiryPlan(customer, { lots: due, before: 0 }, (expired) =>
+        expiryInputs({
+          policy: "dated",
+          expiredOn: nowIso,
+          expired: expired.map((l) => ({ points: l.expired, expiresAt: l.lot.expiresAt ?? nowIso })),
+        }),
+      );
+    });
+    if (!step) return total;
+    total = add(total, counted(step));
+  }
+}
+
+/**
+ * The inactivity lot, past its deadline; the deadline is consumed in the same write. `spent` is charged to
+ * every dated lot before it, so they are read (one query of small items) to know what of it is left.
+ */
 async function expireInactive(deps: LedgerDeps, merchantId: string, customerId: string, now: Date) {
   const { db } = deps;
   const nowIso = now.toISOString();
@@ -65,57 +132,32 @@ async function expireInactive(deps: LedgerDeps, merchantId: string, customerId: 
   const known = await readInactivity(db, merchantId, customerId);
   if (!known || known.dueAt > nowIso) return undefined;
   let stale: string | undefined;
-  const expired = await expiryWrite(deps, merchantId, customerId, now, async () => {
+  const expired = await expiryWrite(deps, merchantId, customerId, now, async ({ customer }) => {
     const deadline = await readInactivity(db, merchantId, customerId);
     if (!deadline || deadline.dueAt > nowIso) throw new NothingDue();
-    const bucket = await readBucket(db, merchantId, customerId, INACTIVITY);
-    if (bucket.lots.length === 0) {
+    const [lot, dated] = await Promise.all([
+      readLot(db, merchantId, customerId, INACTIVITY),
+      readLots(db, merchantId, customerId, { dated: true }),
+    ]);
+    if (lot.points === 0) {
       stale = deadline.dueAt;
       throw new NothingDue();
     }
-    const { points, lots } = outcome(bucket.lots);
-    return {
-      entry: {
-        type: "expiry",
-        points: -points,
-        inputs: expiryInputs({
+    return expiryPlan(
+      customer,
+      { lots: [lot], before: sumPoints(dated) },
+      () =>
+        expiryInputs({
           policy: "inactivity",
           expiredOn: nowIso,
           days: deadline.days,
           lastEarnedAt: deadline.lastEarnedAt,
         }),
-      },
-      spendOnly: { buckets: [bucket], lots: (lot) => lot.day === INACTIVITY },
       // A concurrent earn that moved the deadline makes this plan again, and find nothing due.
-      items: [inactivityDelete(db, merchantId, customerId, deadline.dueAt)],
-      result: () => ({ points, lots }),
-    };
+      [inactivityDelete(db, merchantId, customerId, deadline.dueAt)],
+    );
   });
   // A deadline passed with nothing left under it: it only leaves the due index.
   if (stale) await retireInactivity(db, merchantId, customerId, stale);
-  return expired;
-}
-
-/** The dated lots whose time has come: they sit in the buckets up to this quarter's. */
-async function expireDated(deps: LedgerDeps, merchantId: string, customerId: string, now: Date) {
-  const nowIso = now.toISOString();
-  return expiryWrite(deps, merchantId, customerId, now, async () => {
-    const buckets = await readBuckets(deps.db, merchantId, customerId, { through: bucketKeyOf(nowIso) });
-    const due = buckets.flatMap((b) => b.lots).filter(isDue(now));
-    if (due.length === 0) throw new NothingDue();
-    const { points, lots } = outcome(due);
-    return {
-      entry: {
-        type: "expiry",
-        points: -points,
-        inputs: expiryInputs({
-          policy: "dated",
-          expiredOn: nowIso,
-          expired: due.map((lot) => ({ points: lot.points, expiresAt: lot.expiresAt ?? nowIso })),
-        }),
-      },
-      spendOnly: { buckets, lots: isDue(now) },
-      result: () => ({ points, lots }),
-    };
-  });
+  return counted(expired);
 }

@@ -1,7 +1,7 @@
-import { INACTIVITY, totalPoints } from "../ledger/lots.ts";
+import { INACTIVITY, isDated } from "../ledger/lots.ts";
 import type { Db } from "../store/db/client.ts";
 import { readInactivity } from "../store/ledger/inactivity.ts";
-import { readBuckets } from "../store/ledger/lots.ts";
+import { heldLots } from "./held-lots.ts";
 
 export interface UpcomingExpiry {
   /** ISO time the points expire at. */
@@ -13,7 +13,7 @@ export interface UpcomingExpiry {
 
 /**
  * What will expire and when, soonest first: the customer's answer to "when do my points expire?". Reads
- * the customer's lot buckets: a bounded number of items (shared/ledger/lots.ts), whatever the history.
+ * the customer's lots, one small item per expiry day, and charges what was spent to the soonest of them.
  */
 export async function upcomingExpiries(
   db: Db,
@@ -21,17 +21,18 @@ export async function upcomingExpiries(
   customerId: string,
   now: Date,
 ): Promise<UpcomingExpiry[]> {
-  const [buckets, inactivity] = await Promise.all([
-    readBuckets(db, merchantId, customerId),
+  const [lots, inactivity] = await Promise.all([
+    heldLots(db, merchantId, customerId),
     readInactivity(db, merchantId, customerId),
   ]);
   const nowIso = now.toISOString();
-  const upcoming: UpcomingExpiry[] = buckets
-    .flatMap((bucket) => bucket.lots)
-    .filter((lot) => lot.expiresAt !== undefined && lot.expiresAt > nowIso)
-    .map((lot) => ({ expiresAt: lot.expiresAt as string, points: lot.points, kind: "batch" }));
-  // The deadline takes the points earned under the inactivity policy, not the customer's other points.
-  const underInactivity = totalPoints(buckets.filter((bucket) => bucket.key === INACTIVITY));
+  const upcoming: UpcomingExpiry[] = lots.flatMap(({ lot, left }) =>
+    isDated(lot) && lot.expiresAt !== undefined && lot.expiresAt > nowIso && left > 0
+      ? [{ expiresAt: lot.expiresAt, points: left, kind: "batch" as const }]
+      : [],
+  );
+  // The deadline takes the points left of those earned under the inactivity policy, not the customer's others.
+  const underInactivity = lots.find(({ lot }) => lot.key === INACTIVITY)?.left ?? 0;
   if (inactivity && inactivity.dueAt > nowIso && underInactivity > 0) {
     upcoming.push({ expiresAt: inactivity.dueAt, points: underInactivity, kind: "inactivity" });
   }

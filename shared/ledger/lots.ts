@@ -1,32 +1,29 @@
 /**
- * Where a customer's points sit until they are spent or expire. Points that expire on the same UTC day are
- * one lot; lots are held in buckets, one per calendar quarter of their expiry (and one for points that never
- * expire on their own), so:
- * - an earn touches exactly one bucket, whose size is bounded (at most 92 days) whatever the history;
- * - a debit touches at most every open bucket: expiry dates lie within 10 years (ExpiryPolicySchema), so at
- *   most 41 quarters plus the "never" bucket, plus overdue quarters the expiry job has not reached yet.
- * A lot expires at the latest expiry time of the points it holds: consolidation may let points live up
- * to a day longer than their policy said, never a moment shorter.
+ * Where a customer's points sit until they are spent or expire. All the points credited with the same UTC
+ * expiry day are one lot (`2027-03-14`); points earned under an inactivity policy are the `inactivity` lot,
+ * points that never expire the `never` lot. A lot only ever grows, by credits: its size does not depend on
+ * the customer's history. Debits do not touch lots: they add to the profile's `spent`, the points debited
+ * and not yet charged to a lot. The lots are charged in expiry order — dated lots by day, then `inactivity`,
+ * then `never`, the order of their keys — so what is left of lot k is clamp(S_k − spent, 0, L_k), S_k being
+ * the points of the lots up to and including k. Hence balance = Σ lots − spent (docs/architecture.md, "Points
+ * in lots, and expiry", has the proof).
  *
- * Everything here is pure; shared/store/ledger/lots.ts reads and writes the buckets.
+ * A lot expires at the latest expiry time of the points it holds: consolidation may let points live up to a
+ * day longer than their policy said, never a moment shorter.
+ *
+ * Everything here is pure; shared/store/ledger/lots.ts reads and writes the lot items.
  */
 
 export interface Lot {
-  /** UTC day the lot expires, or "never". */
-  day: string;
+  /** The UTC day the lot expires (YYYY-MM-DD), INACTIVITY or NEVER; lots sort by it, soonest to expire first. */
+  key: string;
+  /** Every point credited to the lot; `spent` says how many of them are gone. At least 1 in a stored lot. */
   points: number;
-  /** When the lot expires (the latest expiry among its points); absent for "never". */
+  /** When the lot expires (the latest expiry among its points); absent for the inactivity and never lots. */
   expiresAt?: string;
   /** Reminder steps (days before expiry) already sent for this lot. */
   remindersSent?: number[];
-}
-
-export interface Bucket {
-  /** "2027-1" … "2027-4", or "never". */
-  key: string;
-  /** Lots by day, soonest first. */
-  lots: Lot[];
-  /** The seq of the entry that last wrote it, as read; 0: the bucket does not exist yet. */
+  /** The seq of the entry that last wrote it, as read; 0: the lot does not exist yet. */
   rev: number;
 }
 
@@ -37,117 +34,121 @@ export const NEVER = "never";
  */
 export const INACTIVITY = "inactivity";
 
-/** Buckets a single write may touch; the bound above keeps real customers far below it. */
-export const MAX_BUCKETS_PER_WRITE = 80;
+/**
+ * Lots a debit deletes at most, among the soonest that `spent` covers in full: they would otherwise linger,
+ * charged but stored, until their day, and every read of "what expires when" starts at the soonest lot.
+ */
+export const MAX_RELEASED_PER_DEBIT = 20;
+/** Due lots one expiry write deletes at most; a customer with more is expired in chained writes. */
+export const MAX_EXPIRED_PER_WRITE = 80;
 
-export const dayOf = (expiresAt: string | undefined) => (expiresAt ? expiresAt.slice(0, 10) : NEVER);
-
-export function bucketKeyOf(expiresAt: string | undefined): string {
-  if (!expiresAt) return NEVER;
-  const month = Number(expiresAt.slice(5, 7));
-  return `${expiresAt.slice(0, 4)}-${Math.ceil(month / 3)}`;
+/** Where a credit's points go: the lot of their expiry day, the inactivity lot, or the never lot. */
+export function lotKeyOf(expiresAt: string | undefined, underInactivity: boolean): string {
+  if (underInactivity) return INACTIVITY;
+  return expiresAt ? expiresAt.slice(0, 10) : NEVER;
 }
 
-/** Where a credit's points go: the bucket and the lot of their expiry day, or the inactivity lot. */
-export function lotPlaceOf(
-  expiresAt: string | undefined,
-  underInactivity: boolean,
-): { bucket: string; day: string } {
-  return underInactivity
-    ? { bucket: INACTIVITY, day: INACTIVITY }
-    : { bucket: bucketKeyOf(expiresAt), day: dayOf(expiresAt) };
-}
+export const isDated = (lot: Pick<Lot, "key">) => lot.key !== INACTIVITY && lot.key !== NEVER;
 
 /**
- * Buckets sort by key, lots by day: soonest to expire first. Plain string order does it: "2027-1" … "2027-4"
- * (digits) before "inactivity" (may expire) before "never" — the order of the sort keys DynamoDB returns.
+ * Soonest to expire first. Plain string order does it: "2027-03-14" (digits) before "inactivity" (may
+ * expire) before "never" — the order of the sort keys DynamoDB returns.
  */
-export const compareBuckets = (a: { key: string }, b: { key: string }) =>
+export const compareLots = (a: Pick<Lot, "key">, b: Pick<Lot, "key">) =>
   a.key === b.key ? 0 : a.key < b.key ? -1 : 1;
 
-export const bucketPoints = (bucket: Pick<Bucket, "lots">) =>
-  bucket.lots.reduce((sum, lot) => sum + lot.points, 0);
+export const sumPoints = (lots: readonly Pick<Lot, "points">[]) =>
+  lots.reduce((sum, lot) => sum + lot.points, 0);
 
-export const totalPoints = (buckets: readonly Pick<Bucket, "lots">[]) =>
-  buckets.reduce((sum, b) => sum + bucketPoints(b), 0);
-
-/** The bucket with `points` more in the lot of their expiry day (or `day`, for the inactivity lot). */
-export function credit(
-  bucket: Bucket,
-  points: number,
-  expiresAt: string | undefined,
-  day: string = dayOf(expiresAt),
-): Bucket {
-  if (!Number.isSafeInteger(points) || points <= 0) throw new Error(`credit of ${points} points`);
-  const place = day === INACTIVITY ? INACTIVITY : bucketKeyOf(expiresAt);
-  if (bucket.key !== place) throw new Error("credit into the wrong bucket");
-  const found = bucket.lots.find((lot) => lot.day === day);
-  const lots = found
-    ? bucket.lots.map((lot) =>
-        lot === found ? { ...lot, points: lot.points + points, ...latest(lot.expiresAt, expiresAt) } : lot,
-      )
-    : [...bucket.lots, { day, points, ...(expiresAt ? { expiresAt } : {}) }].sort((a, b) =>
-        a.day < b.day ? -1 : a.day > b.day ? 1 : 0,
-      );
-  return { ...bucket, lots };
-}
-
-const latest = (a: string | undefined, b: string | undefined) => {
-  const later = a && b ? (a > b ? a : b) : (a ?? b);
-  return later ? { expiresAt: later } : {};
+const checkPoints = (what: string, points: number, min: number) => {
+  if (!Number.isSafeInteger(points) || points < min) throw new Error(`${what} of ${points} points`);
 };
 
-/** The lots hold less than a debit takes: the balance and the lots disagree (or were read at different times). */
-export class LotsShort extends Error {
-  constructor(held: number, wanted: number) {
-    super(`the lots hold ${held} of the ${wanted} points to take: balance and lots disagree`);
-    this.name = "LotsShort";
-  }
+/** The lot with `points` more, expiring at the latest of its own time and the credit's. */
+export function credit(lot: Lot, points: number, expiresAt: string | undefined): Lot {
+  checkPoints("credit", points, 1);
+  if (lotKeyOf(expiresAt, lot.key === INACTIVITY) !== lot.key) throw new Error("credit into the wrong lot");
+  const at =
+    lot.expiresAt && expiresAt
+      ? lot.expiresAt > expiresAt
+        ? lot.expiresAt
+        : expiresAt
+      : (lot.expiresAt ?? expiresAt);
+  return { ...lot, points: lot.points + points, ...(at ? { expiresAt: at } : {}) };
 }
 
-export interface Spending {
-  /** The buckets as they are after the spend, only those that changed (empty lots removed). */
-  changed: Bucket[];
-  /** What was taken, lot by lot. */
-  taken: Lot[];
+/** A lot and what is left of it once `spent` is charged in expiry order. */
+export interface Held {
+  lot: Lot;
+  left: number;
+}
+
+/** What is left of each lot (sorted, soonest first, all of the customer's from the first), charging `spent`. */
+export function held(lots: readonly Lot[], spent: number): Held[] {
+  checkPoints("spent", spent, 0);
+  let charge = spent;
+  return lots.map((lot) => {
+    const taken = Math.min(charge, lot.points);
+    charge -= taken;
+    return { lot, left: lot.points - taken };
+  });
+}
+
+/** A debit: `spent` grows by the amount; the soonest lots it then covers in full leave, lowering it again. */
+export interface Debit {
+  spentAfter: number;
+  /** Lots to delete: the soonest ones, each charged in full, at most MAX_RELEASED_PER_DEBIT. */
+  released: Lot[];
+}
+
+/** `front`: the customer's soonest lots, as read from the first (at least MAX_RELEASED_PER_DEBIT, or all). */
+export function debit(front: readonly Lot[], spent: number, amount: number): Debit {
+  checkPoints("debit", amount, 1);
+  return release(front, spent + amount);
+}
+
+/** The soonest lots of `front` that `spent` covers in full (at most MAX_RELEASED_PER_DEBIT), and what stays spent. */
+export function release(front: readonly Lot[], spent: number): Debit {
+  checkPoints("spent", spent, 0);
+  const released: Lot[] = [];
+  let left = spent;
+  for (const lot of front) {
+    if (released.length === MAX_RELEASED_PER_DEBIT || lot.points > left) break;
+    released.push(lot);
+    left -= lot.points;
+  }
+  return { spentAfter: left, released };
+}
+
+/** Expiring lots: what of each was already spent (`consumed`) and what expires with it. */
+export interface Expiring {
+  lots: { lot: Lot; consumed: number; expired: number }[];
+  consumed: number;
+  expired: number;
+  spentAfter: number;
 }
 
 /**
- * Takes `amount` points, soonest-expiring first (`only`: from those lots alone, as expiry does).
- * Throws when the buckets do not hold that much: a debit the lots cannot cover means the balance and the
- * lots disagree, which must stop the write rather than drop points silently.
+ * Deletes `lots` (consecutive in expiry order, after lots holding `before` points that stay): each first takes
+ * what `spent` still charges to it, clamp(spent − before, 0, points); the rest of it expires.
  */
-export function spend(buckets: readonly Bucket[], amount: number, only?: (lot: Lot) => boolean): Spending {
-  if (!Number.isSafeInteger(amount) || amount < 0) throw new Error(`spend of ${amount} points`);
-  const changed: Bucket[] = [];
-  const taken: Lot[] = [];
-  let left = amount;
-  for (const bucket of [...buckets].sort(compareBuckets)) {
-    if (left === 0) break;
-    let touched = false;
-    const lots: Lot[] = [];
-    for (const lot of bucket.lots) {
-      const take = left > 0 && (!only || only(lot)) ? Math.min(left, lot.points) : 0;
-      if (take > 0) {
-        left -= take;
-        touched = true;
-        taken.push({ ...lot, points: take });
-      }
-      if (lot.points - take > 0) lots.push({ ...lot, points: lot.points - take });
-    }
-    if (touched) changed.push({ ...bucket, lots });
-  }
-  if (left > 0) throw new LotsShort(amount - left, amount);
-  if (changed.length > MAX_BUCKETS_PER_WRITE) {
-    throw new Error(`a spend over ${changed.length} buckets exceeds the bound of ${MAX_BUCKETS_PER_WRITE}`);
-  }
-  return { changed, taken };
+export function expire(lots: readonly Lot[], spent: number, before = 0): Expiring {
+  checkPoints("spent", spent, 0);
+  checkPoints("points before", before, 0);
+  let charge = spent;
+  const each = lots.map((lot) => {
+    const consumed = Math.min(Math.max(charge - before, 0), lot.points);
+    charge -= consumed;
+    return { lot, consumed, expired: lot.points - consumed };
+  });
+  return {
+    lots: each,
+    consumed: spent - charge,
+    expired: each.reduce((sum, l) => sum + l.expired, 0),
+    spentAfter: charge,
+  };
 }
 
 /** Lots whose time has come. */
-export const isDue = (now: Date) => (lot: Lot) =>
+export const isDue = (now: Date) => (lot: Pick<Lot, "expiresAt">) =>
   lot.expiresAt !== undefined && lot.expiresAt <= now.toISOString();
-
-/** When the bucket next needs the expiry job: its soonest lot's expiry, if any lot expires. */
-export const nextDue = (bucket: Pick<Bucket, "lots">): string | undefined =>
-  bucket.lots.find((lot) => lot.expiresAt !== undefined)?.expiresAt;

@@ -4,13 +4,22 @@ import { batchExpiresAt, type ExpiryPolicy, inactivityDueAt, NO_EXPIRY } from ".
 import { newId } from "../ids.ts";
 import { explanationToRecord } from "../ledger/entry-types.ts";
 import { hashEntry } from "../ledger/hash-chain.ts";
-import { type Bucket, bucketPoints, credit, type Lot, LotsShort, lotPlaceOf, spend } from "../ledger/lots.ts";
+import {
+  credit,
+  debit,
+  expire,
+  type Lot,
+  lotKeyOf,
+  MAX_EXPIRED_PER_WRITE,
+  MAX_RELEASED_PER_DEBIT,
+  sumPoints,
+} from "../ledger/lots.ts";
 import type { Customer, LedgerEntry } from "../model.ts";
-import { chainAdvance, readCustomer } from "../store/customers/profile.ts";
+import { chainAdvance, readCustomer, spentRelease } from "../store/customers/profile.ts";
 import type { NamedItem } from "../store/db/transact.ts";
 import { entryPut } from "../store/ledger/entries.ts";
 import { inactivityPut } from "../store/ledger/inactivity.ts";
-import { bucketWrite, readBucket, readBuckets } from "../store/ledger/lots.ts";
+import { lotCreditWrite, lotDelete, readLot, readLots } from "../store/ledger/lots.ts";
 import {
   type Attempt,
   runWrite,
@@ -45,10 +54,30 @@ export interface LedgerPlan<R> {
   profileUpdates?: Record<string, unknown>;
   /** The operation's own items, written atomically with the entry (a redemption, a claim's decision…). */
   items?: NamedItem[];
-  /** For a debit: take only the lots this accepts (expiry), from `buckets` the plan has read. */
-  spendOnly?: { buckets: Bucket[]; lots: (lot: Lot) => boolean };
+  /**
+   * For expiry: the lots it deletes, read by the plan after the customer, consecutive in expiry order after
+   * lots holding `before` points. `spent` is charged to them first; the entry's points are what it leaves
+   * of them (`expire` in shared/ledger/lots.ts). Other debits only add to `spent`.
+   */
+  expiring?: LotRun;
   /** The domain result, stored with the Idempotency-Key and replayed as it is. */
   result: (entry: LedgerEntry) => R;
+}
+
+/** Lots consecutive in expiry order, after lots holding `before` points; at most MAX_EXPIRED_PER_WRITE. */
+export interface LotRun {
+  lots: Lot[];
+  before: number;
+}
+
+/**
+ * A plan with no entry: expired lots that `spent` covers in full leave, `spent` falling by their points.
+ * Nothing a customer holds changes (the balance, or what is left of any lot), so it is no ledger entry.
+ */
+export interface ReleasePlan<R> {
+  release: LotRun;
+  items?: NamedItem[];
+  result: () => R;
 }
 
 export interface LedgerState<C> {
@@ -62,10 +91,10 @@ export interface LedgerOperation<C, R> extends Omit<WriteOperation<C, R>, "attem
   customerId: (context: C) => string;
   /**
    * For an operation that credits: the expiry policy in force, recorded on the entry (`expiresAt`) and its
-   * lot. Known before planning, so the lot's bucket is read in the same round trip as the customer.
+   * lot. Known before planning, so the lot is read in the same round trip as the customer.
    */
   expiry?: (context: C) => ExpiryPolicy | undefined;
-  plan: (state: LedgerState<C>) => LedgerPlan<R> | Promise<LedgerPlan<R>>;
+  plan: (state: LedgerState<C>) => LedgerPlan<R> | ReleasePlan<R> | Promise<LedgerPlan<R> | ReleasePlan<R>>;
 }
 
 export type LedgerDeps = WriteDeps;
@@ -73,10 +102,9 @@ export type LedgerDeps = WriteDeps;
 /**
  * Every balance change goes through here, on the one write path (./write.ts). Each attempt reads the
  * customer, lets the operation plan from that fresh state, builds the entry (seq + 1, prevHash = head),
- * and writes in one transaction: the entry, the profile (balance and head, on condition the chain has not
- * moved), the lot buckets the points move in and out of, and the operation's own items. The balance moves
- * by exactly what the lots move by, so it always equals the points held in lots; a debit the lots cannot
- * cover throws (spend in shared/ledger/lots.ts).
+ * and writes in one transaction: the entry, the profile (balance, `spent` and head, on condition the chain
+ * and `spent` have not moved), the lots the points go to or that leave, and the operation's own items. Each
+ * write moves Σ lots − spent by exactly the entry's points, and the balance by the same: they stay equal.
  */
 export function ledgerWrite<C, R>(deps: LedgerDeps, op: LedgerOperation<C, R>): Promise<WriteResult<R>> {
   return runWrite(deps, {
@@ -86,13 +114,19 @@ export function ledgerWrite<C, R>(deps: LedgerDeps, op: LedgerOperation<C, R>): 
       const customerId = op.customerId(context);
       const expiry = op.expiry?.(context) ?? NO_EXPIRY;
       const creditExpiresAt = batchExpiresAt(expiry, now);
-      const place = lotPlaceOf(creditExpiresAt, expiry.kind === "inactivity");
-      const [customer, creditBucket] = await Promise.all([
+      const creditKey = lotKeyOf(creditExpiresAt, expiry.kind === "inactivity");
+      const [customer, creditLot] = await Promise.all([
         readCustomer(deps.db, merchantId, customerId),
-        op.expiry ? readBucket(deps.db, merchantId, customerId, place.bucket) : undefined,
+        op.expiry ? readLot(deps.db, merchantId, customerId, creditKey) : undefined,
       ]);
       if (!customer) throw notFound("Customer");
       const plan = await op.plan({ customer, context, now });
+      if ("release" in plan) {
+        return {
+          items: [...releaseWrites(deps, customer, plan.release), ...(plan.items ?? [])],
+          result: plan.result(),
+        };
+      }
       const expiresAt = plan.entry.points > 0 ? creditExpiresAt : undefined;
       const entry = buildEntry(customer, { ...plan.entry, ...(expiresAt ? { expiresAt } : {}) }, now);
       if (entry.balanceAfter < 0) {
@@ -100,12 +134,15 @@ export function ledgerWrite<C, R>(deps: LedgerDeps, op: LedgerOperation<C, R>): 
       }
       // Whatever credits it, a balance stays an exact number (shared/bounds.ts).
       checkCredit(customer.balance, entry.points);
-      const lots = await lotWrites(deps, entry, plan, expiry, creditBucket);
+      const lots = await lotWrites(deps, customer, entry, plan, expiry, creditLot);
       return {
         items: [
           entryPut(deps.db, entry),
-          chainAdvance(deps.db, customer, entry, plan.profileUpdates),
-          ...lots,
+          chainAdvance(deps.db, customer, entry, {
+            ...plan.profileUpdates,
+            ...(lots.spentAfter === undefined ? {} : { spent: lots.spentAfter }),
+          }),
+          ...lots.items,
           ...(plan.items ?? []),
         ],
         result: plan.result(entry),
@@ -130,25 +167,42 @@ function buildEntry(customer: Customer, draft: EntryDraft, now: Date): LedgerEnt
   return { ...unhashed, hash: hashEntry(unhashed) } as LedgerEntry;
 }
 
-/** A credit fills the lot of its expiry day (and moves an inactivity deadline); a debit empties lots. */
+/** A lot written after the customer was read belongs to a write this plan did not see: read both again. */
+function checkFresh(lots: readonly Lot[], customer: Customer) {
+  if (lots.some((lot) => lot.rev > customer.seq)) throw new StaleRead("lots newer than the customer");
+}
+
+function checkRun(run: LotRun) {
+  if (run.lots.length > MAX_EXPIRED_PER_WRITE) {
+    throw new Error(`${run.lots.length} lots in one write exceed the bound of ${MAX_EXPIRED_PER_WRITE}`);
+  }
+}
+
+/**
+ * A credit fills the lot of its expiry day (and moves an inactivity deadline); a debit adds to `spent` and
+ * deletes the soonest lots that `spent` then covers in full; expiry deletes the lots it expires.
+ */
 async function lotWrites<R>(
   deps: LedgerDeps,
+  customer: Customer,
   entry: LedgerEntry,
   plan: LedgerPlan<R>,
   expiry: ExpiryPolicy,
-  /** The credit's bucket, if already read with the customer. */
-  creditBucket: Bucket | undefined,
-): Promise<NamedItem[]> {
+  /** The credit's lot, if already read with the customer. */
+  creditLot: Lot | undefined,
+): Promise<{ items: NamedItem[]; spentAfter?: number }> {
   const { db } = deps;
   const { merchantId, customerId, points } = entry;
-  let before: Bucket[];
-  let after: Bucket[];
+  const spent = customer.spent ?? 0;
+  let credited: { read: Lot; after: Lot } | undefined;
+  let deleted: Lot[] = [];
+  let spentAfter = spent;
   const extra: NamedItem[] = [];
   if (points > 0) {
-    const place = lotPlaceOf(entry.expiresAt, expiry.kind === "inactivity");
-    const bucket = creditBucket ?? (await readBucket(db, merchantId, customerId, place.bucket));
-    before = [bucket];
-    after = [credit(bucket, points, entry.expiresAt, place.day)];
+    const key = lotKeyOf(entry.expiresAt, expiry.kind === "inactivity");
+    const read = creditLot?.key === key ? creditLot : await readLot(db, merchantId, customerId, key);
+    checkFresh([read], customer);
+    credited = { read, after: credit(read, points, entry.expiresAt) };
     const dueAt = inactivityDueAt(expiry, new Date(entry.createdAt));
     if (dueAt && expiry.kind === "inactivity") {
       extra.push(
@@ -159,27 +213,52 @@ async function lotWrites<R>(
         }),
       );
     }
+  } else if (points < 0 && plan.expiring) {
+    checkRun(plan.expiring);
+    checkFresh(plan.expiring.lots, customer);
+    deleted = plan.expiring.lots;
+    spentAfter = expire(deleted, spent, plan.expiring.before).spentAfter;
   } else if (points < 0) {
-    before = plan.spendOnly?.buckets ?? (await readBuckets(db, merchantId, customerId, { enough: -points }));
-    // Lots written after the customer was read belong to a write this plan did not see: read both again.
-    if (before.some((bucket) => bucket.rev >= entry.seq)) throw new StaleRead("lots newer than the customer");
-    try {
-      after = spend(before, -points, plan.spendOnly?.lots).changed;
-    } catch (error) {
-      if (!(error instanceof LotsShort)) throw error;
-      // A bucket emptied by a later write leaves no rev behind: the customer read again tells a write
-      // committed in between (plan again) from balance and lots that truly disagree (stop the write).
-      const now = await readCustomer(db, merchantId, customerId);
-      if (now?.seq !== entry.seq - 1) throw new StaleRead("lots spent after the customer was read");
-      throw error;
-    }
-    before = before.filter((b) => after.some((a) => a.key === b.key));
+    // Read after the customer: the profile's condition (seq and spent) covers them.
+    const front = await readLots(db, merchantId, customerId, { first: MAX_RELEASED_PER_DEBIT });
+    checkFresh(front, customer);
+    const spending = debit(front, spent, -points);
+    deleted = spending.released;
+    spentAfter = spending.spentAfter;
   } else {
-    return [];
+    return { items: [] };
   }
-  // The invariant, checked on every write: the lots move by exactly the entry's points.
-  const moved =
-    after.reduce((s, b) => s + bucketPoints(b), 0) - before.reduce((s, b) => s + bucketPoints(b), 0);
-  if (moved !== points) throw new Error(`lots moved by ${moved} for an entry of ${points} points`);
-  return [...after.map((bucket) => bucketWrite(db, merchantId, customerId, bucket, entry.seq)), ...extra];
+  // The invariant, checked on every write: Σ lots − spent moves by exactly the entry's points.
+  const lotsMoved = (credited ? credited.after.points - credited.read.points : 0) - sumPoints(deleted);
+  const moved = lotsMoved - (spentAfter - spent);
+  if (moved !== points || spentAfter < 0) {
+    throw new Error(
+      `lots and spent moved by ${moved} (spent ${spentAfter}) for an entry of ${points} points`,
+    );
+  }
+  return {
+    items: [
+      ...(credited
+        ? [lotCreditWrite(db, merchantId, customerId, credited.read, credited.after, entry.seq)]
+        : []),
+      ...deleted.map((lot) => lotDelete(db, merchantId, customerId, lot)),
+      ...extra,
+    ],
+    ...(spentAfter === spent ? {} : { spentAfter }),
+  };
+}
+
+/** Expired lots whose points were all spent already: they leave, and `spent` falls by their points. */
+function releaseWrites(deps: LedgerDeps, customer: Customer, run: LotRun): NamedItem[] {
+  const { db } = deps;
+  checkRun(run);
+  checkFresh(run.lots, customer);
+  const expiring = expire(run.lots, customer.spent ?? 0, run.before);
+  if (run.lots.length === 0 || expiring.expired !== 0) {
+    throw new Error(`a release of ${run.lots.length} lots would expire ${expiring.expired} points`);
+  }
+  return [
+    spentRelease(db, customer, expiring.spentAfter),
+    ...run.lots.map((lot) => lotDelete(db, customer.merchantId, customer.id, lot)),
+  ];
 }

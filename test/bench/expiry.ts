@@ -42,9 +42,9 @@ export async function benchExpiry() {
           const customerId = `bulk-${i + j}`;
           return {
             pk: customerPk(stack.owner.merchantId, customerId),
-            sk: "LOTS#2027-2",
-            lots: [{ day: later.slice(0, 10), points: 10, expiresAt: later }],
+            sk: `LOTS#${later.slice(0, 10)}`,
             points: 10,
+            expiresAt: later,
             rev: 1,
             ...dueKeys(stack.owner.merchantId, customerId, later),
           };

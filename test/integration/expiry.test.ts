@@ -4,6 +4,8 @@ import { beforeEach, describe, expect, it } from "vitest";
 import { enrolCustomer } from "../../shared/customers/enrol.ts";
 import type { ExpiryPolicy } from "../../shared/expiry/policy.ts";
 import { runExpiry } from "../../shared/expiry/run.ts";
+import { upcomingExpiries } from "../../shared/expiry/upcoming.ts";
+import { MAX_EXPIRED_PER_WRITE, MAX_RELEASED_PER_DEBIT } from "../../shared/ledger/lots.ts";
 import { verifyLedger } from "../../shared/ledger/read.ts";
 import { createLocation, createProgram } from "../../shared/merchants/setup.ts";
 import { readCustomer } from "../../shared/store/customers/profile.ts";
@@ -11,10 +13,12 @@ import type { Db } from "../../shared/store/db/client.ts";
 import { customerPk } from "../../shared/store/db/partitions.ts";
 import { listRetries } from "../../shared/store/expiry-job.ts";
 import { dueShard } from "../../shared/store/ledger/due-index.ts";
+import { readWholeLedger } from "../../shared/store/ledger/entries.ts";
 import { dueKeys } from "../../shared/store/ledger/lots.ts";
 import { NOTIFICATION_PREFIX } from "../../shared/store/notifications/outbox.ts";
 import { earnPoints } from "../../shared/transactions/earn.ts";
 import { adjustPoints } from "../../shared/transactions/manual.ts";
+import { expectLedgerInvariants } from "../support/ledger-invariants.ts";
 import { merchantWithLocations, ownerOf } from "../support/ledger-merchant.ts";
 import { testDb } from "../support/test-stack.ts";
 
@@ -86,6 +90,48 @@ describe("rolling expiry", () => {
     expect(await verifyLedger(db, m, c)).toMatchObject({ valid: true, entries: 7 });
   });
 
+  it("a lot spent in full that a debit could not delete leaves on its day, without an entry", async () => {
+    const m = await merchantWith({ shop: { kind: "rolling", days: 30 } }, { kind: "none" });
+    const c = await newCustomer(m);
+    // More lots than one debit deletes, each a day apart, then a debit of all of them.
+    const lots = MAX_RELEASED_PER_DEBIT + 5;
+    for (let day = 0; day < lots; day++) {
+      setNow(new Date(Date.parse("2026-03-01T10:00:00.000Z") + day * 86_400_000).toISOString());
+      await visit(m, c, "shop");
+    }
+    await manual(m, c, 7); // never expires
+    await manual(m, c, -10 * lots);
+    expect(await balance(m, c)).toBe(7);
+    const entries = (await verifyLedger(db, m, c)).entries;
+    const result = await run("2026-05-01T10:00:00.000Z", { lookbackDays: 60 });
+    expect(result).toMatchObject({ complete: true, customersExpired: 0, pointsExpired: 0, lotsExpired: 0 });
+    expect(await balance(m, c)).toBe(7);
+    expect(await verifyLedger(db, m, c)).toMatchObject({ valid: true, entries });
+    expect((await readCustomer(db, m, c))?.spent).toBe(0);
+    await expectLedgerInvariants(db, m, c, { expiredAt: now });
+  });
+
+  it("expires a customer with more due lots than one write holds in chained entries, in one run", async () => {
+    const m = await merchantWith({ shop: { kind: "rolling", days: 30 } }, { kind: "none" });
+    const c = await newCustomer(m);
+    const lots = MAX_EXPIRED_PER_WRITE + 20;
+    for (let day = 0; day < lots; day++) {
+      setNow(new Date(Date.parse("2026-03-01T10:00:00.000Z") + day * 86_400_000).toISOString());
+      await visit(m, c, "shop");
+    }
+    await manual(m, c, -15); // charged to the first lot, then half of the second
+    const result = await run("2026-08-01T10:00:00.000Z", { lookbackDays: 160 });
+    expect(result).toMatchObject({ complete: true, customersExpired: 1, pointsExpired: 10 * lots - 15 });
+    expect(await balance(m, c)).toBe(0);
+    const expiries = (await readWholeLedger(db, m, c)).filter((e) => e.type === "expiry");
+    // The first lot left with the debit; the next write is charged the 5 points still spent.
+    expect(expiries.map((e) => e.points)).toEqual([
+      -(10 * MAX_EXPIRED_PER_WRITE - 5),
+      -10 * (lots - 1 - MAX_EXPIRED_PER_WRITE),
+    ]);
+    await expectLedgerInvariants(db, m, c, { expiredAt: now });
+  });
+
   it("sends each reminder step once per lot, as an outbox notification", async () => {
     const m = await merchantWith({ shop: { kind: "rolling", days: 30 } });
     const c = await newCustomer(m);
@@ -130,6 +176,54 @@ describe("reminders grouped by day", () => {
     );
     // One message of 50 points, expiring at the latest of the five expiry times.
     expect(Items.map((i) => [i.data.points, i.data.expiresAt])).toEqual([[50, "2026-05-01T20:00:00.000Z"]]);
+  });
+});
+
+describe("reminders of what is left", () => {
+  it("names what is left of a lot once spending is charged to it, and nothing for a lot spent in full", async () => {
+    const m = await merchantWith({ shop: { kind: "rolling", days: 30 } });
+    const c = await newCustomer(m);
+    const lots = MAX_RELEASED_PER_DEBIT + 2;
+    for (let day = 0; day < lots; day++) {
+      setNow(new Date(Date.parse("2026-04-01T10:00:00.000Z") + day * 86_400_000).toISOString());
+      await visit(m, c, "shop");
+    }
+    // The first 20 lots leave with the debit; the 21st stays, spent in full; 5 of the 22nd are spent.
+    await manual(m, c, -(10 * (lots - 1) + 5));
+    expect((await run("2026-05-10T10:00:00.000Z", { lookbackDays: 1 })).remindersSent).toBe(1);
+    const { Items = [] } = await db.client.send(
+      new QueryCommand({
+        TableName: db.table,
+        KeyConditionExpression: "pk = :pk AND begins_with(sk, :p)",
+        ExpressionAttributeValues: { ":pk": customerPk(m, c), ":p": NOTIFICATION_PREFIX },
+      }),
+    );
+    expect(Items.map((i) => [i.data.points, i.data.expiresAt])).toEqual([[5, "2026-05-22T10:00:00.000Z"]]);
+  });
+});
+
+describe("what expires when", () => {
+  it("lists what is left of each lot, spending charged to the soonest, and the points under an inactivity deadline", async () => {
+    const m = await merchantWith({
+      shop: { kind: "rolling", days: 30 },
+      club: { kind: "inactivity", days: 60 },
+    });
+    const c = await newCustomer(m);
+    setNow("2026-04-01T10:00:00.000Z");
+    await visit(m, c, "shop");
+    await visit(m, c, "shop"); // 20, due May 1
+    await visit(m, c, "club"); // 10 under the inactivity deadline, May 31
+    setNow("2026-04-02T10:00:00.000Z");
+    await visit(m, c, "shop"); // 10, due May 2
+    await manual(m, c, -25); // the May 1 lot, then 5 of May 2's
+    expect(await upcomingExpiries(db, m, c, now)).toEqual([
+      { expiresAt: "2026-05-02T10:00:00.000Z", points: 5, kind: "batch" },
+      { expiresAt: "2026-05-31T10:00:00.000Z", points: 10, kind: "inactivity" },
+    ]);
+    await manual(m, c, -10); // the rest of May 2's, then 5 of the inactivity lot's
+    expect(await upcomingExpiries(db, m, c, now)).toEqual([
+      { expiresAt: "2026-05-31T10:00:00.000Z", points: 5, kind: "inactivity" },
+    ]);
   });
 });
 
@@ -320,9 +414,9 @@ describe("the job at scale", () => {
       const customerId = `bulk-${i}`;
       return {
         pk: customerPk(m, customerId),
-        sk: "LOTS#2027-1",
-        lots: [{ day: later.slice(0, 10), points: 10, expiresAt: later }],
+        sk: `LOTS#${later.slice(0, 10)}`,
         points: 10,
+        expiresAt: later,
         rev: 1,
         ...dueKeys(m, customerId, later),
       };

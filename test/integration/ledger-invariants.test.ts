@@ -84,7 +84,11 @@ beforeAll(async () => {
 });
 
 /** Runs one step; a refusal the domain explains (409, 400) is an expected outcome, anything else fails. */
-async function apply(customerId: string, s: Step, made: { purchases: string[]; redemptions: string[] }) {
+async function apply(
+  customerId: string,
+  s: Step,
+  made: { purchases: string[]; redemptions: string[]; expiredAt?: Date },
+) {
   const key = randomUUID();
   try {
     switch (s.op) {
@@ -124,6 +128,7 @@ async function apply(customerId: string, s: Step, made: { purchases: string[]; r
       case "wait":
         now = new Date(now.getTime() + s.days * 86_400_000);
         await runExpiry(deps(), { now, lookbackDays: 60 });
+        made.expiredAt = now;
         return;
     }
   } catch (error) {
@@ -136,16 +141,19 @@ const RUNS = Number(process.env.INVARIANT_RUNS ?? 6);
 
 describe("the ledger's invariants over random sequences of operations", () => {
   it(
-    "balance = points in lots = Σ entries ≥ 0, and the chain verifies, after every step",
+    "balance = Σ lots − spent = Σ entries ≥ 0, spent ≥ 0, nothing due left by the job, and the chain verifies, after every step",
     async () => {
       await fc.assert(
         fc.asyncProperty(fc.array(step, { minLength: 4, maxLength: 14 }), async (steps) => {
           const customerId = (await enrolCustomer(deps(), owner.merchantId, { name: "P" })).result.customer
             .id;
-          const made = { purchases: [] as string[], redemptions: [] as string[] };
+          const made: { purchases: string[]; redemptions: string[]; expiredAt?: Date } = {
+            purchases: [],
+            redemptions: [],
+          };
           for (const s of steps) {
             await apply(customerId, s, made);
-            await expectLedgerInvariants(db, owner.merchantId, customerId);
+            await expectLedgerInvariants(db, owner.merchantId, customerId, made);
           }
         }),
         { numRuns: RUNS },

@@ -6,9 +6,11 @@ import { enrolCustomer } from "../../shared/customers/enrol.ts";
 import { DomainError } from "../../shared/errors.ts";
 import type { ExpiryPolicy } from "../../shared/expiry/policy.ts";
 import { runExpiry } from "../../shared/expiry/run.ts";
+import { held, MAX_EXPIRED_PER_WRITE, MAX_RELEASED_PER_DEBIT } from "../../shared/ledger/lots.ts";
 import { readCustomer } from "../../shared/store/customers/profile.ts";
 import type { Db } from "../../shared/store/db/client.ts";
-import { readBuckets } from "../../shared/store/ledger/lots.ts";
+import { readWholeLedger } from "../../shared/store/ledger/entries.ts";
+import { readLots } from "../../shared/store/ledger/lots.ts";
 import { earnPoints } from "../../shared/transactions/earn.ts";
 import { adjustPoints } from "../../shared/transactions/manual.ts";
 import { meterCapacity } from "../support/capacity-meter.ts";
@@ -67,8 +69,8 @@ describe("a customer with 10,000 credits over ten years of expiry dates", () => 
     const c = await customer(owner);
     // Ten years of credits: their expiry days spread over the policy's whole horizon.
     await credits(owner, c, BATCHES, Math.floor((3_640 * DAY) / BATCHES));
-    const buckets = await readBuckets(db, owner.merchantId, c);
-    expect(buckets.flatMap((b) => b.lots).length).toBeGreaterThan(Math.min(BATCHES, 3_000) * 0.9);
+    const lots = await readLots(db, owner.merchantId, c);
+    expect(lots.length).toBeGreaterThan(Math.min(BATCHES, 3_000) * 0.9);
     expect(await expectLedgerInvariants(db, owner.merchantId, c)).toBe(BATCHES);
 
     const debit = await adjustPoints(
@@ -79,17 +81,24 @@ describe("a customer with 10,000 credits over ten years of expiry dates", () => 
       randomUUID(),
     );
     expect(debit.result.transaction.balanceAfter).toBe(0);
-    expect(await readBuckets(db, owner.merchantId, c)).toEqual([]);
+    // The debit deleted only the soonest lots it covers (a bounded number); the rest is charged to `spent`.
+    const after = await readLots(db, owner.merchantId, c);
+    expect(after.length).toBe(lots.length - MAX_RELEASED_PER_DEBIT);
+    expect(
+      held(after, (await readCustomer(db, owner.merchantId, c))?.spent ?? 0).every((h) => h.left === 0),
+    ).toBe(true);
     expect(await expectLedgerInvariants(db, owner.merchantId, c)).toBe(0);
   });
 });
 
 describe("the expiry job with a 10,000-credit customer among ordinary ones", () => {
-  it("expires everyone due, the regular's 10,000 credits in one entry", async () => {
+  it("expires everyone due, the regular's 10,000 credits over 200 days' lots in chained entries", async () => {
     now = new Date("2030-01-01T09:00:00.000Z");
     const owner = await merchant({ kind: "rolling", days: 30 });
     const regular = await customer(owner);
-    await credits(owner, regular, BATCHES, Math.floor((60 * DAY) / BATCHES));
+    await credits(owner, regular, BATCHES, Math.floor((200 * DAY) / BATCHES));
+    const dueLots = (await readLots(db, owner.merchantId, regular)).length;
+    expect(dueLots).toBeGreaterThan(MAX_EXPIRED_PER_WRITE * 2);
     const ordinary: string[] = [];
     for (let i = 0; i < 12; i++) {
       const c = await customer(owner);
@@ -97,9 +106,15 @@ describe("the expiry job with a 10,000-credit customer among ordinary ones", () 
       ordinary.push(c);
     }
     now = new Date(now.getTime() + 31 * DAY);
-    const result = await runExpiry(deps(), { now, lookbackDays: 120 });
+    const result = await runExpiry(deps(), { now, lookbackDays: 300 });
     expect(result).toMatchObject({ complete: true, customersFailed: 0, customersExpired: 13 });
     expect(result.pointsExpired).toBe(BATCHES + 12 * 12);
+    expect(result.lotsExpired).toBe(dueLots + 12);
+    // One entry per write of at most MAX_EXPIRED_PER_WRITE lots, all in this run.
+    const expiries = (await readWholeLedger(db, owner.merchantId, regular)).filter(
+      (e) => e.type === "expiry",
+    );
+    expect(expiries).toHaveLength(Math.ceil(dueLots / MAX_EXPIRED_PER_WRITE));
     for (const c of [regular, ...ordinary]) {
       expect((await readCustomer(db, owner.merchantId, c))?.balance).toBe(0);
       await expectLedgerInvariants(db, owner.merchantId, c);
@@ -118,10 +133,8 @@ describe("write units per earn", () => {
       const young = await meter.measure(() => purchase(owner, c));
       await credits(owner, c, 1_990, DAY);
       const old = await meter.measure(() => purchase(owner, c));
-      // Undated points are one lot: flat. A dated policy's earn rewrites the bucket of its quarter, which holds
-      // at most 92 days' lots: its cost grows within a quarter's worth of history and stops there.
-      if (expiry.kind === "none") expect(old.writeUnits).toBe(young.writeUnits);
-      else expect(old.writeUnits).toBeLessThanOrEqual(32);
+      // An earn writes the one lot of its expiry day, whose size does not depend on the history.
+      expect(old.writeUnits).toBe(young.writeUnits);
       console.log(
         `write units per earn, ${expiry.kind}: ${young.writeUnits} at 10 entries, ${old.writeUnits} at 2,000`,
       );
@@ -130,11 +143,12 @@ describe("write units per earn", () => {
 });
 
 describe("random operations on a customer with 2,000 lots", () => {
-  it("keep balance = lots = Σ entries and the chain after every step", async () => {
+  it("keep balance = Σ lots − spent = Σ entries, nothing due left by the job, and the chain after every step", async () => {
     now = new Date("2040-01-01T09:00:00.000Z");
     const owner = await merchant({ kind: "rolling", days: 3_000 });
     const c = await customer(owner);
     await credits(owner, c, 2_000, DAY);
+    let lastRun: Date | undefined;
     await fc.assert(
       fc.asyncProperty(
         fc.array(
@@ -154,11 +168,12 @@ describe("random operations on a customer with 2,000 lots", () => {
               else {
                 now = new Date(now.getTime() + s.wait * DAY);
                 await runExpiry(deps(), { now, lookbackDays: 500 });
+                lastRun = now;
               }
             } catch (error) {
               if (!(error instanceof DomainError && error.kind === "conflict")) throw error;
             }
-            await expectLedgerInvariants(db, owner.merchantId, c);
+            await expectLedgerInvariants(db, owner.merchantId, c, { expiredAt: lastRun });
           }
         },
       ),

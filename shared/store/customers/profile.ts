@@ -120,13 +120,14 @@ export function chainAdvance(
   entry: LedgerEntry,
   extra: Record<string, unknown> = {},
 ): NamedItem {
-  const names: Record<string, string> = {};
+  const names: Record<string, string> = { "#spent": "spent" };
   const values: Record<string, unknown> = {
     ":balance": entry.balanceAfter,
     ":seq": entry.seq,
     ":expectedSeq": customer.seq,
     ":head": entry.hash,
     ":now": entry.createdAt,
+    ...(customer.spent === undefined ? {} : { ":expectedSpent": customer.spent }),
   };
   const sets = ["balance = :balance", "seq = :seq", "headHash = :head", "updatedAt = :now"];
   Object.entries(extra).forEach(([path, value], i) => {
@@ -145,9 +146,38 @@ export function chainAdvance(
         TableName: db.table,
         Key: key(customer.merchantId, customer.id),
         UpdateExpression: `SET ${sets.join(", ")}`,
-        ConditionExpression: "seq = :expectedSeq",
-        ...(Object.keys(names).length > 0 ? { ExpressionAttributeNames: names } : {}),
+        // `spent` also falls without an entry (spentRelease), so seq alone would not say the lots are as read.
+        ConditionExpression: `seq = :expectedSeq AND ${spentAsRead(customer)}`,
+        ExpressionAttributeNames: names,
         ExpressionAttributeValues: values,
+      },
+    },
+  };
+}
+
+const spentAsRead = (customer: Customer) =>
+  customer.spent === undefined ? "attribute_not_exists(#spent)" : "#spent = :expectedSpent";
+
+/**
+ * Lowers `spent` by points charged in full to lots deleted in the same transaction (shared/ledger/lots.ts):
+ * no entry, no balance change, on condition the profile is still as read. Within one seq, `spent` only
+ * falls, so a write planned before it can never match again.
+ */
+export function spentRelease(db: Db, customer: Customer, spentAfter: number): NamedItem {
+  return {
+    name: "profile",
+    item: {
+      Update: {
+        TableName: db.table,
+        Key: key(customer.merchantId, customer.id),
+        UpdateExpression: "SET #spent = :spent",
+        ConditionExpression: `seq = :expectedSeq AND ${spentAsRead(customer)}`,
+        ExpressionAttributeNames: { "#spent": "spent" },
+        ExpressionAttributeValues: {
+          ":spent": spentAfter,
+          ":expectedSeq": customer.seq,
+          ...(customer.spent === undefined ? {} : { ":expectedSpent": customer.spent }),
+        },
       },
     },
   };

@@ -7,7 +7,7 @@ import type { IndexName } from "./table-definition.ts";
  * (test/unit/layout/stores.test.ts).
  */
 export interface StoredItemType {
-  /** A short name, e.g. "ledger-entry", "lot-bucket". */
+  /** A short name, e.g. "ledger-entry", "lot". */
   type: string;
   /** The item's sort key, or its shape ("ENTRY#<seq>"), for the reader of the table design. */
   sk: string;

@@ -61,14 +61,14 @@ export const TABLE = {
       projection: "KEYS_ONLY",
       usedBy: ["ledger-entry"],
     },
-    // Point lot buckets (`LOTS#`) while anything in them can expire, at their soonest expiry, and inactivity
-    // deadlines: what falls due on a day, sharded; read by the expiry job and its reminders.
+    // Dated point lots (`LOTS#<day>`), at their expiry, and inactivity deadlines: what falls due on a day,
+    // sharded; read by the expiry job and its reminders.
     {
       name: "gsi5",
       partitionKey: "gsi5pk",
       sortKey: "gsi5sk",
       projection: "KEYS_ONLY",
-      usedBy: ["lot-bucket", "inactivity-deadline"],
+      usedBy: ["lot", "inactivity-deadline"],
     },
   ] satisfies IndexDefinition[],
 } as const;

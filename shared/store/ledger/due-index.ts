@@ -5,7 +5,7 @@ import type { StoredItemType } from "../db/item-types.ts";
 
 /**
  * The due index (gsi5): what falls due on a day, for the expiry job and its reminders. It has no items of
- * its own: lot buckets (./lots.ts) and inactivity deadlines (./inactivity.ts) carry its keys.
+ * its own: dated lots (./lots.ts) and inactivity deadlines (./inactivity.ts) carry its keys.
  */
 
 /** Due items by day, spread over shards so one day is not one hot partition. */

@@ -1,5 +1,5 @@
 import { GetCommand } from "@aws-sdk/lib-dynamodb";
-import { type Bucket, bucketPoints, type Lot, nextDue } from "../../ledger/lots.ts";
+import type { Lot } from "../../ledger/lots.ts";
 import type { Db } from "../db/client.ts";
 import type { StoredItemType } from "../db/item-types.ts";
 import { customerPk } from "../db/partitions.ts";
@@ -8,12 +8,15 @@ import type { NamedItem } from "../db/transact.ts";
 import { duePk, dueShard, dueSk } from "./due-index.ts";
 
 /**
- * The lot buckets of a customer (see shared/ledger/lots.ts): item `LOTS#<quarter | never>` under the
- * customer, carrying the due index (gsi5) at its soonest expiry while anything in it can expire.
+ * A customer's lots (see shared/ledger/lots.ts): item `LOTS#<yyyy-mm-dd | inactivity | never>` under the
+ * customer. A dated lot carries the due index (gsi5) at its expiry; the inactivity lot is listed there
+ * through the customer's deadline (./inactivity.ts).
  */
 
-const PREFIX = "LOTS#";
-const bucketSk = (key: string) => `${PREFIX}${key}`;
+export const LOT_PREFIX = "LOTS#";
+const lotSk = (key: string) => `${LOT_PREFIX}${key}`;
+/** After every dated lot's key ("2099-…") and before "inactivity" and "never". */
+const LAST_DAY = "9999-12-31";
 
 /** Index keys that put an item on the due list of its day; the due index also lists inactivity deadlines. */
 export function dueKeys(merchantId: string, customerId: string, dueAt: string) {
@@ -23,25 +26,41 @@ export function dueKeys(merchantId: string, customerId: string, dueAt: string) {
   };
 }
 
-const toBucket = (item: Record<string, unknown>): Bucket => ({
-  key: String(item.sk).slice(PREFIX.length),
-  lots: (item.lots as Lot[] | undefined) ?? [],
-  rev: Number(item.rev ?? 0),
-});
+export function lotOfItem(item: Record<string, unknown>): Lot {
+  return {
+    key: String(item.sk).slice(LOT_PREFIX.length),
+    points: Number(item.points ?? 0),
+    ...(typeof item.expiresAt === "string" ? { expiresAt: item.expiresAt } : {}),
+    ...(Array.isArray(item.remindersSent) ? { remindersSent: item.remindersSent as number[] } : {}),
+    rev: Number(item.rev ?? 0),
+  };
+}
 
-export const emptyBucket = (key: string): Bucket => ({ key, lots: [], rev: 0 });
+export const emptyLot = (key: string): Lot => ({ key, points: 0, rev: 0 });
+
+export async function readLot(db: Db, merchantId: string, customerId: string, key: string): Promise<Lot> {
+  const { Item } = await db.client.send(
+    new GetCommand({
+      TableName: db.table,
+      Key: { pk: customerPk(merchantId, customerId), sk: lotSk(key) },
+      ConsistentRead: true,
+    }),
+  );
+  return Item ? lotOfItem(Item) : emptyLot(key);
+}
 
 /**
- * Buckets soonest-expiring first. With `enough`, stops once they hold that many points, so a debit reads
- * only the buckets it spends from; with `through`, only buckets up to that key (what can be due by now).
+ * Lots soonest-expiring first, read consistently: every one (`{}`), the first `first` of them, those up to
+ * and including the lot `through`, or the dated ones only (`dated: true`, all that sort before inactivity).
  */
-export async function readBuckets(
+export async function readLots(
   db: Db,
   merchantId: string,
   customerId: string,
-  options: { enough?: number; through?: string } = {},
-): Promise<Bucket[]> {
-  const { enough, through } = options;
+  options: { first?: number; through?: string; dated?: boolean } = {},
+): Promise<Lot[]> {
+  const through = options.dated ? LAST_DAY : options.through;
+  const { first } = options;
   const items = await queryAll(
     db,
     {
@@ -50,80 +69,100 @@ export async function readBuckets(
         : "pk = :pk AND begins_with(sk, :from)",
       ExpressionAttributeValues: {
         ":pk": customerPk(merchantId, customerId),
-        ":from": PREFIX,
-        ...(through ? { ":to": bucketSk(through) } : {}),
+        ":from": LOT_PREFIX,
+        ...(through ? { ":to": lotSk(through) } : {}),
       },
       ConsistentRead: true,
-      ...(enough !== undefined ? { Limit: 4 } : {}),
+      ...(first !== undefined ? { Limit: first } : {}),
     },
-    enough === undefined
-      ? undefined
-      : (read) => read.reduce((s, i) => s + bucketPoints(toBucket(i)), 0) >= enough,
+    first === undefined ? undefined : (read) => read.length >= first,
   );
-  return items.map(toBucket);
+  return items.slice(0, first).map(lotOfItem);
 }
 
-export async function readBucket(
-  db: Db,
-  merchantId: string,
-  customerId: string,
-  key: string,
-): Promise<Bucket> {
-  const { Item } = await db.client.send(
-    new GetCommand({
-      TableName: db.table,
-      Key: { pk: customerPk(merchantId, customerId), sk: bucketSk(key) },
-      ConsistentRead: true,
-    }),
-  );
-  return Item ? toBucket(Item) : emptyBucket(key);
-}
+const lotKey = (merchantId: string, customerId: string, key: string) => ({
+  pk: customerPk(merchantId, customerId),
+  sk: lotSk(key),
+});
+
+/** On condition no other write changed the lot since it was read (its rev only grows, across deletions too). */
+const unchanged = (lot: Lot) =>
+  lot.rev === 0
+    ? { ConditionExpression: "attribute_not_exists(pk)" }
+    : { ConditionExpression: "#rev = :rev", ExpressionAttributeValues: { ":rev": lot.rev } };
 
 /**
- * The write that stores a bucket as planned by the entry `seq`, on condition no other entry changed it
- * since it was read. The bucket's `rev` is the seq of the entry that last wrote it: it only grows, even
- * across a bucket emptied and made again, so a stale read can never match.
+ * Stores a lot after a credit by the entry `seq` (`read`: the lot as read, rev 0 if it did not exist). An
+ * update, not a put: the reminder marks recorded on the lot stay as they are.
  */
-export function bucketWrite(
+export function lotCreditWrite(
   db: Db,
   merchantId: string,
   customerId: string,
-  bucket: Bucket,
+  read: Lot,
+  after: Lot,
   seq: number,
 ): NamedItem {
-  const Key = { pk: customerPk(merchantId, customerId), sk: bucketSk(bucket.key) };
-  const name = `lots:${bucket.key}`;
-  const unchanged =
-    bucket.rev === 0
-      ? { ConditionExpression: "attribute_not_exists(pk)" }
-      : {
-          ConditionExpression: "rev = :rev",
-          ExpressionAttributeValues: { ":rev": bucket.rev },
-        };
-  if (bucket.lots.length === 0) {
-    return { name, item: { Delete: { TableName: db.table, Key, ...unchanged } } };
+  const condition = unchanged(read);
+  const values: Record<string, unknown> = {
+    ...condition.ExpressionAttributeValues,
+    ":merchantId": merchantId,
+    ":customerId": customerId,
+    ":points": after.points,
+    ":seq": seq,
+  };
+  const names: Record<string, string> = {
+    "#merchantId": "merchantId",
+    "#customerId": "customerId",
+    "#points": "points",
+    "#rev": "rev",
+  };
+  const sets = ["#merchantId = :merchantId", "#customerId = :customerId", "#points = :points", "#rev = :seq"];
+  // The due index follows the lot's expiry; rewritten only when it moves (an index write costs units).
+  if (after.expiresAt && after.expiresAt !== read.expiresAt) {
+    const due = {
+      expiresAt: after.expiresAt,
+      dueAt: after.expiresAt,
+      ...dueKeys(merchantId, customerId, after.expiresAt),
+    };
+    for (const [name, value] of Object.entries(due)) {
+      names[`#${name}`] = name;
+      values[`:${name}`] = value;
+      sets.push(`#${name} = :${name}`);
+    }
   }
-  const due = nextDue(bucket);
   return {
-    name,
+    name: `lots:${after.key}`,
     item: {
-      Put: {
+      Update: {
         TableName: db.table,
-        Item: {
-          ...Key,
-          merchantId,
-          customerId,
-          lots: bucket.lots,
-          points: bucketPoints(bucket),
-          rev: seq,
-          ...(due ? { dueAt: due, ...dueKeys(merchantId, customerId, due) } : {}),
-        },
-        ...unchanged,
+        Key: lotKey(merchantId, customerId, after.key),
+        UpdateExpression: `SET ${sets.join(", ")}`,
+        ConditionExpression: condition.ConditionExpression,
+        ExpressionAttributeNames: names,
+        ExpressionAttributeValues: values,
+      },
+    },
+  };
+}
+
+/** Deletes a lot as read (spent in full, or expired), on condition no other write changed it since. */
+export function lotDelete(db: Db, merchantId: string, customerId: string, lot: Lot): NamedItem {
+  if (lot.rev === 0) throw new Error("deleting a lot that was never read");
+  return {
+    name: `lots:${lot.key}`,
+    item: {
+      Delete: {
+        TableName: db.table,
+        Key: lotKey(merchantId, customerId, lot.key),
+        ConditionExpression: "#rev = :rev",
+        ExpressionAttributeNames: { "#rev": "rev" },
+        ExpressionAttributeValues: { ":rev": lot.rev },
       },
     },
   };
 }
 
 export const STORED_ITEMS = [
-  { type: "lot-bucket", sk: "LOTS#<yyyy-q | never>", indexes: ["gsi5"] },
+  { type: "lot", sk: "LOTS#<yyyy-mm-dd | inactivity | never>", indexes: ["gsi5"] },
 ] as const satisfies readonly StoredItemType[];

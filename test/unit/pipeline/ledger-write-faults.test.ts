@@ -9,6 +9,7 @@ import { beforeEach, describe, expect, it } from "vitest";
 import { errorResponse } from "../../../functions/http/problem.ts";
 import { conflict, type DomainError, UnavailableError, ValidationError } from "../../../shared/errors.ts";
 import { idempotencyFrom } from "../../../shared/idempotency.ts";
+import { expiryInputs } from "../../../shared/ledger/explain/parts.ts";
 import { GENESIS_HASH, hashEntry } from "../../../shared/ledger/hash-chain.ts";
 import type { Customer } from "../../../shared/model.ts";
 import { type LedgerOperation, ledgerWrite } from "../../../shared/pipeline/ledger-write.ts";
@@ -56,7 +57,7 @@ const operation = (overrides: Partial<LedgerOperation<undefined, { balanceAfter:
   ...overrides,
 });
 
-/** The customer exists, the key is new, the bucket the credit goes to does not exist yet. */
+/** The customer exists, the key is new, the lot the credit goes to does not exist yet. */
 function givenCustomerAndNoKey(stored?: () => Record<string, unknown> | undefined) {
   mock.on(GetCommand).callsFake((input: { Key: { sk: string } }) => {
     if (input.Key.sk === "#PROFILE") return { Item: customer };
@@ -160,7 +161,7 @@ describe("the write pipeline under contention", () => {
     mock.on(TransactWriteCommand).resolves({});
     await ledgerWrite(deps, operation());
     const items = transactions()[0]?.args[0].input.TransactItems ?? [];
-    // Idempotency record, entry, profile, and the bucket of the lot this credit fills.
+    // Idempotency record, entry, profile, and the lot this credit fills.
     expect(items).toHaveLength(4);
     expect(items[0]?.Put?.ConditionExpression).toBe("attribute_not_exists(pk)");
     expect(items[1]?.Put?.Item).toMatchObject({
@@ -172,19 +173,16 @@ describe("the write pipeline under contention", () => {
     // The entry's hash covers what was written, index keys aside.
     const entry = items[1]?.Put?.Item ?? {};
     expect(hashEntry(entry)).toBe(entry.hash);
-    expect(items[2]?.Update?.ConditionExpression).toBe("seq = :expectedSeq");
+    expect(items[2]?.Update?.ConditionExpression).toBe("seq = :expectedSeq AND attribute_not_exists(#spent)");
     expect(items[2]?.Update?.ExpressionAttributeValues).toMatchObject({
       ":expectedSeq": 2,
       ":seq": 3,
       ":balance": 15,
     });
-    expect(items[3]?.Put?.Item).toMatchObject({
-      sk: "LOTS#never",
-      points: 5,
-      rev: 3,
-      lots: [{ day: "never", points: 5 }],
-    });
-    expect(items[3]?.Put?.ConditionExpression).toBe("attribute_not_exists(pk)");
+    // An update, so reminder marks on the lot stay; made on condition it did not exist when read.
+    expect(items[3]?.Update?.Key).toMatchObject({ sk: "LOTS#never" });
+    expect(items[3]?.Update?.ExpressionAttributeValues).toMatchObject({ ":points": 5, ":seq": 3 });
+    expect(items[3]?.Update?.ConditionExpression).toBe("attribute_not_exists(pk)");
   });
 });
 
@@ -245,17 +243,12 @@ describe("the write pipeline's order", () => {
 
   it("plans again when the lots it read are newer than the customer (a write committed in between)", async () => {
     givenCustomerAndNoKey();
-    const bucket = (rev: number, points: number) => ({
-      pk: "x",
-      sk: "LOTS#never",
-      rev,
-      lots: [{ day: "never", points }],
-    });
+    const lot = (rev: number, points: number) => ({ pk: "x", sk: "LOTS#never", rev, points });
     // First read: the lots of a write the customer read did not see yet (rev 3 > seq 2); then as they were.
     mock
       .on(QueryCommand)
-      .resolvesOnce({ Items: [bucket(3, 4)] })
-      .resolves({ Items: [bucket(2, 10)] });
+      .resolvesOnce({ Items: [lot(3, 4)] })
+      .resolves({ Items: [lot(2, 10)] });
     mock.on(TransactWriteCommand).resolves({});
     const written = await ledgerWrite(
       deps,
@@ -271,12 +264,14 @@ describe("the write pipeline's order", () => {
     expect(sleeps).toHaveLength(1);
   });
 
-  it("refuses a debit the lots cannot cover when the reads agree: balance and lots disagree", async () => {
+  it("charges a debit to spent and deletes the soonest lots it covers in full, on condition they are as read", async () => {
     givenCustomerAndNoKey();
+    const lot = (key: string, points: number, rev: number) => ({ pk: "x", sk: `LOTS#${key}`, rev, points });
     mock
       .on(QueryCommand)
-      .resolves({ Items: [{ pk: "x", sk: "LOTS#never", rev: 2, lots: [{ day: "never", points: 3 }] }] });
-    const error = await ledgerWrite(
+      .resolves({ Items: [lot("2026-04-01", 4, 1), lot("2026-05-01", 3, 2), lot("never", 3, 2)] });
+    mock.on(TransactWriteCommand).resolves({});
+    await ledgerWrite(
       deps,
       operation({
         plan: () => ({
@@ -284,8 +279,43 @@ describe("the write pipeline's order", () => {
           result: (entry) => ({ balanceAfter: entry.balanceAfter }),
         }),
       }),
+    );
+    const items = transactions()[0]?.args[0].input.TransactItems ?? [];
+    // Key, entry, profile (balance 4, spent 6 − the 4 of the lot that leaves), and that lot's deletion only.
+    expect(items).toHaveLength(4);
+    expect(items[2]?.Update?.ExpressionAttributeValues).toMatchObject({ ":balance": 4 });
+    expect(Object.values(items[2]?.Update?.ExpressionAttributeValues ?? {})).toContain(2);
+    expect(items[3]?.Delete).toMatchObject({
+      Key: { sk: "LOTS#2026-04-01" },
+      ConditionExpression: "#rev = :rev",
+      ExpressionAttributeValues: { ":rev": 1 },
+    });
+  });
+
+  it("stops a write whose lots and spent would not move by the entry's points", async () => {
+    givenCustomerAndNoKey();
+    const error = await ledgerWrite(
+      deps,
+      operation({
+        plan: () => ({
+          entry: {
+            type: "expiry",
+            points: -3,
+            inputs: expiryInputs({
+              policy: "dated",
+              expiredOn: "2026-03-01",
+              expired: [{ points: 3, expiresAt: "2026-02-28T10:00:00.000Z" }],
+            }),
+          },
+          expiring: {
+            lots: [{ key: "2026-02-28", points: 5, expiresAt: "2026-02-28T10:00:00.000Z", rev: 1 }],
+            before: 0,
+          },
+          result: (entry) => ({ balanceAfter: entry.balanceAfter }),
+        }),
+      }),
     ).catch((e: unknown) => e);
-    expect(String(error)).toMatch(/balance and lots disagree/);
+    expect(String(error)).toMatch(/moved by -5 .* for an entry of -3 points/);
     expect(transactions()).toHaveLength(0);
   });
 
