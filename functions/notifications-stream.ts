@@ -2,6 +2,7 @@ import { BatchProcessor, EventType, processPartialResponse } from "@aws-lambda-p
 import { injectLambdaContext } from "@aws-lambda-powertools/logger/middleware";
 import middy from "@middy/core";
 import type { Context, DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from "aws-lambda";
+import { walletLinks } from "../passes/download-links.ts";
 import { addGooglePassMessage } from "../passes/pass-messages.ts";
 import { walletRuntime } from "../passes/wallet-runtime.ts";
 import { logger } from "../shared/logger.ts";
@@ -9,6 +10,7 @@ import { notificationConfig } from "../shared/notifications/config.ts";
 import { deliverNotification, type NotificationDeps } from "../shared/notifications/deliver.ts";
 import { sesMailer } from "../shared/notifications/mailer.ts";
 import { notificationsOfRecord } from "../shared/notifications/stream.ts";
+import { memberPortalUrl } from "../shared/portal/access.ts";
 import { memberUnsubscribeUrl } from "../shared/portal/unsubscribe-token.ts";
 import { runtimeDeps } from "../shared/runtime.ts";
 
@@ -22,7 +24,20 @@ function notificationDeps(): NotificationDeps {
   return {
     ...base,
     ...(email ? { mailer: sesMailer(email) } : {}),
-    ...(apiBaseUrl ? { unsubscribeUrl: (member) => memberUnsubscribeUrl(base, apiBaseUrl, member) } : {}),
+    ...(apiBaseUrl
+      ? {
+          unsubscribeUrl: (member) => memberUnsubscribeUrl(base, apiBaseUrl, member),
+          // The Welcome e-mail's: both wallet links as enrolment makes them, and the portal link.
+          memberLinks: async (customer) => {
+            const member = { merchantId: customer.merchantId, customerId: customer.id };
+            const [pass, portalUrl] = await Promise.all([
+              walletLinks(customer, base.clock()),
+              memberPortalUrl(base, apiBaseUrl, member),
+            ]);
+            return { ...pass, portalUrl };
+          },
+        }
+      : {}),
     ...(google
       ? {
           googleMessage: (serialNumber, message) =>

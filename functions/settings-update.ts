@@ -45,6 +45,7 @@ export const Body = z
             website: HttpsUrl(300).optional(),
           })
           .optional(),
+        termsUrl: HttpsUrl(300).optional(),
       })
       .optional(),
   })

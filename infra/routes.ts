@@ -31,10 +31,15 @@ interface RouteBase {
   needs: FunctionNeeds;
 }
 
-/** Behind the JWT authorizer; the caller's role must hold the permission (every one of a list). */
+/** Behind the JWT authorizer; the caller's role must hold the permission (every one of a list, or one of `anyOf`). */
 export interface PermissionRoute extends RouteBase {
   auth: "staff";
-  permission: Permission | readonly [Permission, ...Permission[]];
+  permission: Permission | readonly [Permission, ...Permission[]] | AnyOfPermissions;
+}
+
+/** Any one of these is enough, for a route two kinds of staff need for different reasons. */
+export interface AnyOfPermissions {
+  anyOf: readonly [Permission, Permission, ...Permission[]];
 }
 
 /** Behind the JWT authorizer; being active staff of the merchant is enough. */
@@ -56,11 +61,22 @@ export type RouteDefinition = StaffRoute | PublicRoute;
 /** As API Gateway names a route in the event (`routeKey`), and the local gateway too. */
 export const routeKey = (route: Pick<RouteDefinition, "method" | "path">) => `${route.method} ${route.path}`;
 
-/** The permissions a route's caller must hold: none for a public or signed-in route. */
-export function requiredPermissions(route: RouteDefinition): readonly Permission[] {
-  if (route.auth === "none" || route.permission === SIGNED_IN) return [];
-  return typeof route.permission === "string" ? [route.permission] : route.permission;
+/**
+ * What a route's caller must hold: every permission of `all` (none for a public or signed-in route), or at
+ * least one of `anyOf`.
+ */
+export type PermissionRule = { all: readonly Permission[] } | { anyOf: readonly Permission[] };
+
+export function requiredPermissions(route: RouteDefinition): PermissionRule {
+  if (route.auth === "none" || route.permission === SIGNED_IN) return { all: [] };
+  const { permission } = route;
+  if (typeof permission === "string") return { all: [permission] };
+  return "anyOf" in permission ? { anyOf: permission.anyOf } : { all: permission };
 }
+
+/** Every permission the rule names, whether all or one of them are needed. */
+export const permissionsNamed = (rule: PermissionRule): readonly Permission[] =>
+  "anyOf" in rule ? rule.anyOf : rule.all;
 
 /** The Cognito actions of these sign-in operations, each once (shared/auth/sign-in-actions.ts). */
 const signInActions = (...operations: (keyof typeof SIGN_IN_ACTIONS)[]): SignInAction[] =>
@@ -76,8 +92,19 @@ const applePass: FunctionNeeds = {
   secrets: ["passCertificates"],
   signingKeys: true,
 };
+// Public join and find-my-card: enrol (or find the member), sign both wallet links and a portal link
+// (writing the merchant's portal key ring on first use), and send the card by e-mail or text message.
+const joinNeeds: FunctionNeeds = {
+  table: "readWrite",
+  wallet: true,
+  secrets: ["passLinkKey", "googleServiceAccount"],
+  signingKeys: true,
+  email: true,
+  sms: true,
+};
 // Apple's web service finds the pass (and writes its registrations) through the wallet settings.
 const appleRegistrations: FunctionNeeds = { table: "readWrite", wallet: true };
+const scannerApp: FunctionNeeds = { table: "none", scannerClient: true };
 
 export const ROUTES: readonly RouteDefinition[] = [
   // Scanner. The location the scan is for is checked by the handler (requireLocation).
@@ -104,7 +131,13 @@ export const ROUTES: readonly RouteDefinition[] = [
     handler: "customers-create",
     auth: "staff",
     permission: "customers:write",
-    needs: readWrite,
+    // Signs the member's wallet links, and the portal link of the Welcome QR code (a member without e-mail).
+    needs: {
+      table: "readWrite",
+      wallet: true,
+      secrets: ["passLinkKey", "googleServiceAccount"],
+      signingKeys: true,
+    },
   },
   {
     method: "GET",
@@ -282,6 +315,17 @@ export const ROUTES: readonly RouteDefinition[] = [
     auth: "staff",
     permission: "locations:manage",
     needs: readWrite,
+  },
+  // The counter poster: who runs the shop prints it; who enrols customers at the till may print it too.
+  // Rendering the PNG (resvg's WASM, the fonts) wants more memory than a read.
+  {
+    method: "GET",
+    path: "/v1/locations/{locationId}/poster",
+    handler: "locations-poster",
+    auth: "staff",
+    permission: { anyOf: ["locations:manage", "customers:write"] },
+    memoryMb: 1024,
+    needs: read,
   },
   // Programs and their versions.
   {
@@ -494,7 +538,18 @@ export const ROUTES: readonly RouteDefinition[] = [
   },
   // Customers: the portal page, and /v1/me with the portal token from the link (the handlers check it).
   { method: "GET", path: "/portal", handler: "portal-page", auth: "none", needs: { table: "none" } },
-  { method: "GET", path: "/v1/me", handler: "me-get", auth: "none", needs: read },
+  // The scanner web app's files (web/scanner/) and its sign-in settings (config.json: the scanner client's
+  // id); staff sign in from the page itself, with the user pool.
+  { method: "GET", path: "/scanner", handler: "scanner-app", auth: "none", needs: scannerApp },
+  { method: "GET", path: "/scanner/{file}", handler: "scanner-app", auth: "none", needs: scannerApp },
+  {
+    method: "GET",
+    path: "/v1/me",
+    handler: "me-get",
+    auth: "none",
+    // Signs the member's Add-to-Wallet links, as enrolment does.
+    needs: { table: "read", wallet: true, secrets: ["passLinkKey", "googleServiceAccount"] },
+  },
   {
     method: "PATCH",
     path: "/v1/me",
@@ -521,6 +576,19 @@ export const ROUTES: readonly RouteDefinition[] = [
     handler: "signup",
     auth: "none",
     needs: { table: "readWrite", staffSignIns: signInActions("invite", "resend"), signUpPolicy: true },
+  },
+  // Customers joining by themselves (shared/customers/join.ts), and finding their card again: public,
+  // rate-limited per source address and per contact with counters in the table. The pages read only the
+  // merchant; the API sends the card (wallet links, portal link) by e-mail or text to an address that has one.
+  { method: "GET", path: "/join/{merchantId}", handler: "join-page", auth: "none", needs: read },
+  { method: "GET", path: "/join/{merchantId}/card", handler: "join-page", auth: "none", needs: read },
+  { method: "POST", path: "/v1/join/{merchantId}", handler: "join-create", auth: "none", needs: joinNeeds },
+  {
+    method: "POST",
+    path: "/v1/join/{merchantId}/card",
+    handler: "join-card-request",
+    auth: "none",
+    needs: joinNeeds,
   },
   // The one-click unsubscribe link of Moment e-mails (RFC 8058): its signed token is the credential (the
   // handler checks it). GET shows a confirmation page and changes nothing; POST withdraws marketing consent.

@@ -81,6 +81,10 @@ export interface Customer {
   locale: "fr" | "en";
   /** Consent to marketing email; service notifications do not depend on it. */
   marketingConsent: boolean;
+  /** Consent to messages about the card itself (its links, its points), asked by the join page. Absent: not asked. */
+  transactionalConsent?: boolean;
+  /** Where the customer joined by themselves (the join page's `?location=`), when it was one of the merchant's. */
+  joinedLocationId?: string;
   barcode: string;
   passSerial: string;
   passToken: string;
@@ -287,4 +291,6 @@ export interface Branding {
   /** The logo shown on the pass: a PNG, base64, at most 64 KB (Apple: up to 160×50 points, @2x). */
   logoPngBase64?: string;
   contact?: { phone?: string; email?: string; website?: string };
+  /** The loyalty programme's terms (https), linked from the join page next to the consents. */
+  termsUrl?: string;
 }

@@ -10,6 +10,9 @@ export function customerView(customer: Customer) {
     email: customer.email ?? null,
     locale: customer.locale,
     marketingConsent: customer.marketingConsent ?? false,
+    // Set by the public join page only (shared/customers/join.ts): null for members enrolled by staff.
+    transactionalConsent: customer.transactionalConsent ?? null,
+    joinedLocationId: customer.joinedLocationId ?? null,
     balance: customer.balance,
     barcode: customer.barcode,
     createdAt: customer.createdAt,

@@ -7,7 +7,12 @@ import type {
 } from "aws-lambda";
 import type { z } from "zod";
 import { ROUTES, requiredPermissions, routeKey, type StaffRoute } from "../../infra/routes.ts";
-import { type Principal, requirePermission, resolvePrincipal } from "../../shared/auth/principal.ts";
+import {
+  type Principal,
+  requireAnyPermission,
+  requirePermission,
+  resolvePrincipal,
+} from "../../shared/auth/principal.ts";
 import { ValidationError } from "../../shared/errors.ts";
 import { logger } from "../../shared/logger.ts";
 import { runtimeDeps } from "../../shared/runtime.ts";
@@ -124,7 +129,9 @@ export function staffHandler(
       request.event.requestContext?.authorizer?.jwt?.claims,
     );
     logger.appendKeys({ merchantId: principal.merchantId, staffId: principal.staffId });
-    for (const permission of requiredPermissions(route)) requirePermission(principal, permission);
+    const rule = requiredPermissions(route);
+    if ("anyOf" in rule) requireAnyPermission(principal, rule.anyOf);
+    else for (const permission of rule.all) requirePermission(principal, permission);
     return handle(request, principal);
   });
 }

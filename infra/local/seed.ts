@@ -107,6 +107,8 @@ export async function seedDemo(deps: { db: Db; clock: Clock; userPool?: UserPool
   await enrolCustomer({ ...deps, walletLinks }, merchantId, {
     locale: "fr",
     marketingConsent: true,
+    // Seeded, not joined: no Welcome e-mail at every start.
+    welcome: false,
     ...camille,
   });
 }

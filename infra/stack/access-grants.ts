@@ -89,6 +89,8 @@ export interface GrantTargets {
   couponIssuer?: { url?: string; timeoutMs?: string };
   /** Absent while the pool's own trigger is being created. */
   userPool?: cognito.IUserPool;
+  /** The app client scanner apps sign in with; absent, like the pool, until it exists. */
+  scannerClient?: cognito.IUserPoolClient;
   signUp: SignUpPolicy;
 }
 
@@ -205,6 +207,16 @@ export function grantNeeds(target: AppFunction, needs: FunctionNeeds, targets: G
       }),
     );
     fn.addEnvironment("USER_POOL_ID", targets.userPool.userPoolId);
+  }
+
+  if (needs.scannerClient) {
+    if (!targets.scannerClient) {
+      throw new Error(
+        `functions/${handlerName}.ts declares scannerClient but is created before the user pool`,
+      );
+    }
+    // The region is Lambda's own AWS_REGION: the pool is in the stack's region.
+    fn.addEnvironment("USER_POOL_CLIENT_ID", targets.scannerClient.userPoolClientId);
   }
 
   if (needs.signUpPolicy) fn.addEnvironment("SIGN_UP", targets.signUp);

@@ -25,6 +25,11 @@ export interface FunctionNeeds {
    * Granted as `cognito-idp:<action>` on the one user pool, and nothing more.
    */
   staffSignIns?: readonly SignInAction[];
+  /**
+   * The scanner app client's id (USER_POOL_CLIENT_ID), for a page that signs staff in from the browser.
+   * Not a grant: the client has no secret, and the browser calls the user pool's public API itself.
+   */
+  scannerClient?: boolean;
   /** Whether anyone may sign a merchant up (context `signUp`, env SIGN_UP: "open" or "invite"). */
   signUpPolicy?: boolean;
   /**
@@ -56,12 +61,13 @@ export const BACKGROUND_NEEDS: Readonly<Record<string, FunctionNeeds>> = {
   },
   // Claims and settles delivery records (outbox items included), records bounced addresses, takes Google's
   // notify quota on pass records; sends email through SES and adds messages to Google Wallet objects.
-  // Signs each e-mail's unsubscribe link with the merchant's portal key (shared/portal/unsubscribe-token.ts).
+  // Signs each e-mail's unsubscribe link with the merchant's portal key (shared/portal/unsubscribe-token.ts),
+  // and the Welcome e-mail's wallet links (the link key, Google's save JWT) and portal link.
   "notifications-stream": {
     table: "readWrite",
     wallet: true,
     email: true,
-    secrets: ["googleServiceAccount"],
+    secrets: ["googleServiceAccount", "passLinkKey"],
     signingKeys: true,
   },
   // Writes expiry entries to the ledger and takes spent batches out of the due index.

@@ -107,6 +107,7 @@ export class LoyaltyWalletStack extends Stack {
     });
     const auth = new StaffAuth(this, "StaffAuth", { settings, preTokenGeneration: preToken.fn });
     grantTargets.userPool = auth.userPool;
+    grantTargets.scannerClient = auth.scannerClient;
 
     const api = new LoyaltyHttpApi(this, "Http", { staffAuthorizer: auth.authorizer, settings });
     grantTargets.apiBaseUrl = config.wallet.apiBaseUrl ?? api.url;

@@ -57,6 +57,13 @@ export function requirePermission(principal: Principal, permission: Permission):
   }
 }
 
+/** For a route that either of two kinds of staff may use: one of the permissions is enough. */
+export function requireAnyPermission(principal: Principal, permissions: readonly Permission[]): void {
+  if (!permissions.some((permission) => principal.permissions.has(permission))) {
+    throw forbidden(`Your role does not allow this (${permissions.join(" or ")}).`);
+  }
+}
+
 export function canUseLocation(principal: Principal, locationId: string): boolean {
   return principal.locationIds === "*" || principal.locationIds.includes(locationId);
 }

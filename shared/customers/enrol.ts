@@ -5,11 +5,14 @@ import { newId, randomCode, randomToken } from "../ids.ts";
 import { GENESIS_HASH } from "../ledger/hash-chain.ts";
 import { getMerchant } from "../merchants/directory.ts";
 import type { Customer } from "../model.ts";
+import { welcomeByEmail, welcomeOutbox } from "../notifications/welcome.ts";
 import { runWrite, type WriteResult } from "../pipeline/write.ts";
+import { qrCodeSvg } from "../qr-code.ts";
 import { barcodeClaim, claimedField, contactClaim } from "../store/customers/contacts.ts";
 import { nameIndexChanges } from "../store/customers/names.ts";
 import { newProfileItem } from "../store/customers/profile.ts";
 import type { Db } from "../store/db/client.ts";
+import { outboxItem } from "../store/notifications/outbox.ts";
 import { newPassItem } from "../store/passes.ts";
 import { type CustomerView, customerView } from "../views.ts";
 import { contactTaken, nameTokens, normalizeContact } from "./contact.ts";
@@ -21,14 +24,26 @@ export interface Enrolment {
   email?: string;
   locale?: "fr" | "en";
   marketingConsent?: boolean;
+  /** Asked by the public join page (shared/customers/join.ts); staff enrolments leave it out. */
+  transactionalConsent?: boolean;
+  /** The merchant's location the customer joined at, already checked to be one of theirs. */
+  joinedLocationId?: string;
   /** Fixed values for seeded demo data; generated otherwise. */
   id?: string;
   barcode?: string;
+  /** false: no Welcome Moment (the seeded demo members, who never joined). */
+  welcome?: boolean;
 }
 
 export interface Enrolled {
   customer: CustomerView;
   pass: WalletLinks;
+  /**
+   * For the staff's app to show as a QR code when the Welcome e-mail will not carry the card (no e-mail,
+   * no consent, or the Moment switched off): the member's link and its QR code. null otherwise, or when
+   * the caller gave no link maker.
+   */
+  welcome: { url: string; qrSvg: string } | null;
 }
 
 /**
@@ -43,6 +58,8 @@ export async function enrolCustomer(
     clock: Clock;
     /** Signs the member's wallet links; without it both links are null, as where no wallet is configured. */
     walletLinks?: WalletLinkSigner;
+    /** The member's link to show as a QR code when no Welcome e-mail carries it (their portal link). */
+    welcomeLink?: (customer: Customer) => Promise<string>;
   },
   merchantId: string,
   enrolment: Enrolment,
@@ -69,6 +86,10 @@ export async function enrolCustomer(
         ...(contact.email ? { email: contact.email } : {}),
         locale: enrolment.locale ?? (merchant.country === "FR" ? "fr" : "en"),
         marketingConsent: enrolment.marketingConsent ?? false,
+        ...(enrolment.transactionalConsent !== undefined
+          ? { transactionalConsent: enrolment.transactionalConsent }
+          : {}),
+        ...(enrolment.joinedLocationId ? { joinedLocationId: enrolment.joinedLocationId } : {}),
         // 20 characters from a 30-letter alphabet: about 98 bits, so barcodes cannot be guessed.
         barcode: enrolment.barcode ?? randomCode(20),
         passSerial: newId("pass"),
@@ -80,6 +101,10 @@ export async function enrolCustomer(
         createdAt: now,
         updatedAt: now,
       };
+      const welcomeUrl =
+        deps.welcomeLink && !welcomeByEmail(merchant, customer)
+          ? await deps.welcomeLink(customer)
+          : undefined;
       return {
         items: [
           newProfileItem(db, customer),
@@ -90,10 +115,15 @@ export async function enrolCustomer(
           }),
           newPassItem(db, { serialNumber: customer.passSerial, merchantId, customerId: customer.id }),
           ...nameIndexChanges(db, merchantId, customer.id, [], nameTokens(customer.name)),
+          // Written with the membership, so it is sent once whoever enrolled them (staff or the join page).
+          ...(enrolment.welcome === false
+            ? []
+            : [outboxItem(db, merchantId, customer.id, welcomeOutbox(customer.id, now))]),
         ],
         result: {
           customer: customerView(customer),
           pass: await (deps.walletLinks ?? noWalletLinks)(customer, at),
+          welcome: welcomeUrl ? { url: welcomeUrl, qrSvg: await qrCodeSvg(welcomeUrl) } : null,
         },
       };
     },

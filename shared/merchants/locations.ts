@@ -7,8 +7,8 @@ import type { WriteDeps, WriteResult } from "../pipeline/write.ts";
 import type { Db } from "../store/db/client.ts";
 import { listLocations, newLocationItem, saveLocationChanges } from "../store/merchants/locations.ts";
 import { createOnce } from "./create-once.ts";
-import { getLocation, getProgram } from "./directory.ts";
-import { locationView } from "./views.ts";
+import { getLocation, getProgram, listPrograms } from "./directory.ts";
+import { locationView, programView } from "./views.ts";
 
 type LocationView = ReturnType<typeof locationView>;
 
@@ -36,11 +36,23 @@ async function requireProgram(db: Db, merchantId: string, programId: string) {
   }
 }
 
-/** Everyone sees the locations they may work at; location managers see them all. */
-export async function listVisibleLocations(deps: { db: Db }, principal: Principal): Promise<LocationView[]> {
-  const all = await listLocations(deps.db, principal.merchantId);
+/**
+ * Everyone sees the locations they may work at; location managers see them all. Each with the program it
+ * earns with, so a scanner can say what applies there without `programs:manage`.
+ */
+export async function listVisibleLocations(
+  deps: { db: Db },
+  principal: Principal,
+): Promise<(LocationView & { program: ReturnType<typeof programView> | null })[]> {
+  const [all, programs] = await Promise.all([
+    listLocations(deps.db, principal.merchantId),
+    listPrograms(deps.db, principal.merchantId),
+  ]);
+  const byId = new Map(programs.map((program) => [program.id, programView(program)]));
   const everything = principal.permissions.has("locations:manage");
-  return all.filter((location) => everything || canUseLocation(principal, location.id)).map(locationView);
+  return all
+    .filter((location) => everything || canUseLocation(principal, location.id))
+    .map((location) => ({ ...locationView(location), program: byId.get(location.programId) ?? null }));
 }
 
 export async function addLocation(

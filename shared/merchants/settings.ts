@@ -40,6 +40,7 @@ export function settingsView(merchant: Merchant) {
         ? Buffer.from(merchant.branding.logoPngBase64, "base64").length
         : null,
       contact: merchant.branding?.contact ?? null,
+      termsUrl: merchant.branding?.termsUrl ?? null,
     },
   };
 }

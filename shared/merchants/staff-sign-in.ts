@@ -16,7 +16,9 @@ import { readStaff } from "../store/merchants/staff.ts";
  * so a sign-in made for the first body never points at the second's record.
  */
 export function idFromRequest(prefix: string, ...parts: string[]): string {
-  const digest = createHash("sha256").update([prefix, ...parts].join("\u0000")).digest("hex");
+  const digest = createHash("sha256")
+    .update([prefix, ...parts].join("\u0000"))
+    .digest("hex");
   return `${prefix}_${digest.slice(0, 26).toUpperCase()}`;
 }
 

@@ -18,6 +18,7 @@ import {
 } from "./records.ts";
 import { type MessageContext, renderEmail, renderWalletMessage } from "./templates.ts";
 import type { PassMessageResult } from "./wallet-message.ts";
+import { emailConsent, type MemberLinks } from "./welcome.ts";
 
 export interface NotificationDeps {
   db: Db;
@@ -30,6 +31,11 @@ export interface NotificationDeps {
    * the API's public URL is unknown (some tests); the handler always has it on AWS.
    */
   unsubscribeUrl?: (member: { merchantId: string; customerId: string }) => Promise<string>;
+  /**
+   * The member's wallet links and portal link, for the Welcome e-mail (passes/download-links.ts,
+   * shared/portal/access.ts). Absent where the API's public URL is unknown: the welcome is then not sent.
+   */
+  memberLinks?: (customer: Customer) => Promise<MemberLinks>;
   /** A message on the member's Google pass (passes/pass-messages.ts); absent without Google Wallet. */
   googleMessage?: (
     serialNumber: string,
@@ -88,17 +94,21 @@ async function sendEmail(
   context: MessageContext,
 ): Promise<ChannelOutcome> {
   if (!deps.mailer) return { status: "skipped", reason: "not_configured" };
-  const reach = emailReach(customer, await emailBounced(deps.db, customer));
+  const consent = emailConsent(n.facts.moment, customer);
+  const reach = emailReach(customer, await emailBounced(deps.db, customer), consent.consented);
   if (reach !== "ok" || !customer.email) return { status: "skipped", reason: reach };
+  const welcome = n.facts.moment === "welcome";
+  // A welcome without the card's links would say nothing.
+  if (welcome && !deps.memberLinks) return { status: "skipped", reason: "not_configured" };
   try {
-    const unsubscribeUrl = await deps.unsubscribeUrl?.({
-      merchantId: n.merchantId,
-      customerId: n.customerId,
-    });
+    const links = welcome ? await deps.memberLinks?.(customer) : undefined;
+    const unsubscribeUrl = consent.optional
+      ? await deps.unsubscribeUrl?.({ merchantId: n.merchantId, customerId: n.customerId })
+      : undefined;
     await deps.mailer.send({
       to: customer.email,
       fromName: context.merchantName,
-      ...renderEmail(n.facts, context, unsubscribeUrl),
+      ...renderEmail(n.facts, { ...context, ...(links ? { links } : {}) }, unsubscribeUrl),
       tags: { moment: n.facts.moment, merchant: n.merchantId, customer: n.customerId },
       ...(unsubscribeUrl ? { unsubscribeUrl } : {}),
     });

@@ -19,11 +19,18 @@ export async function emailBounced(db: Db, customer: Customer): Promise<boolean>
   return bounce?.addressHash === addressHash(customer.email);
 }
 
-/** marketingConsent stands for the customer's consent to email. */
-export function emailReach(customer: Customer, bounced: boolean): EmailReach {
+/**
+ * marketingConsent stands for the customer's consent to email, unless the Moment goes by another one
+ * (`consented`: the Welcome e-mail's, shared/notifications/welcome.ts).
+ */
+export function emailReach(
+  customer: Customer,
+  bounced: boolean,
+  consented: boolean = customer.marketingConsent,
+): EmailReach {
   if (!customer.email) return "missing";
   if (bounced) return "bounced";
-  return customer.marketingConsent ? "ok" : "no_consent";
+  return consented ? "ok" : "no_consent";
 }
 
 /** SES refused the address for good (`code`, e.g. MessageRejected): it is not written to again until it changes. */

@@ -12,7 +12,9 @@ export type MomentFacts =
   /** `points` absent: the whole balance (an inactivity deadline). */
   | { moment: "points_expiring"; points?: number; expiresAt: string }
   | { moment: "claim_decided"; approved: true; entry: LedgerEntry }
-  | { moment: "claim_decided"; approved: false; reason: string };
+  | { moment: "claim_decided"; approved: false; reason: string }
+  /** The card's links are made when it is sent (./welcome.ts): a signed Apple link lasts days, not forever. */
+  | { moment: "welcome" };
 
 export interface Notification {
   merchantId: string;
@@ -107,6 +109,8 @@ export function outboxNotification(item: OutboxRecord): Notification | undefined
     };
   } else if (moment === "claim_decided" && data.status === "rejected") {
     facts = { moment, approved: false, reason: typeof data.reason === "string" ? data.reason : "" };
+  } else if (moment === "welcome") {
+    facts = { moment };
   }
   if (!facts) return undefined;
   return {

@@ -1,6 +1,7 @@
 import { explainForMember, type Locale } from "../ledger/entry-types.ts";
 import type { MomentFacts } from "./moments.ts";
 import type { Moment } from "./outbox.ts";
+import type { MemberLinks } from "./welcome.ts";
 
 /** Who the message is for and from; `balance` is the current one (entries bring their own balance after). */
 export interface MessageContext {
@@ -8,12 +9,29 @@ export interface MessageContext {
   merchantName: string;
   customerName: string;
   balance: number;
+  /** The member's card and portal links, for the Welcome e-mail (made when it is sent). */
+  links?: MemberLinks;
 }
 
 /** One template's output: the subject and the body's paragraphs, plain text, laid out per channel below. */
 export interface Message {
   subject: string;
   paragraphs: string[];
+  /** Links after the paragraphs: "label: URL" in text, an anchor in HTML. */
+  actions?: { label: string; url: string }[];
+}
+
+/** The links of the Welcome e-mail that this deployment has, labelled in the member's language. */
+function welcomeActions(
+  links: MemberLinks | undefined,
+  labels: { apple: string; google: string; portal: string },
+): { label: string; url: string }[] {
+  if (!links) return [];
+  return [
+    ...(links.appleWalletUrl ? [{ label: labels.apple, url: links.appleWalletUrl }] : []),
+    ...(links.googleWalletUrl ? [{ label: labels.google, url: links.googleWalletUrl }] : []),
+    { label: labels.portal, url: links.portalUrl },
+  ];
 }
 
 export interface RenderedEmail {
@@ -138,6 +156,18 @@ const EN: Templates = {
             ...(facts.reason ? [`Reason: ${facts.reason}`] : []),
           ],
         },
+  welcome: (_facts, c) => ({
+    subject: `Your ${c.merchantName} loyalty card`,
+    paragraphs: [
+      `Welcome to ${c.merchantName}'s loyalty programme: your card is ready.`,
+      "Add it to your phone's wallet, and show it at the till to earn points. Your member space shows your points, their history and your details.",
+    ],
+    actions: welcomeActions(c.links, {
+      apple: "Add to Apple Wallet",
+      google: "Save to Google Wallet",
+      portal: "Your member space",
+    }),
+  }),
 };
 
 const FR: Templates = {
@@ -215,6 +245,18 @@ const FR: Templates = {
             ...(facts.reason ? [`Motif : ${facts.reason}`] : []),
           ],
         },
+  welcome: (_facts, c) => ({
+    subject: `Votre carte de fidélité ${c.merchantName}`,
+    paragraphs: [
+      `Bienvenue dans le programme de fidélité de ${c.merchantName} : votre carte est prête.`,
+      "Ajoutez-la au portefeuille de votre téléphone et présentez-la en caisse pour gagner des points. Votre espace membre montre vos points, leur historique et vos coordonnées.",
+    ],
+    actions: welcomeActions(c.links, {
+      apple: "Ajouter à Apple Wallet",
+      google: "Enregistrer dans Google Wallet",
+      portal: "Votre espace membre",
+    }),
+  }),
 };
 
 const TEMPLATES: Record<Locale, Templates> = { en: EN, fr: FR };
@@ -227,15 +269,18 @@ const FRAME: Record<
     optOut: string;
     /** The label, then the link, with the locale's punctuation. */
     optOutLine: (url: string) => string;
+    actionLine: (label: string, url: string) => string;
   }
 > = {
   en: {
+    actionLine: (label, url) => `${label}: ${url}`,
     greeting: (name) => `Hello ${name},`,
     footer: (merchant) => `You receive this email as a member of ${merchant}'s loyalty programme.`,
     optOut: "Stop these emails",
     optOutLine: (url) => `Stop these emails: ${url}`,
   },
   fr: {
+    actionLine: (label, url) => `${label} : ${url}`,
     greeting: (name) => `Bonjour ${name},`,
     footer: (merchant) =>
       `Vous recevez cet e-mail en tant que membre du programme de fidélité de ${merchant}.`,
@@ -266,9 +311,11 @@ export function renderEmail(
   context: MessageContext,
   unsubscribeUrl?: string,
 ): RenderedEmail {
-  const { subject, paragraphs } = renderMessage(facts, context);
+  const { subject, paragraphs, actions = [] } = renderMessage(facts, context);
   const frame = FRAME[context.locale];
-  const body = [frame.greeting(context.customerName), ...paragraphs, `— ${context.merchantName}`];
+  const greeting = frame.greeting(context.customerName);
+  const signOff = `— ${context.merchantName}`;
+  const body = [greeting, ...paragraphs, ...actions.map((a) => frame.actionLine(a.label, a.url)), signOff];
   const footer = frame.footer(context.merchantName);
   const optOutText = unsubscribeUrl ? `\n${frame.optOutLine(unsubscribeUrl)}` : "";
   const optOutHtml = unsubscribeUrl
@@ -281,7 +328,12 @@ export function renderEmail(
       "<!doctype html>",
       `<html lang="${context.locale}"><head><meta charset="utf-8"><title>${escapeHtml(subject)}</title></head>`,
       '<body style="font-family:sans-serif;line-height:1.5;color:#202c39">',
-      ...body.map((paragraph) => `<p>${escapeHtml(paragraph)}</p>`),
+      ...[greeting, ...paragraphs].map((paragraph) => `<p>${escapeHtml(paragraph)}</p>`),
+      ...actions.map(
+        (action) =>
+          `<p><a href="${escapeHtml(action.url)}" style="color:#0b57d0;font-weight:bold">${escapeHtml(action.label)}</a></p>`,
+      ),
+      `<p>${escapeHtml(signOff)}</p>`,
       `<p style="color:#6b7785;font-size:small">${escapeHtml(footer)}${optOutHtml}</p>`,
       "</body></html>",
     ].join("\n"),

@@ -1,3 +1,4 @@
+import { noWalletLinks, type WalletLinkSigner } from "../customers/wallet-links.ts";
 import { notFound } from "../errors.ts";
 import { upcomingExpiries } from "../expiry/upcoming.ts";
 import { describeRule, explainForMember } from "../ledger/entry-types.ts";
@@ -17,8 +18,17 @@ export async function readMember(db: Db, member: CustomerIdentity): Promise<Cust
   return customer;
 }
 
-/** Balance, upcoming expiries, and how each location earns points (the "right to know how points are computed"). */
-export async function memberOverview(db: Db, member: CustomerIdentity, now: Date) {
+/**
+ * Balance, upcoming expiries, how each location earns points (the "right to know how points are computed"),
+ * and fresh links to add the card to a wallet: a member who lost their phone, or who opened the portal
+ * from the Welcome QR code at the counter, gets the card back from here.
+ */
+export async function memberOverview(
+  db: Db,
+  member: CustomerIdentity,
+  now: Date,
+  walletLinks: WalletLinkSigner = noWalletLinks,
+) {
   const [customer, merchant, locations, programs, expiries] = await Promise.all([
     readMember(db, member),
     getMerchant(db, member.merchantId),
@@ -30,6 +40,7 @@ export async function memberOverview(db: Db, member: CustomerIdentity, now: Date
   return {
     customer: customerView(customer),
     merchant: { id: merchant.id, name: merchant.name },
+    wallet: await walletLinks(customer, now),
     upcomingExpiries: expiries,
     locations: locations.map((location) => {
       const program = programs.find((p) => p.id === location.programId);

@@ -19,6 +19,7 @@ export const PORTAL_SCRIPT = String.raw`
       invalid: "Ce lien n'est plus valide. Demandez-en un nouveau au magasin.",
       failed: "Le service ne répond pas. Réessayez dans un instant.",
       balance: "Solde", points: "points", expiries: "Prochaines expirations",
+      addApple: "Ajouter à Apple Wallet", addGoogle: "Enregistrer dans Google Wallet",
       noExpiries: "Aucun point n'expire prochainement.", expiryLine: "{points} points expirent le {date}",
       expiryInactivity: "{points} points expirent le {date} si vous n'en gagnez pas d'ici là",
       rules: "Comment vous gagnez des points", history: "Historique", noHistory: "Aucune opération pour l'instant.",
@@ -67,6 +68,7 @@ export const PORTAL_SCRIPT = String.raw`
       invalid: "This link is no longer valid. Ask the shop for a new one.",
       failed: "The service is not answering. Try again in a moment.",
       balance: "Balance", points: "points", expiries: "Upcoming expiries",
+      addApple: "Add to Apple Wallet", addGoogle: "Save to Google Wallet",
       noExpiries: "No points expire soon.", expiryLine: "{points} points expire on {date}",
       expiryInactivity: "{points} points expire on {date} unless you earn some before",
       rules: "How you earn points", history: "History", noHistory: "Nothing here yet.",
@@ -185,6 +187,12 @@ export const PORTAL_SCRIPT = String.raw`
     $("merchant").textContent = me.merchant.name;
     $("member").textContent = me.customer.name;
     $("balance").textContent = String(me.customer.balance);
+    var wallet = me.wallet || {};
+    $("apple-wallet").hidden = !wallet.appleWalletUrl;
+    $("google-wallet").hidden = !wallet.googleWalletUrl;
+    if (wallet.appleWalletUrl) $("apple-wallet").href = wallet.appleWalletUrl;
+    if (wallet.googleWalletUrl) $("google-wallet").href = wallet.googleWalletUrl;
+    $("wallet").hidden = !wallet.appleWalletUrl && !wallet.googleWalletUrl;
     var expiries = $("expiries");
     expiries.replaceChildren();
     me.upcomingExpiries.forEach(function (e) {

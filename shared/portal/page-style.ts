@@ -39,6 +39,8 @@ label.check input { width: auto; margin-top: .3rem; }
 textarea { min-height: 5rem; }
 button { font: inherit; font-weight: 600; margin-top: 1rem; padding: .6rem 1rem; border-radius: .4rem; border: 1px solid var(--accent); background: var(--accent); color: var(--accent-text); cursor: pointer; }
 button.secondary { background: transparent; color: var(--accent); }
+a.button { display: inline-block; font-weight: 600; margin-top: .5rem; padding: .6rem 1rem; border-radius: .4rem; border: 1px solid var(--accent); background: var(--accent); color: var(--accent-text); text-decoration: none; }
+a.button.secondary { background: transparent; color: var(--accent); }
 /* A gap beside the next button that is gone when they wrap onto two lines. */
 button:has(+ button) { margin-right: .5rem; }
 button:disabled { opacity: .6; cursor: progress; }

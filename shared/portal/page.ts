@@ -49,6 +49,7 @@ export function portalPage(locale: Locale): string {
 <section class="balance" aria-labelledby="balance-h">
 <h2 id="balance-h" data-t="balance"></h2>
 <p><span id="balance" class="big"></span> <span data-t="points"></span></p>
+<p id="wallet" class="wallet" hidden><a id="apple-wallet" class="button" data-t="addApple"></a> <a id="google-wallet" class="button secondary" data-t="addGoogle"></a></p>
 </section>
 <section aria-labelledby="expiries-h">
 <h2 id="expiries-h" data-t="expiries"></h2>

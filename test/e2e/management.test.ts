@@ -499,6 +499,11 @@ describe("locations", () => {
           id: "paris-01",
           name: "Paris 01",
           programId: "prog_paris-01",
+          // What a scanner shows for the location, without programs:manage.
+          program: expect.objectContaining({
+            id: "prog_paris-01",
+            description: expect.stringMatching(/^1 point per 1\.00 EUR spent, rounded down;/),
+          }),
           createdAt: expect.any(String),
           updatedAt: expect.any(String),
         },
@@ -560,7 +565,11 @@ describe("locations", () => {
       name: "Lille 01",
       programId: "prog_lyon-01",
     });
-    expect((await get("/v1/locations")).body.locations).toContainEqual(moved.body.location);
+    // The list names the program the location now earns with.
+    expect((await get("/v1/locations")).body.locations).toContainEqual({
+      ...moved.body.location,
+      program: expect.objectContaining({ id: "prog_lyon-01" }),
+    });
     const renamed = await patch(`/v1/locations/${created.id}`, { name: "Lille Centre" });
     expect(renamed.body.location).toMatchObject({ name: "Lille Centre", programId: "prog_lyon-01" });
   });

@@ -1,14 +1,13 @@
-import { existsSync } from "node:fs";
 import { mkdir, mkdtemp, readFile, rm } from "node:fs/promises";
 import { get } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { brotliDecompressSync, gunzipSync } from "node:zlib";
-import AxeBuilder from "@axe-core/playwright";
 import { type BrowserContext, chromium, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEMO } from "../../infra/local/seed.ts";
 import { verifyStatement } from "../../shared/statements/verify.ts";
+import { accessibilityViolations, CHROMIUM, CHROMIUM_ARGS, chromiumAvailable } from "../support/browser.ts";
 import { assertConforms, checkBrowserTraffic } from "../support/openapi-validator.ts";
 import { earn, enrolCustomer, portalLinkFor } from "../support/portal.ts";
 import { startTestStack, type TestStack } from "../support/test-stack.ts";
@@ -17,13 +16,7 @@ import { startTestStack, type TestStack } from "../support/test-stack.ts";
  * The portal in a real headless Chromium (Debian's package, driven by playwright-core: no browser download).
  * Without /usr/bin/chromium the suite is skipped locally, with a message; in CI it fails.
  */
-const CHROMIUM = "/usr/bin/chromium";
-const available = existsSync(CHROMIUM);
-if (!available) {
-  const message = `${CHROMIUM} is missing: install Debian's chromium package (apt-get install -y chromium; .ci/run does it)`;
-  if (process.env.CI) throw new Error(message);
-  console.warn(`portal browser tests skipped: ${message}`);
-}
+const available = chromiumAvailable("portal browser tests");
 
 const SCREENSHOTS = new URL("./__screenshots__/", import.meta.url).pathname;
 const camille = DEMO.customers.camille;
@@ -44,16 +37,7 @@ beforeAll(async () => {
       locale: "fr-FR",
       timezoneId: "Europe/Paris",
       viewport: { width: 480, height: 900 },
-      args: [
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-      ],
+      args: CHROMIUM_ARGS,
     }),
     earn(stack, {
       customerId: camille.id,
@@ -107,14 +91,6 @@ const focusedId = (page: Page) =>
       (globalThis as unknown as { document: { activeElement: { id: string } | null } }).document.activeElement
         ?.id,
   );
-
-/** The page's WCAG 2.2 A and AA violations as axe-core finds them: rule id and the elements it names. */
-async function accessibilityViolations(page: Page): Promise<string[]> {
-  const { violations } = await new AxeBuilder({ page })
-    .withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"])
-    .analyze();
-  return violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`);
-}
 
 /** GET with raw bytes back (no transparent decompression, unlike fetch), checked against the spec once decoded. */
 function rawGet(url: string, headers: Record<string, string>) {

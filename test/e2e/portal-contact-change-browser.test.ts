@@ -1,9 +1,9 @@
-import { existsSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type BrowserContext, chromium, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { CHROMIUM, CHROMIUM_ARGS, chromiumAvailable } from "../support/browser.ts";
 import { mailsTo, readEml } from "../support/mail.ts";
 import { checkBrowserTraffic } from "../support/openapi-validator.ts";
 import { enrolCustomer, portalLinkFor } from "../support/portal.ts";
@@ -14,9 +14,7 @@ import { startTestStack, type TestStack } from "../support/test-stack.ts";
  * profile form says a link was sent, and the link from the email confirms in a tab without the portal
  * token. Skipped without /usr/bin/chromium locally, failing in CI (as test/e2e/portal-browser.test.ts).
  */
-const CHROMIUM = "/usr/bin/chromium";
-const available = existsSync(CHROMIUM);
-if (!available && process.env.CI) throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium`);
+const available = chromiumAvailable("portal contact-change browser tests");
 
 let stack: TestStack;
 let profile: string;
@@ -32,13 +30,7 @@ beforeAll(async () => {
     executablePath: CHROMIUM,
     headless: true,
     locale: "en-GB",
-    args: [
-      "--headless",
-      "--no-sandbox",
-      "--disable-gpu",
-      "--no-first-run",
-      "--disable-background-networking",
-    ],
+    args: CHROMIUM_ARGS,
   });
   // The page's own calls are checked against docs/openapi.yaml like the test's.
   checkBrowserTraffic(browser, stack.baseUrl);

@@ -33,7 +33,14 @@ const problem = (status: number, extra: Record<string, unknown> = {}) => ({
 });
 
 const at = "2026-01-01T00:00:00.000Z";
-const location = { id: "paris-01", name: "Paris", programId: "coffee", createdAt: at, updatedAt: at };
+const location = {
+  id: "paris-01",
+  name: "Paris",
+  programId: "coffee",
+  program: null,
+  createdAt: at,
+  updatedAt: at,
+};
 
 describe("the response validator", () => {
   it("accepts an answer the spec describes", () => {

@@ -169,6 +169,7 @@ describe("a French member", () => {
       { moment: "points_expiring", points: 50, expiresAt: "2027-12-31T10:00:00.000Z" },
       { moment: "points_expiring", expiresAt: "2027-12-31T10:00:00.000Z" },
       { moment: "claim_decided", approved: false, reason: "Aucun passage ce jour-là" },
+      { moment: "welcome" },
     ];
     for (const fact of facts) {
       seen.add(fact.moment);
@@ -177,6 +178,11 @@ describe("a French member", () => {
         merchantName: merchant.name,
         customerName: "Camille",
         balance: 180,
+        links: {
+          appleWalletUrl: "https://api.example/v1/passes/p/apple.pkpass",
+          googleWalletUrl: "https://pay.google.com/gp/v/save/jwt",
+          portalUrl: "https://api.example/portal#t=x",
+        },
       };
       const email = renderEmail(fact, context);
       const wallet = renderWalletMessage(fact, context);

@@ -6,6 +6,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { AppFunction } from "../../../infra/stack/app-function.ts";
 import { bundleHandlers } from "../../../infra/stack/function-bundles.ts";
 import { stageSettings } from "../../../infra/stack/stage-config.ts";
+import { loadPassTemplate } from "../../../passes/apple/pass-template.ts";
 
 const outdir = mkdtempSync(join(tmpdir(), "loyalty-wallet-bundling-test-"));
 afterAll(() => rmSync(outdir, { recursive: true, force: true }));
@@ -38,5 +39,21 @@ describe("bundling", () => {
     expect(code).toContain("sourceMappingURL=index.mjs.map");
     expect(existsSync(join(assetDir, "index.mjs.map"))).toBe(true);
     expect(() => codeFor("scan-lookup")).toThrow(/not bundled/);
+  }, 60_000);
+});
+
+describe("the pass-rendering functions' bundles", () => {
+  it("carry the Apple pass model beside index.mjs, where the pass template reads it", () => {
+    const bundles = join(outdir, "pass-bundles");
+    bundleHandlers(["pass-download", "apple-get-pass"], bundles);
+    for (const handler of ["pass-download", "apple-get-pass"]) {
+      const model = join(bundles, handler, "model");
+      expect(readdirSync(model).sort()).toEqual(readdirSync("passes/apple/model").sort());
+      const template = loadPassTemplate(model, {
+        passTypeIdentifier: "pass.dev.test",
+        teamIdentifier: "TEAM",
+      });
+      expect(template.images.size).toBeGreaterThan(0);
+    }
   }, 60_000);
 });

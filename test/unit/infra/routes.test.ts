@@ -21,7 +21,15 @@ function accessProblems(route: RouteDefinition): string[] {
   }
   // Read as declared, not through the types: this is what stands between a route and an open door.
   const declared: unknown = route.permission;
-  const permissions = typeof declared === "string" ? [declared] : Array.isArray(declared) ? declared : [];
+  const anyOf = (declared as { anyOf?: unknown } | undefined)?.anyOf;
+  const permissions =
+    typeof declared === "string"
+      ? [declared]
+      : Array.isArray(declared)
+        ? declared
+        : Array.isArray(anyOf) && anyOf.length >= 2
+          ? anyOf
+          : [];
   if (permissions.length === 0) return [`${name}: a staff route without a permission`];
   return [
     ...permissions
@@ -50,15 +58,25 @@ describe("infra/routes.ts", () => {
     ]);
     expect(accessProblems(broken({ auth: "staff", permission: SIGNED_IN }))).toHaveLength(1);
     expect(accessProblems(broken({ auth: "none", permission: "customers:read" }))).toHaveLength(1);
+    // "Any of" one permission is a plain permission written oddly; none is an open door.
+    expect(accessProblems(broken({ auth: "staff", permission: { anyOf: ["customers:read"] } }))).toHaveLength(
+      1,
+    );
+    expect(accessProblems(broken({ auth: "staff", permission: { anyOf: [] } }))).toHaveLength(1);
+    expect(
+      accessProblems(broken({ auth: "staff", permission: { anyOf: ["customers:read", "customers:nope"] } })),
+    ).toEqual(["GET /v1/x: customers:nope is not a permission"]);
   });
 
   it("the pipeline requires exactly the declared permissions", () => {
     const approve = ROUTES.find((route) => route.handler === "claims-approve");
-    expect(approve && requiredPermissions(approve)).toEqual(["claims:review", "points:adjust"]);
+    expect(approve && requiredPermissions(approve)).toEqual({ all: ["claims:review", "points:adjust"] });
     const search = ROUTES.find((route) => route.handler === "customers-search");
-    expect(search && requiredPermissions(search)).toEqual(["customers:read"]);
+    expect(search && requiredPermissions(search)).toEqual({ all: ["customers:read"] });
+    const poster = ROUTES.find((route) => route.handler === "locations-poster");
+    expect(poster && requiredPermissions(poster)).toEqual({ anyOf: ["locations:manage", "customers:write"] });
     for (const route of ROUTES.filter((r) => r.auth === "none" || r.permission === SIGNED_IN)) {
-      expect(requiredPermissions(route), routeKey(route)).toEqual([]);
+      expect(requiredPermissions(route), routeKey(route)).toEqual({ all: [] });
     }
   });
 

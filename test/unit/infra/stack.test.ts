@@ -71,7 +71,11 @@ const SES_IDENTITY = "arn:aws:ses:eu-west-3:123456789012:identity/example.com";
 /** Every module that calls the signing code (shared/keys/): statements, portal links, rotation, Apple passes. */
 const SIGNING_HANDLERS = [
   "apple-get-pass",
+  // The Welcome QR's portal link, for a member no e-mail reaches.
+  "customers-create",
   "customers-portal-link",
+  "join-card-request",
+  "join-create",
   "me-portal-link",
   "me-statement",
   "notifications-stream",
@@ -123,7 +127,7 @@ beforeAll(() => {
 describe("text messages", () => {
   it("are sent only by functions that declare them, and only when the stack is given smsSender=sns", () => {
     const senders = ROUTES.filter((route) => route.needs.sms).map((route) => route.handler);
-    expect(senders).toEqual(["me-update"]);
+    expect(senders).toEqual(["me-update", "join-create", "join-card-request"]);
     for (const handler of senders) {
       expect(actionsOfHandler(full.template, handler).has("sns:Publish"), handler).toBe(true);
       expect(envOfHandler(full.template, handler).SMS_SENDER).toBe("sns");

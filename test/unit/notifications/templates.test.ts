@@ -82,6 +82,7 @@ const EXAMPLES: Record<(typeof MOMENTS)[number], MomentFacts[]> = {
     },
     { moment: "claim_decided", approved: false, reason: "No visit that day" },
   ],
+  welcome: [{ moment: "welcome" }],
 };
 
 describe("email templates", () => {

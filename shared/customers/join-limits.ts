@@ -1,0 +1,54 @@
+import { createHash } from "node:crypto";
+import { RateLimited } from "../errors.ts";
+import type { Db } from "../store/db/client.ts";
+import { countRequest, type RateWindow } from "../store/rate-limits.ts";
+import type { ContactField } from "./contact.ts";
+
+/**
+ * The public join and "find my card" requests share these windows: a join answers differently for an
+ * address that already has a card, and both can make us write to an address, so whoever sweeps addresses
+ * or mails someone over and over is held to the same few requests whichever route they alternate.
+ */
+export const JOIN_LIMITS = {
+  /** Customers joining at the counter over the shop's Wi-Fi share one address: room for a busy hour. */
+  perIpPerHour: 30,
+  /** Retrying a typo or asking for the card again; too few to flood a mailbox or phone. */
+  perContactPerHour: 5,
+} as const;
+
+const HOUR = 3600;
+
+// Subjects are hashed: the table never holds the address or the IP in these counters.
+const digest = (...parts: string[]) => createHash("sha256").update(parts.join("\n")).digest("hex");
+
+async function count(db: Db, window: RateWindow, now: Date): Promise<void> {
+  const retryAfter = await countRequest(db, window, now);
+  if (retryAfter !== undefined) throw new RateLimited(retryAfter);
+}
+
+/** Counts one request from this source address, or a 429 once its hour is spent. */
+export const countJoinRequestFromIp = (db: Db, sourceIp: string, now: Date) =>
+  count(
+    db,
+    { scope: "join-ip", subject: digest(sourceIp), seconds: HOUR, limit: JOIN_LIMITS.perIpPerHour },
+    now,
+  );
+
+/** Counts one request naming this (normalised) contact at this merchant, or a 429 once its hour is spent. */
+export const countJoinRequestForContact = (
+  db: Db,
+  merchantId: string,
+  field: ContactField,
+  value: string,
+  now: Date,
+) =>
+  count(
+    db,
+    {
+      scope: "join-contact",
+      subject: digest(merchantId, field, value),
+      seconds: HOUR,
+      limit: JOIN_LIMITS.perContactPerHour,
+    },
+    now,
+  );
