@@ -1,7 +1,5 @@
-import { createHash } from "node:crypto";
-import { RateLimited } from "../errors.ts";
+import { spendRateLimit } from "../rate-limit.ts";
 import type { Db } from "../store/db/client.ts";
-import { countRequest, type RateWindow } from "../store/rate-limits.ts";
 import type { ContactField } from "./contact.ts";
 
 /**
@@ -18,19 +16,11 @@ export const JOIN_LIMITS = {
 
 const HOUR = 3600;
 
-// Subjects are hashed: the table never holds the address or the IP in these counters.
-const digest = (...parts: string[]) => createHash("sha256").update(parts.join("\n")).digest("hex");
-
-async function count(db: Db, window: RateWindow, now: Date): Promise<void> {
-  const retryAfter = await countRequest(db, window, now);
-  if (retryAfter !== undefined) throw new RateLimited(retryAfter);
-}
-
 /** Counts one request from this source address, or a 429 once its hour is spent. */
 export const countJoinRequestFromIp = (db: Db, sourceIp: string, now: Date) =>
-  count(
+  spendRateLimit(
     db,
-    { scope: "join-ip", subject: digest(sourceIp), seconds: HOUR, limit: JOIN_LIMITS.perIpPerHour },
+    { scope: "join-ip", subject: [sourceIp], seconds: HOUR, limit: JOIN_LIMITS.perIpPerHour },
     now,
   );
 
@@ -42,11 +32,11 @@ export const countJoinRequestForContact = (
   value: string,
   now: Date,
 ) =>
-  count(
+  spendRateLimit(
     db,
     {
       scope: "join-contact",
-      subject: digest(merchantId, field, value),
+      subject: [merchantId, field, value],
       seconds: HOUR,
       limit: JOIN_LIMITS.perContactPerHour,
     },

@@ -1,4 +1,3 @@
-import { createHash } from "node:crypto";
 import { AlreadySignedIn, type SignInDirectory } from "../auth/sign-in-directory.ts";
 import type { Clock } from "../clock.ts";
 import { newId } from "../ids.ts";
@@ -46,8 +45,6 @@ const FIRST_NAMES = {
   en: { location: "Main shop", program: "Loyalty points" },
 } as const;
 
-export const emailDigest = (email: string) => createHash("sha256").update(email.toLowerCase()).digest("hex");
-
 /**
  * A merchant, ready to use: its record, a first location with a purchase program, and its owner, whose
  * sign-in gets Cognito's invitation e-mail (a temporary password to replace). The one way merchants are
@@ -68,7 +65,7 @@ export async function createMerchantAccount(
   const { db, directory } = deps;
   const email = input.ownerEmail.toLowerCase();
   const now = deps.clock();
-  const claim = await claimSignup(db, emailDigest(email), {
+  const claim = await claimSignup(db, email, {
     merchantId: newId("mer", now),
     ownerStaffId: newId("staff", now),
     createdAt: now.toISOString(),

@@ -1,10 +1,9 @@
-import { createHash } from "node:crypto";
-import { DomainError, forbidden, RateLimited } from "../errors.ts";
+import { DomainError, forbidden } from "../errors.ts";
 import { logger } from "../logger.ts";
-import { countRequest, type RateWindow } from "../store/rate-limits.ts";
+import { spendRateLimit } from "../rate-limit.ts";
+import type { RateWindow } from "../store/rate-limits.ts";
 import {
   createMerchantAccount,
-  emailDigest,
   type MerchantAccountDeps,
   type NewMerchantAccount,
 } from "./merchant-account.ts";
@@ -24,8 +23,6 @@ export const SIGN_UP_LIMITS = {
   perEmailPerDay: 3,
 } as const;
 
-const digest = (value: string) => createHash("sha256").update(value).digest("hex");
-
 /**
  * A public sign-up. The answer is the same whatever happens to the address — a new merchant, one it
  * had started (its invitation sent again), or an address that already signs in somewhere —, so nobody
@@ -41,18 +38,15 @@ export async function signUp(
   }
   const now = deps.clock();
   const windows: RateWindow[] = [
-    { scope: "signup-ip", subject: digest(sourceIp), seconds: 3600, limit: SIGN_UP_LIMITS.perIpPerHour },
+    { scope: "signup-ip", subject: [sourceIp], seconds: 3600, limit: SIGN_UP_LIMITS.perIpPerHour },
     {
       scope: "signup-email",
-      subject: emailDigest(input.ownerEmail),
+      subject: [input.ownerEmail.toLowerCase()],
       seconds: 24 * 3600,
       limit: SIGN_UP_LIMITS.perEmailPerDay,
     },
   ];
-  for (const window of windows) {
-    const retryAfter = await countRequest(deps.db, window, now);
-    if (retryAfter !== undefined) throw new RateLimited(retryAfter);
-  }
+  for (const window of windows) await spendRateLimit(deps.db, window, now);
   try {
     await createMerchantAccount(deps, input, "signup");
   } catch (error) {

@@ -1,15 +1,17 @@
+import { createHash } from "node:crypto";
 import { UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import type { Db } from "./db/client.ts";
 import type { StoredItemType } from "./db/item-types.ts";
 
 /**
  * Fixed-window counters (`RATE#<scope>#<subject>`, one item per window), for public endpoints a stranger
- * can call. The subject is a hash (of an IP address, an e-mail address), never the value; TTL removes a
- * window's item once it is over.
+ * can call. The subject is stored as a hash (of an IP address, an e-mail address), never the values; TTL
+ * removes a window's item once it is over.
  */
 export interface RateWindow {
   scope: string;
-  subject: string;
+  /** What is counted, e.g. [sourceIp] or [merchantId, "email", address]; only its hash reaches the table. */
+  subject: readonly string[];
   /** Window length in seconds; windows start at multiples of it since the epoch. */
   seconds: number;
   limit: number;
@@ -27,7 +29,7 @@ export async function countRequest(db: Db, window: RateWindow, now: Date): Promi
     await db.client.send(
       new UpdateCommand({
         TableName: db.table,
-        Key: { pk: `RATE#${window.scope}#${window.subject}`, sk: `WINDOW#${start}` },
+        Key: { pk: `RATE#${window.scope}#${subjectHash(window.subject)}`, sk: `WINDOW#${start}` },
         UpdateExpression: "ADD #count :one SET #ttl = :ttl",
         ConditionExpression: "attribute_not_exists(#count) OR #count < :limit",
         ExpressionAttributeNames: { "#count": "count", "#ttl": "ttl" },
@@ -40,6 +42,9 @@ export async function countRequest(db: Db, window: RateWindow, now: Date): Promi
     throw error;
   }
 }
+
+const subjectHash = (parts: readonly string[]) =>
+  createHash("sha256").update(parts.join("\u0000")).digest("hex");
 
 export const STORED_ITEMS = [
   { type: "rate-window", sk: "WINDOW#<start>", indexes: [], ttl: true },

@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { GetCommand, PutCommand } from "@aws-sdk/lib-dynamodb";
 import type { Db } from "../db/client.ts";
 import type { StoredItemType } from "../db/item-types.ts";
@@ -14,11 +15,15 @@ export interface SignupClaim {
   createdAt: string;
 }
 
-const key = (emailHash: string) => ({ pk: `SIGNUP#${emailHash}`, sk: "#SIGNUP" });
+// The address itself never reaches the table, only its hash.
+const key = (email: string) => ({
+  pk: `SIGNUP#${createHash("sha256").update(email.toLowerCase()).digest("hex")}`,
+  sk: "#SIGNUP",
+});
 
-export async function readSignupClaim(db: Db, emailHash: string): Promise<SignupClaim | undefined> {
+export async function readSignupClaim(db: Db, email: string): Promise<SignupClaim | undefined> {
   const { Item } = await db.client.send(
-    new GetCommand({ TableName: db.table, Key: key(emailHash), ConsistentRead: true }),
+    new GetCommand({ TableName: db.table, Key: key(email), ConsistentRead: true }),
   );
   return Item
     ? { merchantId: Item.merchantId, ownerStaffId: Item.ownerStaffId, createdAt: Item.createdAt }
@@ -26,19 +31,19 @@ export async function readSignupClaim(db: Db, emailHash: string): Promise<Signup
 }
 
 /** Writes the claim unless the address has one; answers the claim that holds either way. */
-export async function claimSignup(db: Db, emailHash: string, claim: SignupClaim): Promise<SignupClaim> {
+export async function claimSignup(db: Db, email: string, claim: SignupClaim): Promise<SignupClaim> {
   try {
     await db.client.send(
       new PutCommand({
         TableName: db.table,
-        Item: { ...key(emailHash), ...claim },
+        Item: { ...key(email), ...claim },
         ConditionExpression: "attribute_not_exists(pk)",
       }),
     );
     return claim;
   } catch (error) {
     if (!(error instanceof Error && error.name === "ConditionalCheckFailedException")) throw error;
-    const held = await readSignupClaim(db, emailHash);
+    const held = await readSignupClaim(db, email);
     if (!held) throw error;
     return held;
   }
