@@ -1,4 +1,5 @@
 import type { PKPass } from "passkit-generator";
+import { escapeMarkup } from "../../shared/markup.ts";
 import { type PassLabels, passLabels } from "./pass-labels.ts";
 import type { ApplePassView } from "./pass-view.ts";
 
@@ -68,7 +69,7 @@ export function buildPassFields(view: ApplePassView, timeZone = "UTC"): PassFiel
       key: "portal",
       label: labels.portal,
       value: view.portalUrl,
-      attributedValue: `<a href="${escapeHtml(view.portalUrl)}">${escapeHtml(labels.portalLink)}</a>`,
+      attributedValue: `<a href="${escapeMarkup(view.portalUrl)}">${escapeMarkup(labels.portalLink)}</a>`,
     });
   }
   backFields.push({ key: "howPointsWork", label: labels.howPointsWork, value: view.howPointsAreComputed });
@@ -174,8 +175,4 @@ function assertInteger(name: string, value: number): void {
   if (!Number.isSafeInteger(value)) {
     throw new TypeError(`${name} must be an integer number of points, got ${value}`);
   }
-}
-
-function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (character) => `&#${character.charCodeAt(0)};`);
 }

@@ -1,4 +1,5 @@
 import type { Locale } from "../ledger/entry-types.ts";
+import { escapeMarkup } from "../markup.ts";
 
 /**
  * The message that carries a member's card to the address they joined with: sent when someone asks for it
@@ -17,8 +18,6 @@ export interface CardMessageContext {
   /** The find-my-card page, for a fresh Apple Wallet link once this one has expired. */
   againUrl: string;
 }
-
-const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (character) => `&#${character.charCodeAt(0)};`);
 
 const WORDS = {
   en: (c: CardMessageContext) => ({
@@ -67,13 +66,13 @@ export function cardEmail(c: CardMessageContext): { subject: string; text: strin
     text: `${[...words.intro, ...list.map((l) => `${l.label}:\n${l.url}`), ...words.outro].join("\n\n")}\n`,
     html: [
       "<!doctype html>",
-      `<html lang="${c.locale}"><head><meta charset="utf-8"><title>${escapeHtml(words.subject)}</title></head>`,
+      `<html lang="${c.locale}"><head><meta charset="utf-8"><title>${escapeMarkup(words.subject)}</title></head>`,
       '<body style="font-family:sans-serif;line-height:1.5;color:#202c39">',
-      ...words.intro.map((p) => `<p>${escapeHtml(p)}</p>`),
+      ...words.intro.map((p) => `<p>${escapeMarkup(p)}</p>`),
       "<ul>",
-      ...list.map((l) => `<li><a href="${escapeHtml(l.url)}">${escapeHtml(l.label)}</a></li>`),
+      ...list.map((l) => `<li><a href="${escapeMarkup(l.url)}">${escapeMarkup(l.label)}</a></li>`),
       "</ul>",
-      ...words.outro.map((p) => `<p>${escapeHtml(p)}</p>`),
+      ...words.outro.map((p) => `<p>${escapeMarkup(p)}</p>`),
       "</body></html>",
     ].join("\n"),
   };

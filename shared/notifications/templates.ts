@@ -1,4 +1,5 @@
 import { explainForMember, type Locale } from "../ledger/entry-types.ts";
+import { escapeMarkup } from "../markup.ts";
 import type { MomentFacts } from "./moments.ts";
 import type { Moment } from "./outbox.ts";
 import type { MemberLinks } from "./welcome.ts";
@@ -299,8 +300,6 @@ export function renderMessage(facts: MomentFacts, context: MessageContext): Mess
   );
 }
 
-const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (character) => `&#${character.charCodeAt(0)};`);
-
 /**
  * The Moment's e-mail. Every Moment e-mail is optional (sent only with `marketingConsent`, see
  * email-status.ts), so each gets the opt-out link it is given, in the footer: the same URL as its
@@ -319,22 +318,22 @@ export function renderEmail(
   const footer = frame.footer(context.merchantName);
   const optOutText = unsubscribeUrl ? `\n${frame.optOutLine(unsubscribeUrl)}` : "";
   const optOutHtml = unsubscribeUrl
-    ? ` <a href="${escapeHtml(unsubscribeUrl)}" style="color:#6b7785">${escapeHtml(frame.optOut)}</a>`
+    ? ` <a href="${escapeMarkup(unsubscribeUrl)}" style="color:#6b7785">${escapeMarkup(frame.optOut)}</a>`
     : "";
   return {
     subject,
     text: `${body.join("\n\n")}\n\n-- \n${footer}${optOutText}\n`,
     html: [
       "<!doctype html>",
-      `<html lang="${context.locale}"><head><meta charset="utf-8"><title>${escapeHtml(subject)}</title></head>`,
+      `<html lang="${context.locale}"><head><meta charset="utf-8"><title>${escapeMarkup(subject)}</title></head>`,
       '<body style="font-family:sans-serif;line-height:1.5;color:#202c39">',
-      ...[greeting, ...paragraphs].map((paragraph) => `<p>${escapeHtml(paragraph)}</p>`),
+      ...[greeting, ...paragraphs].map((paragraph) => `<p>${escapeMarkup(paragraph)}</p>`),
       ...actions.map(
         (action) =>
-          `<p><a href="${escapeHtml(action.url)}" style="color:#0b57d0;font-weight:bold">${escapeHtml(action.label)}</a></p>`,
+          `<p><a href="${escapeMarkup(action.url)}" style="color:#0b57d0;font-weight:bold">${escapeMarkup(action.label)}</a></p>`,
       ),
-      `<p>${escapeHtml(signOff)}</p>`,
-      `<p style="color:#6b7785;font-size:small">${escapeHtml(footer)}${optOutHtml}</p>`,
+      `<p>${escapeMarkup(signOff)}</p>`,
+      `<p style="color:#6b7785;font-size:small">${escapeMarkup(footer)}${optOutHtml}</p>`,
       "</body></html>",
     ].join("\n"),
   };

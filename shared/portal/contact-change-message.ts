@@ -1,4 +1,5 @@
 import type { ContactField } from "../customers/contact.ts";
+import { escapeMarkup } from "../markup.ts";
 import type { Customer } from "../model.ts";
 
 /**
@@ -12,8 +13,6 @@ export interface ConfirmationContext {
   link: string;
   validHours: number;
 }
-
-const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (character) => `&#${character.charCodeAt(0)};`);
 
 const EMAIL = {
   en: (c: ConfirmationContext) => ({
@@ -41,11 +40,11 @@ export function confirmationEmail(c: ConfirmationContext): { subject: string; te
     text: `${[...before, c.link, ...after].join("\n\n")}\n`,
     html: [
       "<!doctype html>",
-      `<html lang="${c.locale}"><head><meta charset="utf-8"><title>${escapeHtml(subject)}</title></head>`,
+      `<html lang="${c.locale}"><head><meta charset="utf-8"><title>${escapeMarkup(subject)}</title></head>`,
       '<body style="font-family:sans-serif;line-height:1.5;color:#202c39">',
-      ...before.map((p) => `<p>${escapeHtml(p)}</p>`),
-      `<p><a href="${escapeHtml(c.link)}">${escapeHtml(c.link)}</a></p>`,
-      ...after.map((p) => `<p>${escapeHtml(p)}</p>`),
+      ...before.map((p) => `<p>${escapeMarkup(p)}</p>`),
+      `<p><a href="${escapeMarkup(c.link)}">${escapeMarkup(c.link)}</a></p>`,
+      ...after.map((p) => `<p>${escapeMarkup(p)}</p>`),
       "</body></html>",
     ].join("\n"),
   };

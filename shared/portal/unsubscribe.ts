@@ -2,6 +2,7 @@ import type { Clock } from "../clock.ts";
 import { updateCustomer } from "../customers/update.ts";
 import { unauthorized } from "../errors.ts";
 import type { Locale } from "../ledger/entry-types.ts";
+import { escapeMarkup } from "../markup.ts";
 import { getMerchant } from "../merchants/directory.ts";
 import { readCustomer } from "../store/customers/profile.ts";
 import type { Db } from "../store/db/client.ts";
@@ -78,8 +79,6 @@ const TEXT = {
   },
 } as const;
 
-const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (character) => `&#${character.charCodeAt(0)};`);
-
 /** No script, no style, no external request; the form posts back to the page's own URL. */
 export const UNSUBSCRIBE_CSP =
   "default-src 'none'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
@@ -87,7 +86,7 @@ export const UNSUBSCRIBE_CSP =
 /** The page: a button while subscribed (posting what a mail client's one-click POST posts), else the outcome. */
 export function unsubscribePage(state: UnsubscribeState): string {
   const t = TEXT[state.locale];
-  const merchant = escapeHtml(state.merchantName);
+  const merchant = escapeMarkup(state.merchantName);
   const content = state.subscribed
     ? [
         `<p>${t.ask(merchant)}</p>`,

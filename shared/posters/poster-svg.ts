@@ -1,7 +1,7 @@
+import { escapeMarkup } from "../markup.ts";
 import { QR_QUIET_ZONE } from "../qr-code.ts";
 import { type PosterLayout, qrModuleSize, type Rgb, type Shape } from "./layout.ts";
 
-const escapeXml = (text: string) => text.replace(/[&<>"']/g, (character) => `&#${character.charCodeAt(0)};`);
 const rgb = ([r, g, b]: Rgb) => `rgb(${r},${g},${b})`;
 const n = (value: number) => Number(value.toFixed(2));
 
@@ -27,7 +27,7 @@ function shapeSvg(shape: Shape, width: number): string {
     case "rect":
       return `<rect x="${n(shape.x)}" y="${n(shape.y)}" width="${n(shape.width)}" height="${n(shape.height)}" fill="${rgb(shape.color)}"/>`;
     case "text":
-      return `<text x="${n(width / 2)}" y="${n(shape.y)}" font-size="${n(shape.size)}"${shape.bold ? ' font-weight="bold"' : ""} fill="${rgb(shape.color)}">${escapeXml(shape.text)}</text>`;
+      return `<text x="${n(width / 2)}" y="${n(shape.y)}" font-size="${n(shape.size)}"${shape.bold ? ' font-weight="bold"' : ""} fill="${rgb(shape.color)}">${escapeMarkup(shape.text)}</text>`;
     case "qr":
       return qrPath(shape);
   }
@@ -40,8 +40,8 @@ function shapeSvg(shape: Shape, width: number): string {
 export function posterSvg(layout: PosterLayout, text: { title: string; description: string }): string {
   return [
     `<svg xmlns="http://www.w3.org/2000/svg" width="210mm" height="297mm" viewBox="0 0 ${layout.width} ${layout.height}" role="img" aria-labelledby="poster-title poster-desc">`,
-    `<title id="poster-title">${escapeXml(text.title)}</title>`,
-    `<desc id="poster-desc">${escapeXml(text.description)}</desc>`,
+    `<title id="poster-title">${escapeMarkup(text.title)}</title>`,
+    `<desc id="poster-desc">${escapeMarkup(text.description)}</desc>`,
     `<rect width="${layout.width}" height="${layout.height}" fill="#fff"/>`,
     `<g font-family="'DejaVu Sans', Verdana, Arial, sans-serif" text-anchor="middle">`,
     ...layout.shapes.map((shape) => shapeSvg(shape, layout.width)),

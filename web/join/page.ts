@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import type { JoinPageFacts } from "../../shared/customers/join-merchant.ts";
 import type { Locale } from "../../shared/ledger/entry-types.ts";
+import { escapeMarkup } from "../../shared/markup.ts";
 import { JOIN_SCRIPT } from "./script.ts";
 import { JOIN_STYLE } from "./style.ts";
 import { brandColours, themeStyle } from "./theme.ts";
@@ -30,8 +31,6 @@ const csp = (styles: readonly string[], script: boolean) =>
     "form-action 'none'",
     "frame-ancestors 'none'",
   ].join("; ");
-
-const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (character) => `&#${character.charCodeAt(0)};`);
 
 const TEXT = {
   fr: {
@@ -141,7 +140,7 @@ function head(locale: Locale, title: string, styles: readonly string[]): string 
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="referrer" content="no-referrer">
 <link rel="icon" href="data:,">
-<title>${escapeHtml(title)}</title>
+<title>${escapeMarkup(title)}</title>
 ${styles.map((style) => `<style>${style}</style>`).join("\n")}
 </head>`;
 }
@@ -155,11 +154,11 @@ function header(facts: JoinPageFacts, locale: Locale, view: JoinView, title: str
 <header class="brand">
 <div class="brand-in">
 <div class="top">
-<p class="who">${logo && BASE64.test(logo) ? `<img class="logo" src="data:image/png;base64,${logo}" alt="">` : ""}<span>${escapeHtml(facts.name)}</span></p>
-<nav aria-label="${words.language}"><a class="lang" href="${escapeHtml(switchTo)}" lang="${words.other.locale}" hreflang="${words.other.locale}">${words.other.name}</a></nav>
+<p class="who">${logo && BASE64.test(logo) ? `<img class="logo" src="data:image/png;base64,${logo}" alt="">` : ""}<span>${escapeMarkup(facts.name)}</span></p>
+<nav aria-label="${words.language}"><a class="lang" href="${escapeMarkup(switchTo)}" lang="${words.other.locale}" hreflang="${words.other.locale}">${words.other.name}</a></nav>
 </div>
-<h1>${escapeHtml(title)}</h1>
-<p class="lead">${escapeHtml(lead)}</p>
+<h1>${escapeMarkup(title)}</h1>
+<p class="lead">${escapeMarkup(lead)}</p>
 </div>
 </header>`;
 }
@@ -173,25 +172,25 @@ function earning(facts: JoinPageFacts, locale: Locale): string {
   return `<section aria-labelledby="earn-h">
 <h2 id="earn-h">${TEXT[locale].earn}</h2>
 <ul>
-${rules.map((l) => `<li><strong>${escapeHtml(l.name)}</strong>${colon} ${escapeHtml(l.rule ?? "")}</li>`).join("\n")}
+${rules.map((l) => `<li><strong>${escapeMarkup(l.name)}</strong>${colon} ${escapeMarkup(l.rule ?? "")}</li>`).join("\n")}
 </ul>
 </section>`;
 }
 
 function joinMain(facts: JoinPageFacts, locale: Locale): string {
   const w = TEXT[locale];
-  const merchant = escapeHtml(facts.name);
+  const merchant = escapeMarkup(facts.name);
   const option = (value: Locale, name: string) =>
     `<option value="${value}" lang="${value}"${value === locale ? " selected" : ""}>${name}</option>`;
   const terms = facts.branding.termsUrl
-    ? `<p><a href="${escapeHtml(facts.branding.termsUrl)}">${w.terms}</a></p>`
+    ? `<p><a href="${escapeMarkup(facts.branding.termsUrl)}">${w.terms}</a></p>`
     : "";
   return `<main id="main" tabindex="-1">
 ${earning(facts, locale)}
 <section id="join" aria-labelledby="form-h">
 <h2 id="form-h">${w.details}</h2>
 <noscript><p class="notice error">${w.noScript}</p></noscript>
-<form id="join-form" novalidate data-merchant="${escapeHtml(facts.merchantId)}"${facts.location ? ` data-location="${escapeHtml(facts.location.id)}"` : ""}>
+<form id="join-form" novalidate data-merchant="${escapeMarkup(facts.merchantId)}"${facts.location ? ` data-location="${escapeMarkup(facts.location.id)}"` : ""}>
 <label for="name">${w.name}</label>
 <input id="name" name="name" autocomplete="name" required maxlength="120" aria-describedby="name-error">
 <p id="name-error" class="field-error"></p>
@@ -214,7 +213,7 @@ ${terms}
 <button type="submit">${w.join}</button>
 <p id="form-status" class="notice" role="status" aria-live="polite"></p>
 </form>
-<p class="other"><a href="${escapeHtml(href(`/join/${encodeURIComponent(facts.merchantId)}/card`, { lang: locale }))}">${w.haveCard}</a></p>
+<p class="other"><a href="${escapeMarkup(href(`/join/${encodeURIComponent(facts.merchantId)}/card`, { lang: locale }))}">${w.haveCard}</a></p>
 </section>
 <section id="done" aria-labelledby="done-h" hidden>
 <h2 id="done-h" tabindex="-1">${w.done}</h2>
@@ -240,7 +239,7 @@ function cardMain(facts: JoinPageFacts, locale: Locale): string {
 <section id="join" aria-labelledby="form-h">
 <h2 id="form-h">${w.cardForm}</h2>
 <noscript><p class="notice error">${w.noScript}</p></noscript>
-<form id="card-form" novalidate data-merchant="${escapeHtml(facts.merchantId)}">
+<form id="card-form" novalidate data-merchant="${escapeMarkup(facts.merchantId)}">
 <label for="address">${w.address}</label>
 <input id="address" name="address" autocomplete="email" required maxlength="254" aria-describedby="address-hint address-error">
 <p id="address-hint" class="hint">${w.addressHint}</p>
@@ -248,7 +247,7 @@ function cardMain(facts: JoinPageFacts, locale: Locale): string {
 <button type="submit">${w.send}</button>
 <p id="form-status" class="notice" role="status" aria-live="polite"></p>
 </form>
-<p class="other"><a href="${escapeHtml(href(`/join/${encodeURIComponent(facts.merchantId)}`, { lang: locale, location: facts.location?.id }))}">${w.noCard}</a></p>
+<p class="other"><a href="${escapeMarkup(href(`/join/${encodeURIComponent(facts.merchantId)}`, { lang: locale, location: facts.location?.id }))}">${w.noCard}</a></p>
 </section>
 </main>`;
 }
