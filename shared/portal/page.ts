@@ -1,4 +1,4 @@
-import { createHash } from "node:crypto";
+import { cspHash, pageHead } from "../html-page.ts";
 import type { Locale } from "../ledger/entry-types.ts";
 import { PORTAL_SCRIPT } from "./page-script.ts";
 import { PORTAL_STYLE } from "./page-style.ts";
@@ -9,12 +9,10 @@ import { PORTAL_STYLE } from "./page-style.ts";
  * no framing, no form posting elsewhere, and requests only to this API.
  */
 
-const sha256 = (text: string) => `'sha256-${createHash("sha256").update(text).digest("base64")}'`;
-
 export const PORTAL_CSP = [
   "default-src 'none'",
-  `script-src ${sha256(PORTAL_SCRIPT)}`,
-  `style-src ${sha256(PORTAL_STYLE)}`,
+  `script-src ${cspHash(PORTAL_SCRIPT)}`,
+  `style-src ${cspHash(PORTAL_STYLE)}`,
   "connect-src 'self'",
   // The empty data: icon keeps browsers from asking for a /favicon.ico that does not exist.
   "img-src 'self' data:",
@@ -25,16 +23,7 @@ export const PORTAL_CSP = [
 
 /** The page in a language; the script switches to the customer's own once it knows them. */
 export function portalPage(locale: Locale): string {
-  return `<!doctype html>
-<html lang="${locale}">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="referrer" content="no-referrer">
-<link rel="icon" href="data:,">
-<title>${locale === "fr" ? "Ma carte de fidélité" : "My loyalty card"}</title>
-<style>${PORTAL_STYLE}</style>
-</head>
+  return `${pageHead(locale, locale === "fr" ? "Ma carte de fidélité" : "My loyalty card", [PORTAL_STYLE])}
 <body>
 <a class="skip" href="#main" data-t="skip"></a>
 <header>

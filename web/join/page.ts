@@ -1,5 +1,5 @@
-import { createHash } from "node:crypto";
 import type { JoinPageFacts } from "../../shared/customers/join-merchant.ts";
+import { cspHash, pageHead } from "../../shared/html-page.ts";
 import type { Locale } from "../../shared/ledger/entry-types.ts";
 import { escapeMarkup } from "../../shared/markup.ts";
 import { JOIN_SCRIPT } from "./script.ts";
@@ -17,13 +17,11 @@ import { brandColours, themeStyle } from "./theme.ts";
 
 export type JoinView = "join" | "card";
 
-const sha256 = (text: string) => `'sha256-${createHash("sha256").update(text).digest("base64")}'`;
-
 const csp = (styles: readonly string[], script: boolean) =>
   [
     "default-src 'none'",
-    ...(script ? [`script-src ${sha256(JOIN_SCRIPT)}`] : []),
-    `style-src ${styles.map(sha256).join(" ")}`,
+    ...(script ? [`script-src ${cspHash(JOIN_SCRIPT)}`] : []),
+    `style-src ${styles.map(cspHash).join(" ")}`,
     "connect-src 'self'",
     // The logo is inline (data:); the empty data: icon keeps browsers from asking for a favicon.
     "img-src data:",
@@ -131,19 +129,6 @@ function href(path: string, query: Record<string, string | undefined>): string {
 }
 
 const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
-
-function head(locale: Locale, title: string, styles: readonly string[]): string {
-  return `<!doctype html>
-<html lang="${locale}">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="referrer" content="no-referrer">
-<link rel="icon" href="data:,">
-<title>${escapeMarkup(title)}</title>
-${styles.map((style) => `<style>${style}</style>`).join("\n")}
-</head>`;
-}
 
 function header(facts: JoinPageFacts, locale: Locale, view: JoinView, title: string, lead: string): string {
   const words = TEXT[locale];
@@ -264,7 +249,7 @@ export function joinPage(facts: JoinPageFacts, locale: Locale, view: JoinView): 
   const styles = [JOIN_STYLE, themeStyle(brandColours(facts.branding))];
   const title = view === "join" ? w.joinTitle(facts.name) : w.cardTitle;
   const lead = view === "join" ? w.joinLead : w.cardLead;
-  const html = `${head(locale, view === "join" ? title : `${title} – ${facts.name}`, styles)}
+  const html = `${pageHead(locale, view === "join" ? title : `${title} – ${facts.name}`, styles)}
 <body>
 ${header(facts, locale, view, title, lead)}
 ${view === "join" ? joinMain(facts, locale) : cardMain(facts, locale)}
@@ -279,7 +264,7 @@ ${view === "join" ? joinMain(facts, locale) : cardMain(facts, locale)}
 export function joinNotFoundPage(locale: Locale): RenderedPage {
   const w = TEXT[locale];
   const styles = [JOIN_STYLE, themeStyle(brandColours({}))];
-  const html = `${head(locale, w.notFoundTitle, styles)}
+  const html = `${pageHead(locale, w.notFoundTitle, styles)}
 <body>
 <main id="main">
 <h1>${w.notFoundTitle}</h1>
