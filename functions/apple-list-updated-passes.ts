@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { passesUpdatedSince } from "../passes/apple/web-service.ts";
 import { appleWalletConfig } from "../passes/wallet-config.ts";
 import { runtimeDeps } from "../shared/runtime.ts";

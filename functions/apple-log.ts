@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { logger } from "../shared/logger.ts";
 import { apiHandler, parse } from "./http/api.ts";
 import { DeviceLogLine } from "./http/fields.ts";

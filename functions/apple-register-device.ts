@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { isSafePushToken } from "../passes/apple/apns/push-token.ts";
 import { authenticatePass } from "../passes/apple/web-service.ts";
 import { appleWalletConfig } from "../passes/wallet-config.ts";

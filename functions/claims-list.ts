@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { CLAIM_STATUSES } from "../shared/claims/claim.ts";
 import { listMerchantClaims } from "../shared/claims/list.ts";
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from "../shared/pagination.ts";

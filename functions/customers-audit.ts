@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { listAudit } from "../shared/customers/update.ts";
 import { runtimeDeps } from "../shared/runtime.ts";
 import { parse, staffHandler } from "./http/api.ts";

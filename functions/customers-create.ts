@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { walletLinks } from "../passes/download-links.ts";
 import { enrolCustomer } from "../shared/customers/enrol.ts";
 import { idempotencyFrom } from "../shared/idempotency.ts";

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { listEntries } from "../shared/ledger/read.ts";
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from "../shared/pagination.ts";
 import { runtimeDeps } from "../shared/runtime.ts";

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { notFound } from "../shared/errors.ts";
 import { listNotifications } from "../shared/notifications/records.ts";
 import { runtimeDeps } from "../shared/runtime.ts";

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { runtimeDeps } from "../shared/runtime.ts";
 import { adjustPoints, MANUAL_REASONS } from "../shared/transactions/manual.ts";
 import { idempotentResponse, parse, staffHandler } from "./http/api.ts";

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { notFound } from "../shared/errors.ts";
 import { portalLink, revokePortalLinks } from "../shared/portal/access.ts";
 import { readCustomer } from "../shared/store/customers/profile.ts";

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { searchCustomers } from "../shared/customers/search.ts";
 import { runtimeDeps } from "../shared/runtime.ts";
 import { customerView } from "../shared/views.ts";

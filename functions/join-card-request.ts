@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { walletLinks } from "../passes/download-links.ts";
 import { requestCard } from "../shared/customers/card-request.ts";
 import { runtimeContactChannels } from "../shared/portal/contact-channels.ts";

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { walletLinks } from "../passes/download-links.ts";
 import { joinMerchant } from "../shared/customers/join.ts";
 import { idempotencyFrom } from "../shared/idempotency.ts";

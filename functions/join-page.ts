@@ -1,9 +1,9 @@
 import { brotliCompressSync, constants, gzipSync } from "node:zlib";
-import { z } from "zod";
+import * as z from "zod";
 import { joinPageFacts } from "../shared/customers/join-merchant.ts";
 import { DomainError } from "../shared/errors.ts";
+import { localeFromAcceptLanguage } from "../shared/html-page.ts";
 import type { Locale } from "../shared/ledger/entry-types.ts";
-import { localeFromAcceptLanguage } from "../shared/portal/page.ts";
 import { runtimeDeps } from "../shared/runtime.ts";
 import { type JoinView, joinNotFoundPage, joinPage, type RenderedPage } from "../web/join/page.ts";
 import { apiHandler, parse } from "./http/api.ts";

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { addLocation } from "../shared/merchants/locations.ts";
 import { runtimeDeps } from "../shared/runtime.ts";
 import { idempotentResponse, parse, staffHandler } from "./http/api.ts";

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { locationPoster, POSTER_FORMATS } from "../shared/posters/poster.ts";
 import { runtimeDeps } from "../shared/runtime.ts";
 import { parse, staffHandler } from "./http/api.ts";

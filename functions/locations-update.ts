@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { updateLocation } from "../shared/merchants/locations.ts";
 import { runtimeDeps } from "../shared/runtime.ts";
 import { parse, staffHandler } from "./http/api.ts";

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { fileClaim } from "../shared/claims/file.ts";
 import { runtimeDeps } from "../shared/runtime.ts";
 import { idempotentResponse, parse } from "./http/api.ts";

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { confirmContactChange } from "../shared/portal/contact-change.ts";
 import { runtimeDeps } from "../shared/runtime.ts";
 import { apiHandler, parse } from "./http/api.ts";

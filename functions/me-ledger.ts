@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from "../shared/pagination.ts";
 import { memberLedger } from "../shared/portal/member.ts";
 import { runtimeDeps } from "../shared/runtime.ts";

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { notFound } from "../shared/errors.ts";
 import { publicKeys } from "../shared/keys/signing-keys.ts";
 import { getMerchant } from "../shared/merchants/directory.ts";

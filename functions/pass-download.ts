@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { findPass, PKPASS_TYPE, renderMemberPass } from "../passes/apple/web-service.ts";
 import { verifyAppleDownload } from "../passes/download-links.ts";
 import { appleWallet, walletRuntime } from "../passes/wallet-runtime.ts";

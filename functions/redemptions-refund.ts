@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { refundRedemption } from "../shared/redemptions/refund.ts";
 import { runtimeDeps } from "../shared/runtime.ts";
 import { idempotentResponse, parse, staffHandler } from "./http/api.ts";

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { useCoupon } from "../shared/redemptions/use.ts";
 import { redemptionView } from "../shared/redemptions/view.ts";
 import { runtimeDeps } from "../shared/runtime.ts";

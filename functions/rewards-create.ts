@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { createReward } from "../shared/rewards/catalogue.ts";
 import { runtimeDeps } from "../shared/runtime.ts";
 import { idempotentResponse, parse, staffHandler } from "./http/api.ts";

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { PERMISSIONS } from "../shared/auth/permissions.ts";
 import { setRolePermissions } from "../shared/merchants/roles.ts";
 import { runtimeDeps } from "../shared/runtime.ts";

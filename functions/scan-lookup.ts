@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { requireLocation } from "../shared/auth/principal.ts";
 import { runtimeDeps } from "../shared/runtime.ts";
 import { scanCustomer } from "../shared/transactions/scan.ts";

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { updateSettings } from "../shared/merchants/settings.ts";
 import { MOMENTS } from "../shared/notifications/outbox.ts";
 import { ExpiryPolicySchema } from "../shared/programs/rule-schema.ts";
@@ -24,7 +24,8 @@ export const Body = z
     maxPurchaseAmount: PositiveAmount.optional(),
     expiry: ExpiryPolicySchema.optional(),
     moments: z.partialRecord(z.enum(MOMENTS), z.boolean()).optional(),
-    // A PATCH replaces the whole branding: colours left out fall back to the defaults.
+    // A PATCH replaces the whole branding: colours left out fall back to the defaults. The logo left out
+    // stays as it is; null removes it.
     branding: z
       .strictObject({
         backgroundColor: rgb.optional(),
@@ -37,6 +38,7 @@ export const Body = z
             (text) => Buffer.from(text, "base64").subarray(0, 8).equals(PNG_SIGNATURE),
             "must be a PNG image",
           )
+          .nullable()
           .optional(),
         contact: z
           .strictObject({

@@ -1,5 +1,5 @@
 import { getCountries } from "libphonenumber-js";
-import { z } from "zod";
+import * as z from "zod";
 import { signInDirectoryFromEnv } from "../shared/auth/cognito-directory.ts";
 import { signUp, signUpPolicyFromEnv } from "../shared/merchants/signup.ts";
 import { runtimeDeps } from "../shared/runtime.ts";

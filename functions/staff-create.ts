@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { signInDirectoryFromEnv } from "../shared/auth/cognito-directory.ts";
 import { addStaffMember } from "../shared/merchants/staff.ts";
 import { runtimeDeps } from "../shared/runtime.ts";

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { runtimeDeps } from "../shared/runtime.ts";
 import { type EarnInput, earnPoints } from "../shared/transactions/earn.ts";
 import { idempotentResponse, parse, staffHandler } from "./http/api.ts";

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { runtimeDeps } from "../shared/runtime.ts";
 import { reversePurchase } from "../shared/transactions/reverse.ts";
 import { idempotentResponse, parse, staffHandler } from "./http/api.ts";

@@ -104,6 +104,7 @@ const joinNeeds: FunctionNeeds = {
 };
 // Apple's web service finds the pass (and writes its registrations) through the wallet settings.
 const appleRegistrations: FunctionNeeds = { table: "readWrite", wallet: true };
+// The staff apps (scanner, console) serve files and the sign-in settings of the staff apps' client.
 const scannerApp: FunctionNeeds = { table: "none", scannerClient: true };
 
 export const ROUTES: readonly RouteDefinition[] = [
@@ -239,6 +240,15 @@ export const ROUTES: readonly RouteDefinition[] = [
     auth: "staff",
     permission: "programs:manage",
     needs: readWrite,
+  },
+  {
+    method: "GET",
+    path: "/v1/session",
+    handler: "session-get",
+    auth: "staff",
+    permission: SIGNED_IN,
+    because: "every staff app asks who is signed in and what they may do, to offer only that",
+    needs: read,
   },
   // Staff and roles: who may hand out which role and locations is the domain's (shared/merchants/staff-policy.ts).
   {
@@ -542,6 +552,9 @@ export const ROUTES: readonly RouteDefinition[] = [
   // id); staff sign in from the page itself, with the user pool.
   { method: "GET", path: "/scanner", handler: "scanner-app", auth: "none", needs: scannerApp },
   { method: "GET", path: "/scanner/{file}", handler: "scanner-app", auth: "none", needs: scannerApp },
+  // The merchant console's files (web/console/) and the same sign-in settings.
+  { method: "GET", path: "/console", handler: "console-app", auth: "none", needs: scannerApp },
+  { method: "GET", path: "/console/{file}", handler: "console-app", auth: "none", needs: scannerApp },
   {
     method: "GET",
     path: "/v1/me",
@@ -619,5 +632,71 @@ export const ROUTES: readonly RouteDefinition[] = [
     handler: "merchants-jwks",
     auth: "none",
     needs: read,
+  },
+  // Webhooks (shared/webhooks/): a merchant's endpoints and their delivery logs, kept by its owners by default.
+  {
+    method: "GET",
+    path: "/v1/webhooks",
+    handler: "webhooks-list",
+    auth: "staff",
+    permission: "webhooks:manage",
+    needs: read,
+  },
+  {
+    method: "POST",
+    path: "/v1/webhooks",
+    handler: "webhooks-create",
+    auth: "staff",
+    permission: "webhooks:manage",
+    needs: readWrite,
+  },
+  {
+    method: "GET",
+    path: "/v1/webhooks/{webhookId}",
+    handler: "webhooks-get",
+    auth: "staff",
+    permission: "webhooks:manage",
+    needs: read,
+  },
+  {
+    method: "PATCH",
+    path: "/v1/webhooks/{webhookId}",
+    handler: "webhooks-update",
+    auth: "staff",
+    permission: "webhooks:manage",
+    needs: readWrite,
+  },
+  {
+    method: "DELETE",
+    path: "/v1/webhooks/{webhookId}",
+    handler: "webhooks-delete",
+    auth: "staff",
+    permission: "webhooks:manage",
+    needs: { table: "readWriteDelete" },
+  },
+  {
+    method: "POST",
+    path: "/v1/webhooks/{webhookId}/rotate-secret",
+    handler: "webhooks-rotate-secret",
+    auth: "staff",
+    permission: "webhooks:manage",
+    needs: readWrite,
+  },
+  {
+    method: "GET",
+    path: "/v1/webhooks/{webhookId}/deliveries",
+    handler: "webhooks-deliveries",
+    auth: "staff",
+    permission: "webhooks:manage",
+    needs: read,
+  },
+  {
+    method: "POST",
+    path: "/v1/webhooks/{webhookId}/deliveries/{deliveryId}/redeliver",
+    handler: "webhooks-redeliver",
+    auth: "staff",
+    permission: "webhooks:manage",
+    // Sends the webhook (to the internet, not an AWS service); e-mails the owners if that disables the endpoint.
+    needs: { table: "readWrite", email: true },
   },
 ];

@@ -8,9 +8,9 @@ import { notFound } from "../shared/errors.ts";
 import { lazily } from "../shared/lazily.ts";
 import { logger } from "../shared/logger.ts";
 import { type ApnsClient, createApnsClient } from "./apple/apns/client.ts";
-import { type ApplePassRenderer, createApplePassRenderer } from "./apple/render-pass.ts";
+import type { ApplePassRenderer } from "./apple/render-pass.ts";
 import type { ServiceAccountKey } from "./google/service-account.ts";
-import { createGoogleWalletClient, type GoogleWalletClient } from "./google/wallet-client.ts";
+import type { GoogleWalletClient } from "./google/wallet-client.ts";
 import type { AppleWalletConfig, GoogleWalletConfig, WalletConfig } from "./wallet-config.ts";
 import { walletConfig } from "./wallet-config.ts";
 import { loadApnsKey, loadLinkKey, loadPassCertificates, loadServiceAccount } from "./wallet-secrets.ts";
@@ -45,15 +45,18 @@ export function createWalletRuntime(config: WalletConfig): WalletRuntime {
     const certificates = lazily(() => loadPassCertificates(apple.certificates));
     runtime.apple = {
       config: apple,
-      renderer: lazily(async () =>
-        createApplePassRenderer({
+      // passkit-generator and node-forge were a third of these bundles: in a chunk of their own, loaded
+      // on the first render (while the pass's content is read), never for a 304 or a push.
+      renderer: lazily(async () => {
+        const { createApplePassRenderer } = await import("./apple/render-pass.ts");
+        return createApplePassRenderer({
           certificates: await certificates(),
           passTypeIdentifier: apple.passTypeIdentifier,
           teamIdentifier: apple.teamIdentifier,
           webServiceURL: apple.webServiceURL,
           timeZone: config.timeZone,
-        }),
-      ),
+        });
+      }),
       apns: lazily(async () => {
         // Certificate auth with the Pass Type ID certificate is Apple's documented path for pass pushes.
         const auth = apple.apnsKey
@@ -82,15 +85,17 @@ export function createWalletRuntime(config: WalletConfig): WalletRuntime {
     runtime.google = {
       config: google,
       serviceAccount,
-      client: lazily(async () =>
-        createGoogleWalletClient({
+      // google-auth-library (and gaxios with its polyfills) only on the paths that call the Wallet API.
+      client: lazily(async () => {
+        const { createGoogleWalletClient } = await import("./google/wallet-client.ts");
+        return createGoogleWalletClient({
           serviceAccount: await serviceAccount(),
           issuerId: google.issuerId,
           requestTimeoutMs: GOOGLE_WALLET_REQUEST_TIMEOUT_MS,
           maxAttempts: GOOGLE_WALLET_MAX_ATTEMPTS,
           ...(google.baseUrl ? { baseUrl: google.baseUrl } : {}),
-        }),
-      ),
+        });
+      }),
     };
   }
   if (linkKey) runtime.linkKey = lazily(() => loadLinkKey(linkKey));

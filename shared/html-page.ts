@@ -26,3 +26,26 @@ export function pageHead(locale: Locale, title: string, styles: readonly string[
 ${styles.map((style) => `<style>${style}</style>`).join("\n")}
 </head>`;
 }
+
+/** fr or en from Accept-Language (the first of the two it names, by preference), else `fallback`. */
+export function localeFromAcceptLanguage(header: string | undefined, fallback: Locale): Locale {
+  const ranked = (header ?? "")
+    .split(",")
+    .map((part, index) => {
+      const [tag = "", ...params] = part.trim().split(";");
+      const q = Number(
+        params
+          .find((p) => p.trim().startsWith("q="))
+          ?.trim()
+          .slice(2) ?? "1",
+      );
+      return { base: tag.toLowerCase().split("-")[0], q: Number.isFinite(q) ? q : 0, index };
+    })
+    .filter(
+      (entry): entry is { base: Locale; q: number; index: number } =>
+        entry.base === "fr" || entry.base === "en",
+    )
+    .filter((entry) => entry.q > 0)
+    .sort((a, b) => b.q - a.q || a.index - b.index);
+  return ranked[0]?.base ?? fallback;
+}

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 
 /**
  * What a stored text may contain: the one rule every text field of the API goes through

@@ -5,7 +5,7 @@ import type {
   APIGatewayProxyStructuredResultV2,
   Context,
 } from "aws-lambda";
-import type { z } from "zod";
+import type * as z from "zod";
 import { ROUTES, requiredPermissions, routeKey, type StaffRoute } from "../../infra/routes.ts";
 import {
   type Principal,

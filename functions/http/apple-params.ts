@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 
 /**
  * Path parameters of Apple's PassKit web service. They become parts of table keys, so only the

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { text } from "./fields.ts";
 
 /** Personal details a PATCH may change, by staff (PATCH /v1/customers/{id}) or by the customer (PATCH /v1/me). */

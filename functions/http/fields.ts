@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { MAX_MANUAL_POINTS } from "../../shared/bounds.ts";
 import { text, withTextRule } from "../../shared/text.ts";
 

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { RecordId } from "./fields.ts";
 
 export { RecordId };
@@ -14,3 +14,4 @@ export const RewardPath = z.object({ rewardId: RecordId });
 export const RedemptionPath = z.object({ redemptionId: RecordId });
 export const TransactionPath = z.object({ transactionId: RecordId });
 export const ClaimPath = z.object({ claimId: RecordId });
+export const WebhookPath = z.object({ webhookId: RecordId });

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { MAX_REWARD_POINTS } from "../../shared/bounds.ts";
 import { CurrencyCode, DecimalAmount, points, text } from "./fields.ts";
 

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { ROLES } from "../../shared/auth/permissions.ts";
 import { text } from "./fields.ts";
 import { RecordId } from "./params.ts";

@@ -2,6 +2,7 @@ import {
   CreateTableCommand,
   type CreateTableCommandInput,
   DynamoDBClient,
+  ResourceInUseException,
   UpdateTimeToLiveCommand,
 } from "@aws-sdk/client-dynamodb";
 import { sdkClientBudget } from "../../shared/sdk-client-budget.ts";
@@ -24,7 +25,10 @@ export function createTableInput(tableName: string): CreateTableCommandInput {
         { AttributeName: index.partitionKey, KeyType: "HASH" },
         { AttributeName: index.sortKey, KeyType: "RANGE" },
       ],
-      Projection: { ProjectionType: index.projection },
+      Projection: {
+        ProjectionType: index.projection,
+        ...(index.include ? { NonKeyAttributes: [...index.include] } : {}),
+      },
     })),
     StreamSpecification: { StreamEnabled: true, StreamViewType: TABLE.streamView },
   };
@@ -38,7 +42,13 @@ export async function createTable(endpoint: string, tableName: string): Promise<
     ...sdkClientBudget(dynamoDbBudget()),
   });
   try {
-    await client.send(new CreateTableCommand(createTableInput(tableName)));
+    try {
+      await client.send(new CreateTableCommand(createTableInput(tableName)));
+    } catch (error) {
+      // A create that outran the client's timeout on a busy machine is retried by the SDK and then meets the
+      // table it made: the database was started empty for us, so a table already there is that one.
+      if (!(error instanceof ResourceInUseException)) throw error;
+    }
     await client.send(
       new UpdateTimeToLiveCommand({
         TableName: tableName,

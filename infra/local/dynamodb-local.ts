@@ -33,8 +33,13 @@ export async function startDynamoDbLocal(options: { port?: number } = {}): Promi
   const stderr: string[] = [];
   child.stderr?.on("data", (chunk: Buffer) => stderr.push(chunk.toString()));
   child.stdout?.resume();
+  // Whatever ends this process (a failed start-up, a crash, Ctrl-C) ends the JVM too: a child process is not
+  // killed with its parent, and an orphaned DynamoDB Local would hold its port and memory for good.
+  const killOnExit = () => child.kill("SIGKILL");
+  process.once("exit", killOnExit);
   child.once("exit", () => {
     exited = true;
+    process.off("exit", killOnExit);
   });
   const endpoint = `http://127.0.0.1:${port}`;
   const client = new DynamoDBClient({

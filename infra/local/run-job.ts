@@ -8,9 +8,18 @@ import { lambdaContext } from "./api-gateway-event.ts";
 /**
  * `npm run job:expire -- --at <ISO time>`: runs the scheduled expiry function once, as of that time,
  * against the running local stack's table — the same handler as on AWS, fed a scheduled event.
+ * `npm run job:webhooks -- --at <ISO time>` runs the webhook retry job (`--job webhooks-retry`) so.
  */
 
-const { values } = parseArgs({ options: { at: { type: "string" } } });
+const JOBS = ["expiry-job", "webhooks-retry"] as const;
+const { values } = parseArgs({
+  options: { at: { type: "string" }, job: { type: "string", default: "expiry-job" } },
+});
+const job = JOBS.find((name) => name === values.job);
+if (!job) {
+  console.error(`--job must be one of ${JOBS.join(", ")} (got ${values.job})`);
+  process.exit(2);
+}
 const at = values.at ? new Date(values.at) : new Date();
 if (Number.isNaN(at.getTime())) {
   console.error(`--at must be an ISO time, e.g. 2027-11-30T09:00:00Z (got ${values.at})`);
@@ -24,8 +33,15 @@ if (!existsSync(demoFile)) {
 const demo = JSON.parse(readFileSync(demoFile, "utf8")) as { dynamoEndpoint: string; tableName: string };
 process.env.TABLE_NAME = demo.tableName;
 process.env.DYNAMODB_ENDPOINT = demo.dynamoEndpoint;
+// As the local stack does: its webhook receivers listen on this machine.
+process.env.WEBHOOKS_ALLOW_LOOPBACK ??= "true";
 
-const { handler } = await import("../../functions/expiry-job.ts");
+const { handler } = (await import(`../../functions/${job}.ts`)) as {
+  handler: (
+    event: ScheduledEvent,
+    context: ReturnType<typeof lambdaContext>,
+  ) => Promise<{ complete: boolean }>;
+};
 const event: ScheduledEvent = {
   version: "0",
   id: randomUUID(),
@@ -34,12 +50,12 @@ const event: ScheduledEvent = {
   account: "000000000000",
   time: at.toISOString(),
   region: "eu-west-3",
-  resources: ["arn:aws:events:eu-west-3:000000000000:rule/expiry-daily"],
+  resources: [`arn:aws:events:eu-west-3:000000000000:rule/${job}`],
   detail: {},
 };
 // Each invocation resumes where the previous stopped, as successive scheduled runs would.
 for (;;) {
-  const result = await handler(event, lambdaContext("expiry-job", event.id, 512));
+  const result = await handler(event, lambdaContext(job, event.id, 512));
   console.log(JSON.stringify({ at: at.toISOString(), ...result }, null, 2));
   if (result.complete) break;
 }

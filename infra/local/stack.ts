@@ -42,6 +42,9 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   process.env.USER_POOL_CLIENT_ID = options.userPool.clientId;
   // Locally anyone may start a merchant, as a stack deployed with `-c signUp=open` (shared/merchants/signup.ts).
   process.env.SIGN_UP ??= "open";
+  // Locally, webhook receivers listen on this machine: plain http to loopback (and loopback only) is let through
+  // (shared/webhooks/runtime.ts); the stack on AWS never sets it.
+  process.env.WEBHOOKS_ALLOW_LOOPBACK ??= "true";
   // Handlers keep their clients per container; a new table in the same process needs new ones.
   resetRuntimeDeps();
   const db = createDb({ table: options.tableName, endpoint: options.dynamoEndpoint });

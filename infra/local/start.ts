@@ -9,6 +9,7 @@ import { signIn } from "./user-pool/client.ts";
 import { startUserPoolEmulator } from "./user-pool/emulator.ts";
 import { emptyUserPool, provisionUserPool } from "./user-pool/provision.ts";
 import { startLocalWallet } from "./wallet.ts";
+import { startLocalWebhooks } from "./webhooks.ts";
 
 /**
  * `npm start`: DynamoDB Local in memory (fresh data on every start), the local user pool (kept in
@@ -52,6 +53,8 @@ const notifications = await startLocalNotifications({
   tableName: "loyalty-local",
   mailDir: join(LOCAL_DIR, "mail"),
 });
+// Webhooks to the merchants' endpoints, from the stream (a third poller); retries with npm run job:webhooks.
+const webhooks = await startLocalWebhooks({ dynamoEndpoint: dynamo.endpoint, tableName: "loyalty-local" });
 await seedDemo({ db: stack.db, clock: systemClock, userPool });
 // A real sign-in of each, so a broken pool or trigger shows here rather than at the first curl.
 for (const member of Object.values(DEMO.staff)) {
@@ -99,6 +102,7 @@ console.log(`loyalty-wallet is running at ${stack.baseUrl}
   ids, sign-in settings and passwords: .local/demo.json   an access token: npm run dev:token -- --staff alice
   wallet: APNs ${wallet.apns.origin}, Google ${wallet.google.baseUrl} (deliveries logged in .local/*.log)
     dev pass certificates in .local/apple-dev-certificates: NOT accepted by real devices
+  webhooks: http to 127.0.0.1 allowed locally; retries due: npm run job:webhooks -- --at <ISO time>
   email: local SES at ${notifications.mail.endpoint} and the user pool's invitations, each written to .local/mail/*.eml
 Press Ctrl-C to stop.`);
 
@@ -106,6 +110,7 @@ let stopping = false;
 async function stop(): Promise<void> {
   if (stopping) return;
   stopping = true;
+  await webhooks.close();
   await notifications.close();
   await wallet.close();
   await stack.close();

@@ -1,5 +1,5 @@
 import { parseArgs } from "node:util";
-import type { z } from "zod";
+import type * as z from "zod";
 // The public sign-up's own field schemas: a merchant the operator creates meets the same rules as one
 // that signs itself up.
 import { SignupBody } from "../../functions/signup.ts";

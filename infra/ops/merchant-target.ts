@@ -4,7 +4,7 @@ import {
   DescribeStacksCommand,
   type DescribeStacksCommandOutput,
 } from "@aws-sdk/client-cloudformation";
-import { z } from "zod";
+import * as z from "zod";
 import type { CognitoDirectoryConfig } from "../../shared/auth/cognito-directory.ts";
 import { sdkClientBudget } from "../../shared/sdk-client-budget.ts";
 import type { DbOptions } from "../../shared/store/db/client.ts";

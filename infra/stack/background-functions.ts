@@ -5,6 +5,7 @@ import { PASS_UPDATES_FILTER_PATTERNS } from "../../passes/pass-changes.ts";
 import { JOB_FUNCTION_TIMEOUT_SECONDS, STREAM_FUNCTION_TIMEOUT_SECONDS } from "../../shared/budgets.ts";
 import { EXPIRY_CUSTOMER_FAILED_MESSAGE } from "../../shared/logged-failures.ts";
 import { NOTIFICATIONS_FILTER_PATTERNS } from "../../shared/notifications/stream.ts";
+import { WEBHOOKS_FILTER_PATTERNS } from "../../shared/webhooks/events.ts";
 import type { LoggedFailure } from "./alarms.ts";
 import { handlerEntry } from "./app-function.ts";
 
@@ -65,6 +66,29 @@ export const BACKGROUND_FUNCTIONS: readonly BackgroundFunctionDefinition[] = [
       retryAttempts: 5,
       maxRecordAge: Duration.hours(24),
     },
+    timeout: Duration.seconds(STREAM_FUNCTION_TIMEOUT_SECONDS),
+  },
+  {
+    handler: "webhooks-stream",
+    trigger: {
+      kind: "tableStream",
+      filterPatterns: WEBHOOKS_FILTER_PATTERNS,
+      batchSize: 10,
+      // A record fails only when the table could not be written; receivers' failures are the retry job's.
+      retryAttempts: 5,
+      maxRecordAge: Duration.hours(24),
+    },
+    timeout: Duration.seconds(STREAM_FUNCTION_TIMEOUT_SECONDS),
+  },
+  {
+    handler: "webhooks-retry",
+    trigger: {
+      kind: "schedule",
+      // Every minute: the schedule's first retry (5 s) is therefore taken within about a minute.
+      cron: { minute: "*" },
+      description: "Retry webhook deliveries that are due",
+    },
+    // Attempts are 5 s at most, 8 at a time; a run stops 30 s before this and the next goes on.
     timeout: Duration.seconds(STREAM_FUNCTION_TIMEOUT_SECONDS),
   },
   {

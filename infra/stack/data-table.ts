@@ -23,7 +23,8 @@ export function createDataTable(scope: Construct, settings: StageSettings): dyna
       indexName: index.name,
       partitionKey: string(index.partitionKey),
       sortKey: string(index.sortKey),
-      projectionType: dynamodb.ProjectionType.ALL,
+      projectionType: dynamodb.ProjectionType[index.projection],
+      ...(index.include ? { nonKeyAttributes: [...index.include] } : {}),
     });
   }
   return table;

@@ -70,6 +70,10 @@ export const BACKGROUND_NEEDS: Readonly<Record<string, FunctionNeeds>> = {
     secrets: ["googleServiceAccount", "passLinkKey"],
     signingKeys: true,
   },
+  // Writes webhook deliveries and attempts' outcomes, counts endpoints' failures, disables failing ones
+  // and e-mails their owners; sends the webhooks themselves to the merchants' URLs (no AWS grant).
+  "webhooks-stream": { table: "readWrite", email: true },
+  "webhooks-retry": { table: "readWrite", email: true },
   // Writes expiry entries to the ledger and takes spent batches out of the due index.
   "expiry-job": { table: "readWriteDelete" },
   // Copies claims from the user's attributes, which Cognito hands it in the event.

@@ -5,21 +5,29 @@ import { forbidden, ValidationError } from "../errors.ts";
 import type { LedgerEntry } from "../model.ts";
 import { decodeCursor, encodeCursor } from "../pagination.ts";
 import { readCustomers } from "../store/customers/profile.ts";
+import { ACTIVITY_CLASSES, activityClassesListedUnder } from "../store/db/activity-keys.ts";
 import type { Db } from "../store/db/client.ts";
 import {
   type ActivityPosition,
   type ActivityRead,
   type ActivityRow,
   type ActivitySource,
+  classSource,
   customerSource,
   locationSource,
-  merchantShardSources,
+  positionAbove,
   readActivity,
+  readWholeEntries,
   staffSource,
-  type TimeRange,
 } from "../store/ledger/activity.ts";
 import { readRecordNames } from "../store/merchants/names.ts";
-import { type ActivityType, type FilterParts, filterExpression } from "./filters.ts";
+import {
+  type ActivityType,
+  type FilterableEntry,
+  type FilterParts,
+  filtersNothing,
+  matchesFilters,
+} from "./filters.ts";
 
 export interface ActivityQuery {
   types?: ActivityType[];
@@ -34,6 +42,14 @@ export interface ActivityQuery {
 
 /** How many customers a `q` search may fan out to. */
 const MAX_MATCHED_CUSTOMERS = 10;
+
+/**
+ * How many index or ledger items one page may examine, over all its sources, when filters that no index
+ * serves leave entries out (a rare type at one location, by one staff member…). A page that reaches it
+ * stops short, says how far it searched (`searchedTo`) and its cursor goes on from there; a source is
+ * always given at least the page size.
+ */
+export const ACTIVITY_READ_BUDGET = 500;
 
 type Position = ActivityPosition | "done";
 interface Cursor {
@@ -58,10 +74,51 @@ const isCursor = (value: unknown): value is Cursor => {
   );
 };
 
+interface Plan {
+  sources: ActivitySource[];
+  /** What the sources' keys do not select, tested on each item read. */
+  filters: FilterParts;
+}
+
+/**
+ * The sources for a query: the narrowest index partitions that hold every matching entry. Types alone (or
+ * nothing) are whole partitions of the class index, so nothing read is left out; the other filters are
+ * tested on what is read, within the read budget.
+ */
+function plan(db: Db, principal: Principal, query: ActivityQuery, customerIds?: string[]): Plan {
+  const { merchantId } = principal;
+  const restricted = principal.locationIds === "*" ? undefined : principal.locationIds;
+  const { types, staffId, from, to } = query;
+  if (query.locationId) {
+    return {
+      sources: [locationSource(db, merchantId, query.locationId)],
+      filters: { types, staffId, customerIds },
+    };
+  }
+  if (restricted) {
+    return {
+      sources: restricted.map((id) => locationSource(db, merchantId, id)),
+      filters: { types, staffId, customerIds },
+    };
+  }
+  if (staffId) return { sources: [staffSource(db, merchantId, staffId)], filters: { types, customerIds } };
+  if (customerIds) {
+    return {
+      sources: customerIds.map((id) => customerSource(db, merchantId, id)),
+      filters: { types, from, to },
+    };
+  }
+  const classes = types ? [...new Set(types.flatMap(activityClassesListedUnder))] : ACTIVITY_CLASSES;
+  return { sources: classes.map((c) => classSource(db, merchantId, c)), filters: {} };
+}
+
 /**
  * The merchant's activity log, newest first. It reads only index partitions that can hold matching
  * entries and merges them by time. The cursor records where each partition stands, so pages neither
  * repeat nor skip entries even while new ones are being written (those are newer than every position).
+ * Every page reads a bounded number of items whatever the merchant's size: at most the page size per
+ * source when the sources' keys select the entries, at most ACTIVITY_READ_BUDGET when filters leave some
+ * out; then one BatchGet for the page's entries that the index holds only by key.
  */
 export async function listActivity(db: Db, principal: Principal, query: ActivityQuery) {
   const { merchantId } = principal;
@@ -80,72 +137,61 @@ export async function listActivity(db: Db, principal: Principal, query: Activity
   const customerIds = query.q
     ? (await searchCustomers(db, merchantId, query.q, MAX_MATCHED_CUSTOMERS)).map((c) => c.id)
     : undefined;
-  if (customerIds?.length === 0) return { rows: [], nextCursor: null };
+  if (customerIds?.length === 0) return { rows: [], nextCursor: null, searchedTo: null };
 
-  const restricted = principal.locationIds === "*" ? undefined : principal.locationIds;
-  const filters: FilterParts = { types: query.types };
-  let sources: ActivitySource[];
-  if (query.locationId) {
-    sources = [locationSource(db, merchantId, query.locationId)];
-    Object.assign(filters, { staffId: query.staffId, customerIds });
-  } else if (restricted) {
-    sources = restricted.map((id) => locationSource(db, merchantId, id));
-    Object.assign(filters, { staffId: query.staffId, customerIds });
-  } else if (query.staffId) {
-    sources = [staffSource(db, merchantId, query.staffId)];
-    Object.assign(filters, { customerIds });
-  } else if (customerIds) {
-    sources = customerIds.map((id) => customerSource(db, merchantId, id));
-  } else {
-    sources = merchantShardSources(db, merchantId);
-  }
-
+  const { sources, filters } = plan(db, principal, query, customerIds);
+  const accept = filtersNothing(filters)
+    ? undefined
+    : (item: Record<string, unknown>) => matchesFilters(filters, item as unknown as FilterableEntry);
   const range = { from: query.from, to: query.to };
+  const budget = Math.max(query.limit, Math.ceil(ACTIVITY_READ_BUDGET / sources.length));
   const starts = sources.map((source) => cursor?.p[source.id]);
   const reads = await Promise.all(
-    sources.map((source, i) => readSource(db, source, starts[i], filters, range, query.limit)),
+    sources.map((source, i) => {
+      const start = starts[i];
+      if (start === "done") return { rows: [], end: "done" } satisfies ActivityRead;
+      return readActivity(db, source, start, { range, limit: query.limit, budget, accept });
+    }),
   );
-  const { taken, positions } = mergeNewestFirst(sources, reads, starts, query.limit);
+  const { taken, positions, searchedTo } = mergeNewestFirst(sources, reads, starts, query.limit);
   const done = sources.every((source) => positions[source.id] === "done");
+  const entries = await readWholeEntries(db, taken);
   return {
-    rows: await toRows(db, merchantId, taken),
+    rows: await toRows(db, merchantId, entries),
     nextCursor: done ? null : encodeCursor({ f: fingerprint, p: positions } satisfies Cursor),
+    searchedTo: done ? null : searchedTo,
   };
 }
 
-/** Reads one source from where the cursor left it, unless it has nothing more. */
-async function readSource(
-  db: Db,
-  source: ActivitySource,
-  start: Position | undefined,
-  filters: FilterParts,
-  range: TimeRange,
-  limit: number,
-): Promise<ActivityRead> {
-  if (start === "done") return { rows: [], end: "done" };
-  const filter = filterExpression(source.rangeInKey ? filters : { ...filters, ...range });
-  return readActivity(db, source, start, filter, range, limit);
-}
-
-const sortValue = (entry: LedgerEntry) => `${entry.createdAt}#${entry.id}`;
-
-/** A k-way merge of newest-first sources; each source gives up a prefix of what it read. */
+/**
+ * A k-way merge of newest-first sources; each source gives up a prefix of what it read. No row is taken
+ * below a source that stopped short of its end (its budget spent): that source may hold newer matches
+ * further on, so the page ends there and says so.
+ */
 function mergeNewestFirst(
   sources: ActivitySource[],
   reads: ActivityRead[],
   starts: (Position | undefined)[],
   limit: number,
 ) {
+  const floor = reads.reduce<string>(
+    (highest, read) =>
+      read.end !== "done" && read.rows.length < limit && read.frontier && read.frontier > highest
+        ? read.frontier
+        : highest,
+    "",
+  );
   const heads = reads.map(() => 0);
-  const taken: LedgerEntry[] = [];
+  const taken: { item: Record<string, unknown>; whole: boolean; sortValue: string }[] = [];
   while (taken.length < limit) {
     let best: { index: number; row: ActivityRow } | undefined;
     reads.forEach((read, index) => {
       const row = read.rows[heads[index] as number];
-      if (row && (!best || sortValue(row.entry) > sortValue(best.row.entry))) best = { index, row };
+      if (row && row.sortValue >= floor && (!best || row.sortValue > best.row.sortValue))
+        best = { index, row };
     });
     if (!best) break;
-    taken.push(best.row.entry);
+    taken.push({ ...best.row, whole: (sources[best.index] as ActivitySource).whole });
     heads[best.index] = (heads[best.index] as number) + 1;
   }
   const positions: Record<string, Position> = {};
@@ -160,10 +206,14 @@ function mergeNewestFirst(
       positions[source.id] = (read.rows[consumed - 1] as ActivityRow).position;
     } else if (start) {
       positions[source.id] = start;
+    } else if (read.rows[0]) {
+      // Nothing taken yet: the next page starts at the newest row read here, not at entries written since.
+      positions[source.id] = positionAbove(source, read.rows[0]);
     }
-    // A source with no position yet is read from its newest entry.
   });
-  return { taken, positions };
+  // Every match newer than this time is in this page or an earlier one.
+  const last = taken.length === limit ? taken[taken.length - 1]?.sortValue : floor || taken.at(-1)?.sortValue;
+  return { taken, positions, searchedTo: last ? (last.split("#")[0] as string) : null };
 }
 
 /** Activity rows with the names a merchant reads: customer, staff member, location. */

@@ -13,6 +13,7 @@ export const PERMISSIONS = [
   "programs:manage",
   "claims:review",
   "keys:manage",
+  "webhooks:manage",
 ] as const;
 
 export type Permission = (typeof PERMISSIONS)[number];

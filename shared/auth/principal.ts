@@ -1,5 +1,5 @@
 import { forbidden, unauthorized } from "../errors.ts";
-import type { Role } from "../model.ts";
+import type { Merchant, Role } from "../model.ts";
 import type { Db } from "../store/db/client.ts";
 import { activateMerchant, readMerchant } from "../store/merchants/merchant.ts";
 import { readStaff } from "../store/merchants/staff.ts";
@@ -12,6 +12,11 @@ export interface Principal {
   role: Role;
   locationIds: string[] | "*";
   permissions: ReadonlySet<Permission>;
+  /**
+   * The merchant as read (consistently) with the staff record, so a handler needing its settings does not
+   * read it again; absent on a principal made by hand (tests, benchmarks).
+   */
+  merchant?: Merchant;
 }
 
 /** Claims as the JWT authorizer hands them to the handler: every value a string. */
@@ -48,6 +53,7 @@ export async function resolvePrincipal(db: Db, claims: Claims | undefined): Prom
     role: staff.role,
     locationIds: staff.locationIds,
     permissions: new Set(permissionsFor(staff.role, merchant.rolePermissions)),
+    merchant,
   };
 }
 

@@ -44,10 +44,15 @@ export type ChainVerdict =
 /**
  * Checks entries (oldest first) link up, each hash matches its content, balances add up,
  * and the chain ends where the customer's profile says it does (so a deleted tail is caught too).
+ * `from`: the entry the first one follows, known good (a statement's checkpoint); the genesis by default.
  */
-export function verifyChain(entries: readonly StoredEntry[], head: ChainHead): ChainVerdict {
-  let prevHash = GENESIS_HASH;
-  let balance = 0;
+export function verifyChain(
+  entries: readonly StoredEntry[],
+  head: ChainHead,
+  from: ChainHead = { seq: 0, headHash: GENESIS_HASH, balance: 0 },
+): ChainVerdict {
+  let prevHash = from.headHash;
+  let balance = from.balance;
   const fail = (entry: StoredEntry | undefined, reason: string): ChainVerdict => ({
     valid: false,
     entries: entries.length,
@@ -55,7 +60,7 @@ export function verifyChain(entries: readonly StoredEntry[], head: ChainHead): C
     reason,
   });
   for (const [index, entry] of entries.entries()) {
-    if (entry.seq !== index + 1) return fail(entry, "an entry is missing or out of order");
+    if (entry.seq !== from.seq + index + 1) return fail(entry, "an entry is missing or out of order");
     if (entry.prevHash !== prevHash) return fail(entry, "the entry does not link to the one before it");
     if (hashEntry(entry) !== entry.hash) return fail(entry, "the entry's content does not match its hash");
     if (!Number.isSafeInteger(entry.points) || balance + entry.points !== entry.balanceAfter) {
@@ -64,7 +69,7 @@ export function verifyChain(entries: readonly StoredEntry[], head: ChainHead): C
     prevHash = entry.hash;
     balance = entry.balanceAfter;
   }
-  if (entries.length !== head.seq || prevHash !== head.headHash) {
+  if (from.seq + entries.length !== head.seq || prevHash !== head.headHash) {
     return fail(entries.at(-1), "the chain does not end at the customer's recorded head");
   }
   if (balance !== head.balance) return fail(entries.at(-1), "the balance does not match the ledger");

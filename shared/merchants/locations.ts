@@ -8,6 +8,7 @@ import type { Db } from "../store/db/client.ts";
 import { listLocations, newLocationItem, saveLocationChanges } from "../store/merchants/locations.ts";
 import { createOnce } from "./create-once.ts";
 import { getLocation, getProgram, listPrograms } from "./directory.ts";
+import { containerDirectory } from "./directory-cache.ts";
 import { locationView, programView } from "./views.ts";
 
 type LocationView = ReturnType<typeof locationView>;
@@ -98,5 +99,6 @@ export async function updateLocation(
     ...changes,
     updatedAt: deps.clock().toISOString(),
   });
+  containerDirectory.forget(merchantId, "location", locationId);
   return locationView(saved);
 }

@@ -20,6 +20,7 @@ import {
 import { wellFormed } from "../text.ts";
 import { createOnce } from "./create-once.ts";
 import { getProgram } from "./directory.ts";
+import { containerDirectory } from "./directory-cache.ts";
 import { programSettingsView } from "./views.ts";
 
 /**
@@ -109,6 +110,7 @@ export async function replaceProgram(
     };
     try {
       await saveProgramVersion(db, next);
+      containerDirectory.forget(next.merchantId, "program", next.id);
       return programSettingsView(next);
     } catch (error) {
       // Another save took this version, or contention: read again.

@@ -13,9 +13,21 @@ export interface MerchantSettings {
   /** Expiry of points credited outside a program (manual points without a location, refunds). */
   expiry?: ExpiryPolicy;
   moments?: Partial<Record<Moment, boolean>>;
-  branding?: Branding;
+  branding?: BrandingChange;
   /** The largest purchase a till may post, in the program's currency (shared/bounds.ts). */
   maxPurchaseAmount?: string;
+}
+
+/**
+ * The branding as a whole, except the logo: left out, the current logo stays (a settings read returns only
+ * its size, so a form that changes a colour cannot send it back); null removes it.
+ */
+export type BrandingChange = Omit<Branding, "logoPngBase64"> & { logoPngBase64?: string | null };
+
+function nextBranding(change: BrandingChange, current: Branding | undefined): Branding {
+  const { logoPngBase64, ...rest } = change;
+  const logo = logoPngBase64 === undefined ? current?.logoPngBase64 : (logoPngBase64 ?? undefined);
+  return { ...rest, ...(logo ? { logoPngBase64: logo } : {}) };
 }
 
 /** A Moment is on unless the merchant switched it off. */
@@ -56,12 +68,18 @@ export async function updateSettings(db: Db, principal: Principal, settings: Mer
   const merchant = await getMerchant(db, principal.merchantId);
   if (!merchant) throw notFound("Merchant");
   const moments = settings.moments ? { ...merchant.moments, ...settings.moments } : undefined;
+  const branding = settings.branding ? nextBranding(settings.branding, merchant.branding) : undefined;
   await updateMerchant(db, principal.merchantId, {
     name: settings.name,
     expiry: settings.expiry,
     moments,
-    branding: settings.branding,
+    branding,
     maxPurchaseAmount: settings.maxPurchaseAmount,
   });
-  return settingsView({ ...merchant, ...settings, ...(moments ? { moments } : {}) } as Merchant);
+  return settingsView({
+    ...merchant,
+    ...settings,
+    ...(moments ? { moments } : {}),
+    ...(branding ? { branding } : {}),
+  } as Merchant);
 }

@@ -53,6 +53,12 @@ export interface WriteOperation<C, R> {
    * load has effects elsewhere (e.g. creates a coupon at its issuer).
    */
   loadReadsOnly?: boolean;
+  /**
+   * With loadReadsOnly: the first attempt's reads also start as soon as load is done, still alongside the
+   * replay check, whose answer wins (that attempt is then dropped, whatever it found or threw). Only for an
+   * attempt that reads and plans; nothing is written until the replay check has answered.
+   */
+  attemptAlongsideReplay?: boolean;
   /** Step 3: plan from fresh state; runs again on every retry. */
   attempt: (context: C, now: Date) => Promise<Attempt<R>>;
   /**
@@ -78,12 +84,23 @@ export async function runWrite<C, R>(deps: WriteDeps, op: WriteOperation<C, R>):
   };
 
   let context: C;
+  let early: { now: Date; planned: PromiseSettledResult<Attempt<R>> } | undefined;
   if (op.loadReadsOnly) {
-    const [stored, loaded] = await Promise.allSettled([replay(), op.load()]);
+    const loading = op.load();
+    let earlyNow: Date | undefined;
+    const attempting = op.attemptAlongsideReplay
+      ? loading.then((loaded) => {
+          earlyNow = deps.clock();
+          return op.attempt(loaded, earlyNow);
+        })
+      : undefined;
+    const [stored, loaded, planned] = await Promise.allSettled([replay(), loading, attempting]);
     if (stored.status === "rejected") throw stored.reason;
     if (stored.value) return stored.value;
     if (loaded.status === "rejected") throw loaded.reason;
     context = loaded.value;
+    if (attempting && earlyNow)
+      early = { now: earlyNow, planned: planned as PromiseSettledResult<Attempt<R>> };
   } else {
     const stored = await replay();
     if (stored) return stored;
@@ -94,10 +111,14 @@ export async function runWrite<C, R>(deps: WriteDeps, op: WriteOperation<C, R>):
   const budgetMs = deps.contentionBudgetMs ?? budgetFromEnv("CONTENTION_BUDGET_MS", CONTENTION_BUDGET_MS);
   let attempt = 0;
   for (; attempt < backoff.maxAttempts; attempt++) {
-    const now = deps.clock();
+    // The first attempt may have run already, alongside the replay check.
+    const ran = attempt === 0 ? early : undefined;
+    const now = ran?.now ?? deps.clock();
     let planned: Attempt<R>;
     try {
-      planned = await op.attempt(context, now);
+      if (!ran) planned = await op.attempt(context, now);
+      else if (ran.planned.status === "fulfilled") planned = ran.planned.value;
+      else throw ran.planned.reason;
     } catch (error) {
       if (!(error instanceof StaleRead)) throw error;
       if (Date.now() - started >= budgetMs) break;

@@ -6,11 +6,8 @@ import { getLocation, getMerchant, getProgram } from "../merchants/directory.ts"
 import type { Db } from "../store/db/client.ts";
 import { joinUrl } from "./join-url.ts";
 import { layoutPoster, type PosterContent, parseRgb } from "./layout.ts";
-import { posterPdf } from "./poster-pdf.ts";
-import { posterPng } from "./poster-png.ts";
 import { posterSvg } from "./poster-svg.ts";
 import { posterFonts } from "./render-assets.ts";
-import { measureWith } from "./text-fit.ts";
 import { POSTER_WORDING, posterLocale } from "./wording.ts";
 
 export const POSTER_FORMATS = ["png", "svg", "pdf"] as const;
@@ -29,9 +26,10 @@ export interface Poster {
   filename: string;
 }
 
-// The fonts' metrics, parsed once per container.
+// The fonts' metrics, parsed once per container. fontkit, pdf-lib and resvg are imported on first use
+// (chunks of the function's bundle), so they cost nothing at init and the PDF's code stays out of a PNG.
 const measures = lazily(async () => {
-  const fonts = await posterFonts();
+  const [fonts, { measureWith }] = await Promise.all([posterFonts(), import("./font-metrics.ts")]);
   return { regular: measureWith(fonts.regular), bold: measureWith(fonts.bold) };
 });
 
@@ -94,9 +92,9 @@ export async function locationPoster(
   const svg = () => posterSvg(layout, { title: content.merchantName, description });
   const bytes =
     options.format === "pdf"
-      ? await posterPdf(layout, content.merchantName, locale)
+      ? await (await import("./poster-pdf.ts")).posterPdf(layout, content.merchantName, locale)
       : options.format === "png"
-        ? await posterPng(svg())
+        ? await (await import("./poster-png.ts")).posterPng(svg())
         : Buffer.from(svg(), "utf8");
   return {
     bytes,

@@ -1,15 +1,8 @@
-import fontkit from "@pdf-lib/fontkit";
-
 /**
- * Text set in a box: measured with the font the poster is printed in (fontkit reads its advance widths),
- * so the SVG, the PNG rendered from it and the PDF break their lines at the same words.
+ * Text set in a box: measured with the font the poster is printed in (font-metrics.ts), so the SVG, the
+ * PNG rendered from it and the PDF break their lines at the same words.
  */
 export type Measure = (text: string, size: number) => number;
-
-export function measureWith(fontBytes: Uint8Array): Measure {
-  const font = fontkit.create(fontBytes);
-  return (text, size) => (font.layout(text).advanceWidth / font.unitsPerEm) * size;
-}
 
 /**
  * Words filled into lines no wider than `width`; a word longer than a line is cut where it overflows.

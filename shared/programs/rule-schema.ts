@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import type { ExpiryPolicy } from "../expiry/policy.ts";
 import { currencyMinorUnits, parseDecimal } from "../money.ts";
 import { text } from "../text.ts";

@@ -3,7 +3,8 @@ import { checkEarnedPoints, checkPurchaseAmount, maxPurchaseOf } from "../bounds
 import { conflict, notFound, ValidationError } from "../errors.ts";
 import { NO_EXPIRY } from "../expiry/policy.ts";
 import { idempotencyFrom } from "../idempotency.ts";
-import { getLocation, getMerchant, getProgram } from "../merchants/directory.ts";
+import { getLocationCached, getMerchant, getProgramCached } from "../merchants/directory.ts";
+import type { DirectoryCache } from "../merchants/directory-cache.ts";
 import { type LedgerDeps, ledgerWrite } from "../pipeline/ledger-write.ts";
 import type { WriteResult } from "../pipeline/write.ts";
 import { computePurchasePoints, computeVisitPoints, type EarnComputation } from "../programs/rules.ts";
@@ -13,12 +14,23 @@ import { type TransactionView, transactionView } from "../views.ts";
 export type EarnInput = { locationId: string } & ({ barcode: string } | { customerId: string }) &
   ({ type: "purchase"; amount: string; currency: string } | { type: "visit" });
 
+export interface EarnDeps extends LedgerDeps {
+  /** Where the location and program are kept between earns; the container's cache by default. */
+  directory?: DirectoryCache;
+}
+
 /**
  * The scanner's earn: the location decides the program, the program's current rule decides the points,
  * and the entry records the rule version, inputs and rounding so the customer can see how it was computed.
+ *
+ * At most three rounds of reads before the transaction, the staff read included: the staff and merchant
+ * (the principal); the Idempotency-Key alongside the barcode's claim, the location and program coming from
+ * the container's cache (shared/merchants/directory-cache.ts); then the customer and the lot the points go
+ * to, read as soon as the customer is known, still alongside the replay check. With a customerId the last
+ * two rounds are one.
  */
 export async function earnPoints(
-  deps: LedgerDeps,
+  deps: EarnDeps,
   principal: Principal,
   input: EarnInput,
   idempotencyKey: string | undefined,
@@ -30,16 +42,18 @@ export async function earnPoints(
     merchantId,
     idempotency: idempotencyFrom(idempotencyKey, "transactions.create", input),
     loadReadsOnly: true,
+    attemptAlongsideReplay: true,
     // Validated before anything is written: a bad amount never reaches the ledger.
     load: async () => {
       const [merchant, location, customerId] = await Promise.all([
-        getMerchant(db, merchantId),
-        getLocation(db, merchantId, input.locationId),
+        principal.merchant ?? getMerchant(db, merchantId),
+        getLocationCached(db, merchantId, input.locationId, deps.directory),
         "customerId" in input ? input.customerId : findCustomerIdByBarcode(db, merchantId, input.barcode),
       ]);
       if (!location) throw ValidationError.field("locationId", "no such location");
       requireLocation(principal, location.id);
-      const program = await getProgram(db, merchantId, location.programId);
+      // The entry records this object's version and rule: what is applied is what is recorded.
+      const program = await getProgramCached(db, merchantId, location.programId, deps.directory);
       if (!program) throw new Error(`location ${location.id} points to a missing program`);
       if (program.rule.kind !== input.type) {
         const expected = program.rule.kind === "purchase" ? "a purchase amount" : "a visit";

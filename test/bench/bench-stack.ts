@@ -12,6 +12,7 @@ import { PERMISSIONS } from "../../shared/auth/permissions.ts";
 import type { Principal } from "../../shared/auth/principal.ts";
 import { systemClock } from "../../shared/clock.ts";
 import { enrolCustomer } from "../../shared/customers/enrol.ts";
+import { containerDirectory } from "../../shared/merchants/directory-cache.ts";
 
 /**
  * A fresh DynamoDB Local and local stack per bench section: stream reads and writes slow down as stream
@@ -32,6 +33,8 @@ export async function startBenchStack() {
     port: 0,
   });
   await seedDemo({ db: stack.db, clock: systemClock, userPool });
+  // Each section is a new table, as a new container would see; nothing cached from the last one.
+  containerDirectory.clear();
   const owner: Principal = {
     merchantId: DEMO.merchantId,
     staffId: DEMO.staff.alice.id,

@@ -36,6 +36,8 @@ export async function benchCapacity() {
     let now = new Date();
     const deps = { db, clock: () => now };
     const merchantId = DEMO.merchantId;
+    // As the HTTP pipeline hands it over: with the merchant it read, which the earn then does not read again.
+    const principal = await resolvePrincipal(db, { merchant_id: merchantId, staff_id: DEMO.staff.alice.id });
     // Some history so the reads have something to read.
     for (let i = 0; i < 30; i++) {
       await earnPoints(
@@ -49,7 +51,7 @@ export async function benchCapacity() {
       "earn (purchase)": () =>
         earnPoints(
           deps,
-          stack.owner,
+          principal,
           { customerId, locationId: "paris-01", type: "purchase", amount: "12.34", currency: "EUR" },
           randomUUID(),
         ),

@@ -52,6 +52,28 @@ it("puts the merchant's colours, logo and contact from the settings on the pass"
   expect(JSON.stringify(bundle.passJson.storeCard.backFields)).toContain("bonjour@cafe-demo.example");
 });
 
+it("keeps the logo when a branding change leaves it out, and removes it on null", async () => {
+  const alice = await stack.token("alice");
+  const logo = await readFile(new URL("../../passes/apple/model/icon.png", import.meta.url));
+  const patch = (branding: Record<string, unknown>) =>
+    stack.call("PATCH", "/v1/settings", { token: alice, body: { branding } });
+  await patch({ logoPngBase64: logo.toString("base64") });
+  // A form that read the settings has the logo's size only, and sends the colours back without it.
+  const recoloured = await patch({ backgroundColor: "rgb(10, 80, 60)" });
+  expect(recoloured.body.settings.branding).toMatchObject({
+    backgroundColor: "rgb(10, 80, 60)",
+    logoBytes: logo.length,
+  });
+  expect((await stack.call("GET", "/v1/settings", { token: alice })).body.settings.branding.logoBytes).toBe(
+    logo.length,
+  );
+  const removed = await patch({ backgroundColor: "rgb(10, 80, 60)", logoPngBase64: null });
+  expect(removed.body.settings.branding.logoBytes).toBeNull();
+  expect(
+    (await stack.call("GET", "/v1/settings", { token: alice })).body.settings.branding.logoBytes,
+  ).toBeNull();
+});
+
 it.each([
   [{ backgroundColor: "#ff0000" }, "branding.backgroundColor"],
   [{ labelColor: "rgb(300,0,0)" }, "branding.labelColor"],

@@ -409,6 +409,19 @@ describe("roles", () => {
     expectProblem(await get("/v1/staff", bob), 403);
   });
 
+  it("tells each member who they are and what their role may do now (GET /v1/session)", async () => {
+    const own = await get("/v1/session", bob);
+    expect(own.status).toBe(200);
+    expect(own.body.staff).toMatchObject({ id: DEMO.staff.bob.id, role: "staff", locationIds: ["paris-01"] });
+    expect(own.body.permissions).toEqual([...DEFAULT_ROLE_PERMISSIONS.staff].sort());
+    expect(own.body.merchant).toMatchObject({ id: DEMO.merchantId, currency: "EUR" });
+    await setRole("staff", [...DEFAULT_ROLE_PERMISSIONS.staff, "activity:read"]);
+    expect((await get("/v1/session", bob)).body.permissions).toContain("activity:read");
+    expect((await get("/v1/session", alice)).body.permissions).toEqual([...PERMISSIONS].sort());
+    expect((await get("/v1/session", mallory)).body.merchant.id).toBe(OTHER_MERCHANT.merchantId);
+    expect((await stack.call("GET", "/v1/session")).status).toBe(401);
+  });
+
   it("can take a default permission away: staff without customers:read cannot scan", async () => {
     const scan = () => get(`/v1/scan/${DEMO.customers.camille.barcode}?locationId=paris-01`, bob);
     expect((await scan()).status).toBe(200);

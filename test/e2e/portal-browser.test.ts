@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import { mkdir, mkdtemp, readFile, rm } from "node:fs/promises";
 import { get } from "node:http";
 import { tmpdir } from "node:os";
@@ -304,6 +305,46 @@ describe.runIf(available)("the customer portal in Chromium", () => {
     await page.locator("section[aria-labelledby=statement-h]").screenshot({
       path: join(SCREENSHOTS, "portal-fr-statement-tampered.png"),
     });
+    await page.close();
+  });
+
+  it("verifies a statement that comes in several signed pages, and notices a page out of place", async () => {
+    const alice = await stack.token("alice");
+    for (let i = 0; i < 3; i++) {
+      await stack.call("POST", `/v1/customers/${camille.id}/points`, {
+        token: alice,
+        headers: { "idempotency-key": randomUUID() },
+        body: { points: 5, reason: "goodwill" },
+      });
+    }
+    const page = await open(await portalLinkFor(stack, camille.id));
+    // One entry a page (the API's own `limit`), so Camille's short history is a statement of many pages.
+    const onePerPage = (url: string) => `${url}${url.includes("?") ? "&" : "?"}limit=1`;
+    await page.route("**/v1/me/statement*", (route) =>
+      route.continue({ url: onePerPage(route.request().url()) }),
+    );
+    const requests: string[] = [];
+    page.on("request", (request) => {
+      if (request.url().includes("/v1/me/statement")) requests.push(request.url());
+    });
+    const verify = page.getByRole("button", { name: "Vérifier mon relevé" });
+    const result = page.locator("#statement-result");
+    await verify.click();
+    await poll(() => result.textContent()).toMatch(/^Vérifié : \d+ opérations/);
+    expect(requests.length).toBeGreaterThan(1);
+    expect(requests.filter((url) => url.includes("cursor=")).length).toBe(requests.length - 1);
+
+    // The second page claims to start one entry later: its signature and the chain both say so.
+    await page.unroute("**/v1/me/statement*");
+    await page.route("**/v1/me/statement*", async (route) => {
+      const url = onePerPage(route.request().url());
+      const response = await route.fetch({ url });
+      const body = await response.json();
+      if (url.includes("cursor=") && body.statement.after) body.statement.after.seq += 1;
+      await route.fulfill({ response, json: body });
+    });
+    await verify.click();
+    await poll(() => result.textContent()).toContain("ses pages ne se suivent pas");
     await page.close();
   });
 

@@ -4,9 +4,11 @@ import { queryAll } from "../db/query-all.ts";
 import type { NamedItem } from "../db/transact.ts";
 
 /**
- * The name index: one item per word of a customer's name (folded: shared/customers/contact.ts), all in one
- * partition per merchant, sorted by word. Enrolments and renames are rare; searches are prefix queries.
- * Written in the same transaction as the profile, so the index never disagrees with it.
+ * The name index: one item per word of a customer's name (folded: shared/customers/contact.ts), and one for
+ * the whole folded name (`=<words joined by spaces>`), all in one partition per merchant, sorted by word.
+ * Enrolments and renames are rare; searches are prefix queries, and a full name is one Query on its own key
+ * however many customers share its first word. Written in the same transaction as the profile, so the index
+ * never disagrees with it.
  */
 
 const nameIndexPk = (merchantId: string) => `MERCHANT#${merchantId}#NAMES`;
@@ -21,14 +23,17 @@ const wordPut = (db: Db, merchantId: string, customerId: string, word: string): 
   item: { Put: { TableName: db.table, Item: { ...key(merchantId, customerId, word), customerId } } },
 });
 
+/** The whole name's key: "=" sorts apart from every word (words are letters and digits). */
+const fullNameKey = (words: readonly string[]) => `=${words.join(" ")}`;
+
 const wordDelete = (db: Db, merchantId: string, customerId: string, word: string): NamedItem => ({
   name: `name:${word}`,
   item: { Delete: { TableName: db.table, Key: key(merchantId, customerId, word) } },
 });
 
 /**
- * The index changes ("name:<word>") that take a customer from the words of one name to those of another;
- * words in both stay as they are, so each word is named once.
+ * The index changes ("name:<word>", "name:=<full name>") that take a customer from the words of one name
+ * to those of another; words in both stay as they are, so each word is named once.
  */
 export function nameIndexChanges(
   db: Db,
@@ -37,8 +42,8 @@ export function nameIndexChanges(
   from: readonly string[],
   to: readonly string[],
 ): NamedItem[] {
-  const before = new Set(from);
-  const after = new Set(to);
+  const before = new Set(from.length > 0 ? [...from, fullNameKey(from)] : []);
+  const after = new Set(to.length > 0 ? [...to, fullNameKey(to)] : []);
   return [
     ...[...before].filter((w) => !after.has(w)).map((w) => wordDelete(db, merchantId, customerId, w)),
     ...[...after].filter((w) => !before.has(w)).map((w) => wordPut(db, merchantId, customerId, w)),
@@ -67,6 +72,28 @@ export async function customersByNamePrefix(
   return rows.map((row) => row.customerId as string);
 }
 
+/**
+ * The customers whose whole folded name is exactly these words (in this order), at most `limit` rows read.
+ * Eventually consistent, as any index.
+ */
+export async function customersByFullName(
+  db: Db,
+  merchantId: string,
+  words: readonly string[],
+  limit: number,
+): Promise<string[]> {
+  const rows = await queryAll(
+    db,
+    {
+      KeyConditionExpression: "pk = :pk AND begins_with(sk, :prefix)",
+      ExpressionAttributeValues: { ":pk": nameIndexPk(merchantId), ":prefix": `${fullNameKey(words)}#` },
+      Limit: limit,
+    },
+    (items) => items.length >= limit,
+  );
+  return rows.slice(0, limit).map((row) => row.customerId as string);
+}
+
 export const STORED_ITEMS = [
-  { type: "name-index-word", sk: "<word>#<customerId>", indexes: [] },
+  { type: "name-index-word", sk: "<word | =full name>#<customerId>", indexes: [] },
 ] as const satisfies readonly StoredItemType[];

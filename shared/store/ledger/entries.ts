@@ -2,8 +2,8 @@ import { GetCommand, QueryCommand } from "@aws-sdk/lib-dynamodb";
 import type { StoredEntry } from "../../ledger/hash-chain.ts";
 import type { LedgerEntry } from "../../model.ts";
 import {
-  activityPk,
-  activityShard,
+  activityClassOf,
+  activityClassPk,
   activitySk,
   locationActivityPk,
   staffActivityPk,
@@ -17,7 +17,8 @@ import type { NamedItem } from "../db/transact.ts";
 
 /**
  * Ledger entries: `ENTRY#<seq>` under the customer, never changed once written. Each is indexed for the
- * merchant's activity (gsi1, sharded), its location's (gsi2), its staff member's (gsi3), and by id (gsi4).
+ * merchant's activity by class (gsi5, keys only), its location's (gsi2), its staff member's (gsi3, with the
+ * attributes activity filters test), and by id (gsi4).
  */
 
 export const SEQ_DIGITS = 10;
@@ -37,14 +38,14 @@ export function entryPut(db: Db, entry: LedgerEntry): NamedItem {
           ...entry,
           pk: customerPk(entry.merchantId, entry.customerId),
           sk: entrySk(entry.seq),
-          gsi1pk: activityPk(entry.merchantId, activityShard(entry.customerId)),
-          gsi1sk: sk,
           ...(entry.locationId
             ? { gsi2pk: locationActivityPk(entry.merchantId, entry.locationId), gsi2sk: sk }
             : {}),
           ...(entry.staffId ? { gsi3pk: staffActivityPk(entry.merchantId, entry.staffId), gsi3sk: sk } : {}),
           gsi4pk: entryByIdPk(entry.merchantId, entry.id),
           gsi4sk: entryByIdSk(),
+          gsi5pk: activityClassPk(entry.merchantId, activityClassOf(entry)),
+          gsi5sk: sk,
         },
         ConditionExpression: "attribute_not_exists(pk)",
       },
@@ -128,5 +129,5 @@ export async function findEntryById(
 }
 
 export const STORED_ITEMS = [
-  { type: "ledger-entry", sk: "ENTRY#<seq>", indexes: ["gsi1", "gsi2", "gsi3", "gsi4"] },
+  { type: "ledger-entry", sk: "ENTRY#<seq>", indexes: ["gsi2", "gsi3", "gsi4", "gsi5"] },
 ] as const satisfies readonly StoredItemType[];

@@ -1,5 +1,5 @@
 import { GetCommand } from "@aws-sdk/lib-dynamodb";
-import type { Lot } from "../../ledger/lots.ts";
+import { INACTIVITY, type Lot, NEVER } from "../../ledger/lots.ts";
 import type { Db } from "../db/client.ts";
 import type { StoredItemType } from "../db/item-types.ts";
 import { customerPk } from "../db/partitions.ts";
@@ -49,28 +49,45 @@ export async function readLot(db: Db, merchantId: string, customerId: string, ke
   return Item ? lotOfItem(Item) : emptyLot(key);
 }
 
+/** What `readLots` reads, soonest-expiring first. */
+export interface LotsRead {
+  /** At most this many lots. */
+  first?: number;
+  /** Only lots up to and including this key. */
+  through?: string;
+  /** Only dated lots (all that sort before inactivity). */
+  dated?: boolean;
+  /** Only the inactivity and never lots. */
+  undated?: boolean;
+  /** Only lots after this key. */
+  after?: string;
+}
+
 /**
- * Lots soonest-expiring first, read consistently: every one (`{}`), the first `first` of them, those up to
- * and including the lot `through`, or the dated ones only (`dated: true`, all that sort before inactivity).
+ * Lots soonest-expiring first, read consistently: every one (`{}`), or as `options` narrow them (combined:
+ * `{ dated: true, after, first }` reads the next `first` dated lots after `after`).
  */
 export async function readLots(
   db: Db,
   merchantId: string,
   customerId: string,
-  options: { first?: number; through?: string; dated?: boolean } = {},
+  options: LotsRead = {},
 ): Promise<Lot[]> {
-  const through = options.dated ? LAST_DAY : options.through;
+  const through = options.dated ? LAST_DAY : options.undated ? NEVER : options.through;
+  // No lot key is the beginning of another, so every key after `after` also sorts after `after~`.
+  const from = options.after ? lotSk(`${options.after}~`) : options.undated ? lotSk(INACTIVITY) : LOT_PREFIX;
+  const bounded = through !== undefined || from !== LOT_PREFIX;
   const { first } = options;
   const items = await queryAll(
     db,
     {
-      KeyConditionExpression: through
+      KeyConditionExpression: bounded
         ? "pk = :pk AND sk BETWEEN :from AND :to"
         : "pk = :pk AND begins_with(sk, :from)",
       ExpressionAttributeValues: {
         ":pk": customerPk(merchantId, customerId),
-        ":from": LOT_PREFIX,
-        ...(through ? { ":to": lotSk(through) } : {}),
+        ":from": from,
+        ...(bounded ? { ":to": lotSk(through ?? NEVER) } : {}),
       },
       ConsistentRead: true,
       ...(first !== undefined ? { Limit: first } : {}),

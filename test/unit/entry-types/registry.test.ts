@@ -1,5 +1,5 @@
 import { describe, expect, expectTypeOf, it } from "vitest";
-import { ACTIVITY_TYPES, filterExpression } from "../../../shared/activity/filters.ts";
+import { ACTIVITY_TYPES, matchesFilters } from "../../../shared/activity/filters.ts";
 import {
   activityTypesOf,
   ENTRY_TYPE_NAMES,
@@ -13,6 +13,7 @@ import {
 } from "../../../shared/ledger/entry-types.ts";
 import type { Wording } from "../../../shared/ledger/explain/wording.ts";
 import type { EntryType, LedgerEntry } from "../../../shared/model.ts";
+import { activityClassesListedUnder, activityClassOf } from "../../../shared/store/db/activity-keys.ts";
 import { ledgerEntry } from "../../fixtures/ledger-entries.ts";
 
 const entry = (type: EntryType, points: number, fields: Partial<LedgerEntry> = {}) =>
@@ -70,21 +71,30 @@ describe("the entry-type registry", () => {
     }
   });
 
-  it("builds the same DynamoDB filters as the registry's classes", () => {
-    expect(filterExpression({ types: ["issued"] })).toEqual({
-      FilterExpression: "#type IN (:issued0, :issued1) OR #type = :issued2 AND points > :zero",
-      ExpressionAttributeNames: { "#type": "type" },
-      ExpressionAttributeValues: {
-        ":issued0": "purchase",
-        ":issued1": "visit",
-        ":issued2": "manual",
-        ":zero": 0,
-      },
-    });
-    expect(filterExpression({ types: ["manual", "expired"], staffId: "alice" })).toMatchObject({
-      FilterExpression: "(#type IN (:manual0) OR #type IN (:expired0)) AND #staffId IN (:staff0)",
-      ExpressionAttributeValues: { ":manual0": "manual", ":expired0": "expiry", ":staff0": "alice" },
-    });
+  it("filters and indexes entries as the registry's classes say", () => {
+    const issued = { types: ["issued"] as const };
+    expect(matchesFilters(issued, entry("purchase", 12))).toBe(true);
+    expect(matchesFilters(issued, entry("manual", 5))).toBe(true);
+    expect(matchesFilters(issued, entry("manual", -5))).toBe(false);
+    expect(matchesFilters(issued, entry("expiry", -5))).toBe(false);
+    const rare = { types: ["manual", "expired"] as const, staffId: "alice" };
+    expect(matchesFilters(rare, entry("expiry", -5, { staffId: "alice" }))).toBe(true);
+    expect(matchesFilters(rare, entry("expiry", -5, { staffId: "bob" }))).toBe(false);
+    // The class index holds each filter's entries in whole partitions: a manual credit is under "issued".
+    expect(activityClassesListedUnder("issued").sort()).toEqual(["manual.credit", "purchase", "visit"]);
+    expect(activityClassesListedUnder("manual").sort()).toEqual(["manual.credit", "manual.debit"]);
+    for (const activity of ACTIVITY_TYPES) {
+      for (const sample of [
+        entry("purchase", 3),
+        entry("manual", 5),
+        entry("manual", -5),
+        entry("expiry", -1),
+      ]) {
+        expect(activityClassesListedUnder(activity).includes(activityClassOf(sample)), activity).toBe(
+          matchesFilters({ types: [activity] }, sample),
+        );
+      }
+    }
   });
 
   it("says which entries are credits", () => {

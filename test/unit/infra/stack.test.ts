@@ -164,7 +164,11 @@ describe("table", () => {
           { AttributeName: index.partitionKey, KeyType: "HASH" },
           { AttributeName: index.sortKey, KeyType: "RANGE" },
         ],
-        Projection: { ProjectionType: "ALL" },
+        // As the definition says: a keys-only index copies no item, an INCLUDE one only what its readers test.
+        Projection: {
+          ProjectionType: index.projection,
+          ...(index.include ? { NonKeyAttributes: [...index.include] } : {}),
+        },
       })),
       BillingMode: "PAY_PER_REQUEST",
       PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },

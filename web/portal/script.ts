@@ -1,4 +1,4 @@
-import { keyAttributes, TABLE } from "../store/db/table-definition.ts";
+import { keyAttributes, TABLE } from "../../shared/store/db/table-definition.ts";
 
 /** What the hash of an entry leaves out (shared/ledger/hash-chain.ts), for the page's own check of a statement. */
 const STORED_ONLY_ATTRIBUTES = [...keyAttributes(), TABLE.ttlAttribute, "hash"];
@@ -50,6 +50,7 @@ export const PORTAL_SCRIPT = String.raw`
       v_order: "l'opération n° {n} manque ou n'est pas à sa place", v_link: "l'opération n° {n} ne suit pas la précédente",
       v_content: "l'opération n° {n} ne correspond pas à son empreinte", v_balance: "le solde après l'opération n° {n} ne tombe pas juste",
       v_entry: "l'opération n° {n} est illisible", v_head: "le relevé ne s'arrête pas à la dernière opération enregistrée",
+      v_pages: "ses pages ne se suivent pas",
       v_total: "le solde ne correspond pas au compte",
       download: "Télécharger mon relevé signé", profile: "Mes informations", name: "Nom", email: "E-mail",
       phone: "Téléphone", language: "Langue", marketing: "Recevoir les e-mails du magasin sur ma carte (points, récompenses, rappels d'expiration) ; décocher pour les arrêter",
@@ -99,6 +100,7 @@ export const PORTAL_SCRIPT = String.raw`
       v_order: "entry {n} is missing or out of order", v_link: "entry {n} does not link to the one before it",
       v_content: "entry {n} does not match its hash", v_balance: "the balance after entry {n} does not add up",
       v_entry: "entry {n} cannot be read", v_head: "the statement does not end at the last recorded entry",
+      v_pages: "its pages do not follow one another",
       v_total: "the balance does not match the account",
       download: "Download my signed statement", profile: "My details", name: "Name", email: "Email",
       phone: "Phone", language: "Language", marketing: "Receive the shop's emails about my card (points, rewards, expiry reminders); untick to stop them",
@@ -346,20 +348,33 @@ export const PORTAL_SCRIPT = String.raw`
 
   $("more").addEventListener("click", function () { loadHistory(false); });
 
-  $("statement").addEventListener("click", function () {
-    fetch("/v1/me/statement", { headers: { authorization: "Bearer " + token } }).then(function (response) {
-      if (!response.ok) { say("statement-result", t("failed"), true); return; }
-      var name = (/filename="([^"]+)"/.exec(response.headers.get("content-disposition") || "") || [])[1] || "statement.json";
-      return response.blob().then(function (blob) {
-        var link = el("a");
-        link.href = URL.createObjectURL(blob);
-        link.download = name;
-        document.body.append(link);
-        link.click();
-        link.remove();
-        setTimeout(function () { URL.revokeObjectURL(link.href); }, 1000);
+  // Every page of the statement, following nextCursor: a long history comes in signed pages of at most
+  // 2,000 entries (README "Verifiable statement").
+  function statementPages() {
+    var pages = [];
+    var next = function (cursor) {
+      return api("GET", "/v1/me/statement" + (cursor ? "?cursor=" + encodeURIComponent(cursor) : "")).then(function (result) {
+        if (!result.ok || !result.body) throw new Error("statement");
+        pages.push({ statement: result.body.statement, signature: result.body.signature });
+        return result.body.nextCursor ? next(result.body.nextCursor) : pages;
       });
-    });
+    };
+    return next(null);
+  }
+
+  $("statement").addEventListener("click", function () {
+    statementPages().then(function (pages) {
+      // One page is the signed document as served; more are saved together, as the CLI reads them.
+      var saved = pages.length === 1 ? pages[0] : { pages: pages };
+      var blob = new Blob([JSON.stringify(saved, null, 2)], { type: "application/json" });
+      var link = el("a");
+      link.href = URL.createObjectURL(blob);
+      link.download = "statement-" + me.merchant.id + "-" + pages[0].statement.issuedAt.slice(0, 10) + ".json";
+      document.body.append(link);
+      link.click();
+      link.remove();
+      setTimeout(function () { URL.revokeObjectURL(link.href); }, 1000);
+    }, function () { say("statement-result", t("failed"), true); });
   });
 
   // The statement checked here, in the browser, exactly as npm run verify-statement checks it
@@ -427,10 +442,23 @@ export const PORTAL_SCRIPT = String.raw`
     return sha256Hex(canonical(content));
   }
 
-  function checkChain(statement) {
-    var entries = statement.entries, head = statement.head;
+  var GENESIS = { seq: 0, hash: "0".repeat(64), balance: 0 };
+  var samePoint = function (a, b) { return a && b && a.seq === b.seq && a.hash === b.hash && a.balance === b.balance; };
+
+  // The chain through every page, from the genesis to the signed head: each page starts where the one
+  // before it ended, and all name the same head.
+  function checkChain(statements) {
+    var entries = [].concat.apply([], statements.map(function (s) { return s.entries; }));
+    var head = statements[0].head;
+    var point = GENESIS, at = 0;
+    for (var p = 0; p < statements.length; p++) {
+      if (!samePoint(statements[p].after || GENESIS, point) || !samePoint(statements[p].head, head)) return Promise.resolve(["v_pages"]);
+      var last = statements[p].entries[statements[p].entries.length - 1];
+      at += statements[p].entries.length;
+      if (last) point = { seq: last.seq, hash: last.hash, balance: last.balanceAfter };
+    }
     return Promise.all(entries.map(function (entry) { return entryHash(entry).catch(function () { return null; }); })).then(function (hashes) {
-      var prevHash = "0".repeat(64), balance = 0;
+      var prevHash = GENESIS.hash, balance = 0;
       for (var i = 0; i < entries.length; i++) {
         var entry = entries[i];
         if (hashes[i] === null) return ["v_entry", i + 1];
@@ -447,14 +475,21 @@ export const PORTAL_SCRIPT = String.raw`
     });
   }
 
-  function verifyStatement(document, jwks) {
+  function wellFormed(document) {
     var s = document && document.statement;
-    var wellFormed = s && typeof s === "object" && s.format === "loyalty-wallet/statement/1" && Array.isArray(s.entries) &&
+    return Boolean(s && typeof s === "object" && s.format === "loyalty-wallet/statement/1" && Array.isArray(s.entries) &&
       s.entries.every(function (e) { return e && typeof e === "object"; }) && s.head && typeof s.head === "object" &&
-      s.merchant && typeof s.merchant.id === "string" && typeof s.customerId === "string" && typeof document.signature === "string";
-    if (!wellFormed) return Promise.resolve({ failures: [["v_format"]] });
-    return Promise.all([checkSignature(s, document.signature, jwks), checkChain(s)]).then(function (verdicts) {
-      return { failures: verdicts.filter(Boolean), entries: s.entries.length, balance: s.head.balance };
+      s.merchant && typeof s.merchant.id === "string" && typeof s.customerId === "string" && typeof document.signature === "string");
+  }
+
+  function verifyStatement(pages, jwks) {
+    if (pages.length === 0 || !pages.every(wellFormed)) return Promise.resolve({ failures: [["v_format"]] });
+    var statements = pages.map(function (page) { return page.statement; });
+    var signatures = pages.map(function (page) { return checkSignature(page.statement, page.signature, jwks); });
+    return Promise.all(signatures.concat([checkChain(statements)])).then(function (verdicts) {
+      var failures = verdicts.filter(Boolean).filter(function (f, i, all) { return all.findIndex(function (g) { return g[0] === f[0]; }) === i; });
+      var head = statements[0].head;
+      return { failures: failures, entries: head.seq, balance: head.balance };
     });
   }
 
@@ -467,11 +502,8 @@ export const PORTAL_SCRIPT = String.raw`
       if (!response.ok) throw new Error("keys");
       return response.json();
     });
-    Promise.all([api("GET", "/v1/me/statement"), keys])
-      .then(function (results) {
-        if (!results[0].ok) throw new Error("statement");
-        return verifyStatement(results[0].body, results[1]);
-      })
+    Promise.all([statementPages(), keys])
+      .then(function (results) { return verifyStatement(results[0], results[1]); })
       .then(function (verdict) {
         if (verdict.failures.length === 0) { say("statement-result", t("verified", { n: verdict.entries, balance: verdict.balance })); return; }
         var reasons = verdict.failures.map(function (f) { return t(f[0], { n: f[1] }); }).join(lang === "fr" ? " ; " : "; ");

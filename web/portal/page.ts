@@ -1,7 +1,7 @@
-import { cspHash, pageHead } from "../html-page.ts";
-import type { Locale } from "../ledger/entry-types.ts";
-import { PORTAL_SCRIPT } from "./page-script.ts";
-import { PORTAL_STYLE } from "./page-style.ts";
+import { cspHash, pageHead } from "../../shared/html-page.ts";
+import type { Locale } from "../../shared/ledger/entry-types.ts";
+import { PORTAL_SCRIPT } from "./script.ts";
+import { PORTAL_STYLE } from "./style.ts";
 
 /**
  * The customer portal: one small HTML page (no framework, no external request) with its style and script
@@ -112,27 +112,4 @@ export function portalPage(locale: Locale): string {
 </body>
 </html>
 `;
-}
-
-/** fr or en from Accept-Language (the first of the two it names, by preference), else `fallback`. */
-export function localeFromAcceptLanguage(header: string | undefined, fallback: Locale): Locale {
-  const ranked = (header ?? "")
-    .split(",")
-    .map((part, index) => {
-      const [tag = "", ...params] = part.trim().split(";");
-      const q = Number(
-        params
-          .find((p) => p.trim().startsWith("q="))
-          ?.trim()
-          .slice(2) ?? "1",
-      );
-      return { base: tag.toLowerCase().split("-")[0], q: Number.isFinite(q) ? q : 0, index };
-    })
-    .filter(
-      (entry): entry is { base: Locale; q: number; index: number } =>
-        entry.base === "fr" || entry.base === "en",
-    )
-    .filter((entry) => entry.q > 0)
-    .sort((a, b) => b.q - a.q || a.index - b.index);
-  return ranked[0]?.base ?? fallback;
 }

@@ -1,9 +1,10 @@
 import { createHash } from "node:crypto";
 import { describe, expect, it } from "vitest";
+import { localeFromAcceptLanguage } from "../../../shared/html-page.ts";
 import { describeRule, explainForMember } from "../../../shared/ledger/entry-types.ts";
 import type { LedgerEntry } from "../../../shared/model.ts";
-import { localeFromAcceptLanguage, PORTAL_CSP, portalPage } from "../../../shared/portal/page.ts";
-import { PORTAL_SCRIPT } from "../../../shared/portal/page-script.ts";
+import { PORTAL_CSP, portalPage } from "../../../web/portal/page.ts";
+import { PORTAL_SCRIPT } from "../../../web/portal/script.ts";
 
 const inline = (html: string, tag: "script" | "style") =>
   new RegExp(`<${tag}>([\\s\\S]*?)</${tag}>`).exec(html)?.[1] ?? "";

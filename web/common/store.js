@@ -1,9 +1,11 @@
 /**
  * The device's storage, in IndexedDB: what must survive a reload, a locked phone or a closed tab. `earns`
- * holds the earns not yet accepted by the server (keyed by their Idempotency-Key); `session` the refresh
- * token (the access token stays in memory only).
+ * holds the scanner's earns not yet accepted by the server (keyed by their Idempotency-Key); `session` the
+ * refresh token (the access token stays in memory only).
  */
-const DB_NAME = "loyalty-scanner";
+// One database per app, named after the path it is served under (/scanner, /console): each app's sign-in is
+// its own, and the scanner's queued earns never meet the console.
+const DB_NAME = `loyalty-${location.pathname.split("/")[1] || "app"}`;
 const STORES = ["earns", "session"];
 
 let opening;
