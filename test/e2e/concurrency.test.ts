@@ -35,7 +35,9 @@ it("20 concurrent earns on one customer: balance is the sum, 20 entries, chain v
   expect(new Set(responses.map((r) => r.body.transaction.balanceAfter)).size).toBe(20);
   const verdict = await stack.call("GET", `/v1/customers/${customer.id}/ledger/verify`, { token: alice });
   expect(verdict.body).toEqual({ valid: true, entries: 20, head: expect.any(String) });
-});
+  // 20 writers on one chain take turns through bounded retries (CONTENTION_BUDGET_MS is 60 s in the tests):
+  // on a loaded 2-core machine that can outlast the default 30 s, which says nothing about correctness.
+}, 120_000);
 
 it("20 concurrent replays of one key issue the points once", async () => {
   const { customer } = (

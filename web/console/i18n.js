@@ -1,4 +1,5 @@
 import { useEffect, useState } from "preact/hooks";
+import { initialLocale, keepLocale, LOCALES } from "./locale.js";
 
 /**
  * The console's words in French and English. Each module keeps its own words beside its code
@@ -8,27 +9,17 @@ import { useEffect, useState } from "preact/hooks";
  * is marked so (`lang="en"`, see `ApiText`).
  */
 
-export const LOCALES = ["fr", "en"];
+export { LOCALES };
+
 const SAVED = "console.locale";
 const listeners = new Set();
 
-let locale = initialLocale();
-
-function initialLocale() {
-  const saved = localStorage.getItem(SAVED);
-  if (LOCALES.includes(saved)) return saved;
-  const preferred = (navigator.languages ?? [navigator.language]).map(
-    (tag) => tag.toLowerCase().split("-")[0],
-  );
-  return preferred.find((tag) => LOCALES.includes(tag)) ?? "en";
-}
+let locale = initialLocale(SAVED);
 
 export const currentLocale = () => locale;
 
 export function setLocale(next) {
-  locale = LOCALES.includes(next) ? next : "en";
-  localStorage.setItem(SAVED, locale);
-  document.documentElement.lang = locale;
+  locale = keepLocale(SAVED, next);
   for (const listener of listeners) listener(locale);
 }
 

@@ -17,6 +17,7 @@ const SHARED: ServedFiles = {
   "api.js": { source: "web/common/api.js", type: JS },
   "auth.js": { source: "web/common/auth.js", type: JS },
   "store.js": { source: "web/common/store.js", type: JS },
+  "locale.js": { source: "web/common/locale.js", type: JS },
   "preact.js": { source: "node_modules/preact/dist/preact.mjs", type: JS },
   "hooks.js": { source: "node_modules/preact/hooks/dist/hooks.mjs", type: JS },
   "htm.js": { source: "node_modules/htm/dist/htm.module.js", type: JS },

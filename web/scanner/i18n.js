@@ -1,3 +1,5 @@
+import { initialLocale, keepLocale, LOCALES } from "./locale.js";
+
 /**
  * The app's words in French and English. The language is the browser's (fr when it prefers French, else
  * en) until staff pick one, which is kept on the device. What the API writes (a program's description,
@@ -211,26 +213,16 @@ const WORDS = {
   },
 };
 
-export const LOCALES = ["fr", "en"];
+export { LOCALES };
+
 const SAVED = "scanner.locale";
 
-let locale = initialLocale();
-
-function initialLocale() {
-  const saved = localStorage.getItem(SAVED);
-  if (LOCALES.includes(saved)) return saved;
-  const preferred = (navigator.languages ?? [navigator.language]).map(
-    (tag) => tag.toLowerCase().split("-")[0],
-  );
-  return preferred.find((tag) => LOCALES.includes(tag)) ?? "en";
-}
+let locale = initialLocale(SAVED);
 
 export const currentLocale = () => locale;
 
 export function setLocale(next) {
-  locale = LOCALES.includes(next) ? next : "en";
-  localStorage.setItem(SAVED, locale);
-  document.documentElement.lang = locale;
+  locale = keepLocale(SAVED, next);
 }
 
 /** A text in the current language, its `{names}` filled in. */

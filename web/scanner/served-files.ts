@@ -12,6 +12,7 @@ export const SCANNER_FILES = {
   "auth.js": { source: "web/common/auth.js", type: JS },
   "camera.js": { source: "web/scanner/camera.js", type: JS },
   "i18n.js": { source: "web/scanner/i18n.js", type: JS },
+  "locale.js": { source: "web/common/locale.js", type: JS },
   "queue.js": { source: "web/scanner/queue.js", type: JS },
   "rewards.js": { source: "web/scanner/rewards.js", type: JS },
   "store.js": { source: "web/common/store.js", type: JS },

@@ -14,6 +14,7 @@ const SHELL = [
   "/scanner/auth.js",
   "/scanner/camera.js",
   "/scanner/i18n.js",
+  "/scanner/locale.js",
   "/scanner/queue.js",
   "/scanner/rewards.js",
   "/scanner/store.js",

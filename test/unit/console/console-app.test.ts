@@ -1,11 +1,10 @@
 import { createHash } from "node:crypto";
 import { copyFileSync, mkdirSync, readFileSync, rmSync } from "node:fs";
 import { brotliCompressSync } from "node:zlib";
-import type { APIGatewayProxyStructuredResultV2 } from "aws-lambda";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { handler } from "../../../functions/console-app.ts";
-import { lambdaContext } from "../../../infra/local/api-gateway-event.ts";
 import { consoleFiles } from "../../../web/console/served-files.ts";
+import { appFileRequester } from "../../support/app-file-request.ts";
 
 /**
  * The merchant console as files (functions/console-app.ts, web/console/): what is served, under which CSP,
@@ -23,28 +22,7 @@ afterEach(() => {
   process.env = saved;
 });
 
-async function get(file: string | undefined, headers: Record<string, string> = {}) {
-  const routeKey = file === undefined ? "GET /console" : "GET /console/{file}";
-  const path = file === undefined ? "/console" : `/console/${file}`;
-  const event = {
-    version: "2.0",
-    routeKey,
-    rawPath: path,
-    rawQueryString: "",
-    headers: { host: "127.0.0.1:3000", ...headers },
-    ...(file === undefined ? {} : { pathParameters: { file } }),
-    isBase64Encoded: false,
-    requestContext: { requestId: "req-1", routeKey, http: { method: "GET", path } },
-  };
-  const result = (await handler(
-    event as never,
-    lambdaContext("console-app", "req-1"),
-  )) as APIGatewayProxyStructuredResultV2;
-  const body = result.isBase64Encoded
-    ? Buffer.from(result.body ?? "", "base64")
-    : Buffer.from(result.body ?? "");
-  return { status: result.statusCode, headers: (result.headers ?? {}) as Record<string, string>, body };
-}
+const get = appFileRequester(handler, "console-app", "/console");
 
 const FILES = consoleFiles();
 const scripts = Object.entries(FILES).filter(

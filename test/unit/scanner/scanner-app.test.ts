@@ -1,9 +1,8 @@
 import { readFileSync } from "node:fs";
-import type { APIGatewayProxyStructuredResultV2 } from "aws-lambda";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { handler, scannerCsp, signInConfig } from "../../../functions/scanner-app.ts";
-import { lambdaContext } from "../../../infra/local/api-gateway-event.ts";
 import { SCANNER_FILES } from "../../../web/scanner/served-files.ts";
+import { appFileRequester } from "../../support/app-file-request.ts";
 
 const ENV = { AWS_REGION: "eu-west-3", USER_POOL_CLIENT_ID: "scanner-client-1" };
 let saved: NodeJS.ProcessEnv;
@@ -16,29 +15,7 @@ afterEach(() => {
   process.env = saved;
 });
 
-async function get(file: string | undefined, headers: Record<string, string> = {}) {
-  const routeKey = file === undefined ? "GET /scanner" : "GET /scanner/{file}";
-  const path = file === undefined ? "/scanner" : `/scanner/${file}`;
-  const event = {
-    version: "2.0",
-    routeKey,
-    rawPath: path,
-    rawQueryString: "",
-    headers: { host: "127.0.0.1:3000", ...headers },
-    ...(file === undefined ? {} : { pathParameters: { file } }),
-    isBase64Encoded: false,
-    requestContext: { requestId: "req-1", routeKey, http: { method: "GET", path } },
-  };
-  const result = (await handler(
-    event as never,
-    lambdaContext("scanner-app", "req-1"),
-  )) as APIGatewayProxyStructuredResultV2;
-  const headersOut = (result.headers ?? {}) as Record<string, string>;
-  const body = result.isBase64Encoded
-    ? Buffer.from(result.body ?? "", "base64")
-    : Buffer.from(result.body ?? "");
-  return { status: result.statusCode, headers: headersOut, body };
-}
+const get = appFileRequester(handler, "scanner-app", "/scanner");
 
 describe("the scanner app's files (functions/scanner-app.ts)", () => {
   it("serves the page at /scanner under a CSP allowing only its own scripts and the user pool", async () => {
