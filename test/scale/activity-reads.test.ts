@@ -92,11 +92,12 @@ let small: Merchant;
 let big: Merchant;
 let meter: ReturnType<typeof meterCapacity>;
 
+// Seeding 2,200 entries through the write pipeline takes minutes on 2 cores, past the hooks' default limit.
 beforeAll(async () => {
   db = await testDb();
   [small, big] = [await merchantOf(200), await merchantOf(2_000)];
   meter = meterCapacity(db);
-});
+}, 900_000);
 
 type Case = [name: string, query: Omit<ActivityQuery, "limit">, served: boolean, restrictTo?: string[]];
 /** Which entries each case lists: the expectation the pages are checked against. */
