@@ -15,6 +15,8 @@ export default defineConfig({
     },
     testTimeout: 900_000,
     hookTimeout: 120_000,
-    fileParallelism: false,
+    // Each scale file (each long-lived case) runs on a DynamoDB Local of its own (test/support/own-dynamodb.ts),
+    // so two at a time on two cores: the cases mostly wait on round trips.
+    maxWorkers: 2,
   },
 });

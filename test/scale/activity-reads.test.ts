@@ -1,5 +1,5 @@
 import { BatchWriteCommand } from "@aws-sdk/lib-dynamodb";
-import { beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ACTIVITY_READ_BUDGET, type ActivityQuery, listActivity } from "../../shared/activity/list.ts";
 import type { Principal } from "../../shared/auth/principal.ts";
 import { enrolCustomer } from "../../shared/customers/enrol.ts";
@@ -8,7 +8,7 @@ import type { Db } from "../../shared/store/db/client.ts";
 import { entryPut } from "../../shared/store/ledger/entries.ts";
 import { meterCapacity } from "../support/capacity-meter.ts";
 import { merchantWithLocations } from "../support/ledger-merchant.ts";
-import { testDb } from "../support/test-stack.ts";
+import { type OwnDynamoDb, ownDynamoDb } from "../support/own-dynamodb.ts";
 
 /**
  * GET /v1/activity reads a bounded number of items whatever the merchant's size (issue 19): the same
@@ -21,6 +21,7 @@ const BOUND = ACTIVITY_READ_BUDGET + LIMIT + 40;
 const NAMES = ["Anna Alpha", "Bruno Beta", "Chloé Gamma"];
 const T0 = Date.parse("2026-01-01T00:00:00.000Z");
 
+let dynamo: OwnDynamoDb;
 let db: Db;
 const rule = { kind: "purchase", currency: "EUR", points: 1, per: "1.00", rounding: "down" } as const;
 
@@ -92,12 +93,14 @@ let small: Merchant;
 let big: Merchant;
 let meter: ReturnType<typeof meterCapacity>;
 
-// Seeding 2,200 entries through the write pipeline takes minutes on 2 cores, past the hooks' default limit.
+// Seeding 2,200 entries through the write pipeline takes about a minute on 2 cores, past the hooks' 2-minute
+// limit when the machine is busy.
 beforeAll(async () => {
-  db = await testDb();
+  dynamo = await ownDynamoDb();
+  db = dynamo.db;
   [small, big] = [await merchantOf(200), await merchantOf(2_000)];
   meter = meterCapacity(db);
-}, 900_000);
+}, 600_000);
 
 type Case = [name: string, query: Omit<ActivityQuery, "limit">, served: boolean, restrictTo?: string[]];
 /** Which entries each case lists: the expectation the pages are checked against. */
@@ -194,3 +197,4 @@ describe("activity reads per page", () => {
     },
   );
 });
+afterAll(() => dynamo?.stop());

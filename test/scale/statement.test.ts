@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { BatchWriteCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
-import { beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { enrolCustomer } from "../../shared/customers/enrol.ts";
 import { publicKeys, type SigningDeps } from "../../shared/keys/signing-keys.ts";
 import { GENESIS_HASH, hashEntry } from "../../shared/ledger/hash-chain.ts";
@@ -17,7 +17,7 @@ import { entryPut } from "../../shared/store/ledger/entries.ts";
 import { meterCapacity } from "../support/capacity-meter.ts";
 import { merchantWithLocations } from "../support/ledger-merchant.ts";
 import { memoryKeyBackend } from "../support/memory-keys.ts";
-import { testDb } from "../support/test-stack.ts";
+import { type OwnDynamoDb, ownDynamoDb } from "../support/own-dynamodb.ts";
 
 /**
  * A 20,000-entry customer gets a statement that verifies (issue 19): in pages no larger than Lambda's 6 MB
@@ -27,6 +27,7 @@ import { testDb } from "../support/test-stack.ts";
 
 const ENTRIES = Number(process.env.SCALE_STATEMENT_ENTRIES ?? 20_000);
 const LAMBDA_RESPONSE_BYTES = 6 * 1024 * 1024;
+let dynamo: OwnDynamoDb;
 let db: Db;
 let deps: SigningDeps;
 const now = new Date("2026-06-01T09:00:00.000Z");
@@ -90,9 +91,11 @@ async function allPages(member: { merchantId: string; customerId: string }, afte
 }
 
 beforeAll(async () => {
-  db = await testDb();
+  dynamo = await ownDynamoDb();
+  db = dynamo.db;
   deps = { db, clock: () => now, backend: memoryKeyBackend() };
 });
+afterAll(() => dynamo?.stop());
 
 describe(`the statement of a ${ENTRIES.toLocaleString("en")}-entry customer`, () => {
   // Seeding 20,000 entries into the DynamoDB Local the other scale files have filled took past 15 minutes in CI.
@@ -136,5 +139,5 @@ describe(`the statement of a ${ENTRIES.toLocaleString("en")}-entry customer`, ()
       chain: { valid: true, entries: 500 },
       checkpoint: { valid: true, seq: ENTRIES },
     });
-  }, 2_400_000);
+  });
 });

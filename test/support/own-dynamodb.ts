@@ -1,0 +1,26 @@
+import { createTable } from "../../infra/local/create-table.ts";
+import { startDynamoDbLocal } from "../../infra/local/dynamodb-local.ts";
+import { createDb, type Db } from "../../shared/store/db/client.ts";
+
+export interface OwnDynamoDb {
+  db: Db;
+  stop(): Promise<void>;
+}
+
+/**
+ * A table in a DynamoDB Local of its own, for the scale cases: writes to a stream-enabled table slow down as
+ * the instance's stream data piles up (../shared/reference/local-measurements.md), so a case seeding tens of
+ * thousands of items after another one ran several times slower than alone (the statement case: 31 min in CI
+ * after the long-lived customers, against about one on a fresh instance). No stream either: nothing here reads it,
+ * and writes to a stream-enabled table are slower (infra/local/create-table.ts).
+ */
+export async function ownDynamoDb(): Promise<OwnDynamoDb> {
+  const dynamo = await startDynamoDbLocal();
+  try {
+    await createTable(dynamo.endpoint, "scale", { streams: false });
+  } catch (error) {
+    await dynamo.stop();
+    throw error;
+  }
+  return { db: createDb({ table: "scale", endpoint: dynamo.endpoint }), stop: dynamo.stop };
+}
