@@ -350,7 +350,12 @@ describe.runIf(available)("the console's activity and customer pages in Chromium
     await notice.locator("button", { hasText: "Continue searching" }).click();
     await poll(() => page.locator("p[role=status]").innerText()).toBe("No activity matches these filters.");
     expect(new URL(page.url()).hash).toBe("#/activity?type=expired&locationId=lyon-01&cursor=page-2");
-    expect(asked.map((query) => [query.get("type"), query.get("locationId"), query.get("cursor")])).toEqual([
+    // Only the filtered view's requests: the unfiltered activity page the console opened on may still be
+    // asking when the route is set up (it did in CI, on a busy machine).
+    const filtered = asked.filter((query) => query.has("type"));
+    expect(
+      filtered.map((query) => [query.get("type"), query.get("locationId"), query.get("cursor")]),
+    ).toEqual([
       ["expired", "lyon-01", null],
       ["expired", "lyon-01", "page-2"],
     ]);
