@@ -1,5 +1,5 @@
 import { BatchWriteCommand } from "@aws-sdk/lib-dynamodb";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { ACTIVITY_READ_BUDGET, type ActivityQuery, listActivity } from "../../shared/activity/list.ts";
 import type { Principal } from "../../shared/auth/principal.ts";
 import { enrolCustomer } from "../../shared/customers/enrol.ts";
@@ -8,7 +8,7 @@ import type { Db } from "../../shared/store/db/client.ts";
 import { entryPut } from "../../shared/store/ledger/entries.ts";
 import { meterCapacity } from "../support/capacity-meter.ts";
 import { merchantWithLocations } from "../support/ledger-merchant.ts";
-import { type OwnDynamoDb, ownDynamoDb } from "../support/own-dynamodb.ts";
+import { onItsOwnDatabase } from "../support/own-dynamodb.ts";
 
 /**
  * GET /v1/activity reads a bounded number of items whatever the merchant's size (issue 19): the same
@@ -21,7 +21,6 @@ const BOUND = ACTIVITY_READ_BUDGET + LIMIT + 40;
 const NAMES = ["Anna Alpha", "Bruno Beta", "Chloé Gamma"];
 const T0 = Date.parse("2026-01-01T00:00:00.000Z");
 
-let dynamo: OwnDynamoDb;
 let db: Db;
 const rule = { kind: "purchase", currency: "EUR", points: 1, per: "1.00", rounding: "down" } as const;
 
@@ -95,9 +94,11 @@ let meter: ReturnType<typeof meterCapacity>;
 
 // Seeding 2,200 entries through the write pipeline takes about a minute on 2 cores, past the hooks' 2-minute
 // limit when the machine is busy.
+onItsOwnDatabase((own) => {
+  db = own;
+});
+
 beforeAll(async () => {
-  dynamo = await ownDynamoDb();
-  db = dynamo.db;
   [small, big] = [await merchantOf(200), await merchantOf(2_000)];
   meter = meterCapacity(db);
 }, 600_000);
@@ -197,4 +198,3 @@ describe("activity reads per page", () => {
     },
   );
 });
-afterAll(() => dynamo?.stop());

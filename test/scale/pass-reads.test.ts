@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { loadMemberPassContent } from "../../passes/member-pass.ts";
 import type { Principal } from "../../shared/auth/principal.ts";
 import { enrolCustomer } from "../../shared/customers/enrol.ts";
@@ -12,7 +12,7 @@ import { readLots } from "../../shared/store/ledger/lots.ts";
 import { adjustPoints } from "../../shared/transactions/manual.ts";
 import { meterCapacity } from "../support/capacity-meter.ts";
 import { merchantWithLocations } from "../support/ledger-merchant.ts";
-import { type OwnDynamoDb, ownDynamoDb } from "../support/own-dynamodb.ts";
+import { onItsOwnDatabase } from "../support/own-dynamodb.ts";
 
 /**
  * What a pass fetch and GET /v1/me read must not grow with the customer's lots (issue 19): a regular under a
@@ -21,7 +21,6 @@ import { type OwnDynamoDb, ownDynamoDb } from "../support/own-dynamodb.ts";
 
 const DAY = 86_400_000;
 const SIZES = (process.env.PASS_READ_SIZES ?? "100,2000").split(",").map(Number);
-let dynamo: OwnDynamoDb;
 let db: Db;
 let meter: ReturnType<typeof meterCapacity>;
 let now: Date;
@@ -61,12 +60,13 @@ async function soonestLeft({ owner, customerId }: Seeded) {
   return all.filter((h) => h.left > 0).map((h) => ({ expiresAt: h.lot.expiresAt, points: h.left }));
 }
 
+onItsOwnDatabase((own) => {
+  db = own;
+});
+
 beforeAll(async () => {
-  dynamo = await ownDynamoDb();
-  db = dynamo.db;
   meter = meterCapacity(db);
 });
-afterAll(() => dynamo?.stop());
 
 describe("reads of a pass fetch and of GET /v1/me", () => {
   it("stay the same from 100 to 2,000 lots, and show the soonest points left", {

@@ -1,5 +1,5 @@
 import { BatchWriteCommand } from "@aws-sdk/lib-dynamodb";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { nameTokens } from "../../shared/customers/contact.ts";
 import { enrolCustomer } from "../../shared/customers/enrol.ts";
 import { searchCustomers } from "../../shared/customers/search.ts";
@@ -10,22 +10,23 @@ import { newProfileItem } from "../../shared/store/customers/profile.ts";
 import type { Db } from "../../shared/store/db/client.ts";
 import { meterCapacity } from "../support/capacity-meter.ts";
 import { merchantWithLocations } from "../support/ledger-merchant.ts";
-import { type OwnDynamoDb, ownDynamoDb } from "../support/own-dynamodb.ts";
+import { onItsOwnDatabase } from "../support/own-dynamodb.ts";
 
 /**
  * Name search finds every customer with exactly the name searched, first, however many share its first word
  * (issue 19: "camille martin" found 3 of 29 at 50,000 customers, as only 200 "camille" rows were read).
  */
 
-let dynamo: OwnDynamoDb;
 let db: Db;
 let merchantId: string;
 const exact: string[] = [];
 const at = new Date("2026-01-01T09:00:00.000Z");
 
+onItsOwnDatabase((own) => {
+  db = own;
+});
+
 beforeAll(async () => {
-  dynamo = await ownDynamoDb();
-  db = dynamo.db;
   const owner = await merchantWithLocations(db, at, {});
   merchantId = owner.merchantId;
   // 2,000 customers: 29 Camille Martin, 5 Camille Martinez, 1,000 other Camilles, 966 Martins and others.
@@ -106,4 +107,3 @@ describe("name search", () => {
     exact.shift();
   });
 });
-afterAll(() => dynamo?.stop());

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { BatchWriteCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { enrolCustomer } from "../../shared/customers/enrol.ts";
 import { publicKeys, type SigningDeps } from "../../shared/keys/signing-keys.ts";
 import { GENESIS_HASH, hashEntry } from "../../shared/ledger/hash-chain.ts";
@@ -17,7 +17,7 @@ import { entryPut } from "../../shared/store/ledger/entries.ts";
 import { meterCapacity } from "../support/capacity-meter.ts";
 import { merchantWithLocations } from "../support/ledger-merchant.ts";
 import { memoryKeyBackend } from "../support/memory-keys.ts";
-import { type OwnDynamoDb, ownDynamoDb } from "../support/own-dynamodb.ts";
+import { onItsOwnDatabase } from "../support/own-dynamodb.ts";
 
 /**
  * A 20,000-entry customer gets a statement that verifies (issue 19): in pages no larger than Lambda's 6 MB
@@ -27,7 +27,6 @@ import { type OwnDynamoDb, ownDynamoDb } from "../support/own-dynamodb.ts";
 
 const ENTRIES = Number(process.env.SCALE_STATEMENT_ENTRIES ?? 20_000);
 const LAMBDA_RESPONSE_BYTES = 6 * 1024 * 1024;
-let dynamo: OwnDynamoDb;
 let db: Db;
 let deps: SigningDeps;
 const now = new Date("2026-06-01T09:00:00.000Z");
@@ -90,12 +89,13 @@ async function allPages(member: { merchantId: string; customerId: string }, afte
   return pages;
 }
 
+onItsOwnDatabase((own) => {
+  db = own;
+});
+
 beforeAll(async () => {
-  dynamo = await ownDynamoDb();
-  db = dynamo.db;
   deps = { db, clock: () => now, backend: memoryKeyBackend() };
 });
-afterAll(() => dynamo?.stop());
 
 describe(`the statement of a ${ENTRIES.toLocaleString("en")}-entry customer`, () => {
   // Seeding 20,000 entries into the DynamoDB Local the other scale files have filled took past 15 minutes in CI.

@@ -1,5 +1,4 @@
 import { randomUUID } from "node:crypto";
-import { afterAll, beforeAll } from "vitest";
 import type { Principal } from "../../shared/auth/principal.ts";
 import { enrolCustomer } from "../../shared/customers/enrol.ts";
 import type { ExpiryPolicy } from "../../shared/expiry/policy.ts";
@@ -7,7 +6,7 @@ import type { Db } from "../../shared/store/db/client.ts";
 import { earnPoints } from "../../shared/transactions/earn.ts";
 import { adjustPoints } from "../../shared/transactions/manual.ts";
 import { merchantWithLocations } from "./ledger-merchant.ts";
-import { type OwnDynamoDb, ownDynamoDb } from "./own-dynamodb.ts";
+import { onItsOwnDatabase } from "./own-dynamodb.ts";
 
 export const DAY = 86_400_000;
 
@@ -26,12 +25,9 @@ export function longLivedWorld() {
 
     /** Registers the describe block's own database; call it first in the block. */
     onItsOwnDatabase() {
-      let dynamo: OwnDynamoDb | undefined;
-      beforeAll(async () => {
-        dynamo = await ownDynamoDb();
-        world.db = dynamo.db;
+      onItsOwnDatabase((db) => {
+        world.db = db;
       });
-      afterAll(() => dynamo?.stop());
     },
 
     /** A merchant whose one location ("shop") earns 1 point per 1.00 EUR under `expiry`; its owner. */

@@ -1,8 +1,9 @@
+import { afterAll, beforeAll } from "vitest";
 import { createTable } from "../../infra/local/create-table.ts";
 import { startDynamoDbLocal } from "../../infra/local/dynamodb-local.ts";
 import { createDb, type Db } from "../../shared/store/db/client.ts";
 
-export interface OwnDynamoDb {
+interface OwnDynamoDb {
   db: Db;
   stop(): Promise<void>;
 }
@@ -14,7 +15,7 @@ export interface OwnDynamoDb {
  * after the long-lived customers, against about one on a fresh instance). No stream either: nothing here reads it,
  * and writes to a stream-enabled table are slower (infra/local/create-table.ts).
  */
-export async function ownDynamoDb(): Promise<OwnDynamoDb> {
+async function ownDynamoDb(): Promise<OwnDynamoDb> {
   const dynamo = await startDynamoDbLocal();
   try {
     await createTable(dynamo.endpoint, "scale", { streams: false });
@@ -23,4 +24,17 @@ export async function ownDynamoDb(): Promise<OwnDynamoDb> {
     throw error;
   }
   return { db: createDb({ table: "scale", endpoint: dynamo.endpoint }), stop: dynamo.stop };
+}
+
+/**
+ * A database of its own for the tests of the current file or describe block: started before them and handed to
+ * `use`, stopped after them. Register it before the hooks that seed.
+ */
+export function onItsOwnDatabase(use: (db: Db) => void): void {
+  let dynamo: OwnDynamoDb | undefined;
+  beforeAll(async () => {
+    dynamo = await ownDynamoDb();
+    use(dynamo.db);
+  });
+  afterAll(() => dynamo?.stop());
 }
