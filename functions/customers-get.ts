@@ -3,6 +3,7 @@ import { upcomingExpiries } from "../shared/expiry/upcoming.ts";
 import { customerReachability } from "../shared/notifications/reachability.ts";
 import { runtimeDeps } from "../shared/runtime.ts";
 import { readCustomer } from "../shared/store/customers/profile.ts";
+import { tierProgress } from "../shared/tiers/progress.ts";
 import { customerView } from "../shared/views.ts";
 import { parse, staffHandler } from "./http/api.ts";
 
@@ -18,12 +19,14 @@ export const handler = staffHandler(async (request, principal) => {
   const { db, clock } = runtimeDeps();
   const customer = await readCustomer(db, principal.merchantId, customerId);
   if (!customer) throw notFound("Customer");
-  const [reachability, expiries] = await Promise.all([
+  const now = clock();
+  const [reachability, expiries, tiers] = await Promise.all([
     customerReachability(db, customer),
-    upcomingExpiries(db, principal.merchantId, customerId, clock()),
+    upcomingExpiries(db, principal.merchantId, customerId, now),
+    tierProgress(db, customer, now),
   ]);
   return {
     status: 200,
-    body: { customer: customerView(customer), upcomingExpiries: expiries, reachability },
+    body: { customer: customerView(customer), upcomingExpiries: expiries, reachability, tiers },
   };
 });

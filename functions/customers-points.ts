@@ -1,4 +1,5 @@
 import * as z from "zod";
+import { holdLimitOf, holdPoints } from "../shared/alerts/holds.ts";
 import { runtimeDeps } from "../shared/runtime.ts";
 import { adjustPoints, MANUAL_REASONS } from "../shared/transactions/manual.ts";
 import { idempotentResponse, parse, staffHandler } from "./http/api.ts";
@@ -13,12 +14,18 @@ export const Body = z.strictObject({
   locationId: RecordId.optional(),
 });
 
-/** POST /v1/customers/{customerId}/points: issue (or deduct) points by hand, e.g. for a missed scan. */
+/**
+ * POST /v1/customers/{customerId}/points: issue (or deduct) points by hand, e.g. for a missed scan. In hold
+ * mode, beyond the merchant's limit, nothing is written but a hold for a second person (202).
+ */
 export const handler = staffHandler(async (request, principal) => {
   const { customerId } = parse(CustomerPath, request.event.pathParameters, "path");
   const body = parse(Body, request.json(), "body");
-  return idempotentResponse(
-    201,
-    await adjustPoints(runtimeDeps(), principal, customerId, body, request.header("idempotency-key")),
-  );
+  const deps = runtimeDeps();
+  const key = request.header("idempotency-key");
+  const limit = await holdLimitOf(deps, principal);
+  if (limit !== undefined && Math.abs(body.points) > limit) {
+    return idempotentResponse(202, await holdPoints(deps, principal, customerId, body, key));
+  }
+  return idempotentResponse(201, await adjustPoints(deps, principal, customerId, body, key));
 });

@@ -1,11 +1,16 @@
 import * as z from "zod";
 import { addLocation } from "../shared/merchants/locations.ts";
+import { OpeningHoursSchema } from "../shared/merchants/opening-hours.ts";
 import { runtimeDeps } from "../shared/runtime.ts";
 import { idempotentResponse, parse, staffHandler } from "./http/api.ts";
 import { RecordId } from "./http/params.ts";
 import { DisplayName } from "./http/settings-fields.ts";
 
-export const Body = z.strictObject({ name: DisplayName, programId: RecordId });
+export const Body = z.strictObject({
+  name: DisplayName,
+  programId: RecordId,
+  openingHours: OpeningHoursSchema.optional(),
+});
 
 /** POST /v1/locations: a new location, earning with an existing program. */
 export const handler = staffHandler(async (request, principal) => {

@@ -1,6 +1,8 @@
 import { walletLinks } from "../passes/download-links.ts";
 import { memberOverview } from "../shared/portal/member.ts";
 import { runtimeDeps } from "../shared/runtime.ts";
+import { readCustomer } from "../shared/store/customers/profile.ts";
+import { tierProgress } from "../shared/tiers/progress.ts";
 import { parse } from "./http/api.ts";
 import { customerHandler } from "./http/customer.ts";
 import { NoQuery } from "./http/params.ts";
@@ -12,5 +14,12 @@ import { NoQuery } from "./http/params.ts";
 export const handler = customerHandler(async (request, member) => {
   parse(NoQuery, request.event.queryStringParameters, "query");
   const { db, clock } = runtimeDeps();
-  return { status: 200, body: await memberOverview(db, member, clock(), walletLinks) };
+  const now = clock();
+  const [overview, customer] = await Promise.all([
+    memberOverview(db, member, now, walletLinks),
+    readCustomer(db, member.merchantId, member.customerId),
+  ]);
+  // The overview answers 404 for a member who is gone; the tiers are read from the same profile.
+  const tiers = customer ? await tierProgress(db, customer, now) : [];
+  return { status: 200, body: { ...overview, tiers } };
 });

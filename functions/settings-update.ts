@@ -1,10 +1,19 @@
 import * as z from "zod";
+import { ALERT_COUNT_MAX } from "../shared/alerts/rules.ts";
+import { MAX_MANUAL_POINTS } from "../shared/bounds.ts";
 import { updateSettings } from "../shared/merchants/settings.ts";
 import { MOMENTS } from "../shared/notifications/outbox.ts";
 import { ExpiryPolicySchema } from "../shared/programs/rule-schema.ts";
 import { runtimeDeps } from "../shared/runtime.ts";
 import { parse, staffHandler } from "./http/api.ts";
-import { Email, HttpsUrl, PositiveAmount, text } from "./http/fields.ts";
+import { Email, HttpsUrl, PositiveAmount, points, text } from "./http/fields.ts";
+
+/** How many entries a count rule allows in its window before it fires. */
+const alertCount = z
+  .number({ error: "must be a whole number" })
+  .int("must be a whole number")
+  .min(1, "must be at least 1")
+  .max(ALERT_COUNT_MAX, `must be at most ${ALERT_COUNT_MAX}`);
 
 /** Apple's colour syntax, the one pass.json accepts. */
 const rgb = z
@@ -24,6 +33,18 @@ export const Body = z
     maxPurchaseAmount: PositiveAmount.optional(),
     expiry: ExpiryPolicySchema.optional(),
     moments: z.partialRecord(z.enum(MOMENTS), z.boolean()).optional(),
+    // Replaces the fraud rules as a whole (shared/alerts/rules.ts); a rule left out is off.
+    alertRules: z
+      .strictObject({
+        customerEarnsPerDay: alertCount.optional(),
+        staffEntriesPerHour: alertCount.optional(),
+        earnsOutsideHoursPerDay: alertCount.optional(),
+        // Below the largest manual entry, or it could never fire.
+        manualPointsAbove: points(0, MAX_MANUAL_POINTS - 1).optional(),
+        // Hold mode (shared/alerts/holds.ts), bounded the same way.
+        holdManualPointsAbove: points(0, MAX_MANUAL_POINTS - 1).optional(),
+      })
+      .optional(),
     // A PATCH replaces the whole branding: colours left out fall back to the defaults. The logo left out
     // stays as it is; null removes it.
     branding: z
@@ -58,7 +79,7 @@ export const Body = z
 
 /**
  * PATCH /v1/settings: switch Moments on or off, set the default expiry, the pass branding, the maximum
- * purchase, rename the merchant.
+ * purchase, the fraud rules; rename the merchant.
  */
 export const handler = staffHandler(async (request, principal) => {
   const body = parse(Body, request.json(), "body");

@@ -166,6 +166,15 @@ export const ROUTES: readonly RouteDefinition[] = [
     needs: { table: "readWriteDelete" },
   },
   {
+    method: "DELETE",
+    path: "/v1/customers/{customerId}",
+    handler: "customers-erase",
+    auth: "staff",
+    permission: "customers:erase",
+    // Erasure (shared/customers/erase.ts) deletes the lookup items, contact changes and notification records.
+    needs: { table: "readWriteDelete" },
+  },
+  {
     method: "GET",
     path: "/v1/customers/{customerId}/audit",
     handler: "customers-audit",
@@ -573,6 +582,14 @@ export const ROUTES: readonly RouteDefinition[] = [
     needs: { table: "readWriteDelete", email: true, sms: true },
   },
   {
+    method: "DELETE",
+    path: "/v1/me",
+    handler: "me-erase",
+    auth: "none",
+    // The member's own erasure from the portal: the same writes and deletes as customers-erase.
+    needs: { table: "readWriteDelete" },
+  },
+  {
     method: "POST",
     path: "/v1/me/contact/confirm",
     handler: "me-contact-confirm",
@@ -616,6 +633,14 @@ export const ROUTES: readonly RouteDefinition[] = [
     // Signs: creates the merchant's statement key on first use (local backend: a table item; on AWS a KMS key).
     needs: { table: "readWrite", signingKeys: true },
   },
+  // The member's own access export (shared/exports/): written to the file store, answered with a link.
+  {
+    method: "POST",
+    path: "/v1/me/export",
+    handler: "me-export",
+    auth: "none",
+    needs: { table: "readWrite", exportFiles: true },
+  },
   { method: "GET", path: "/v1/me/claims", handler: "me-claims-list", auth: "none", needs: read },
   { method: "POST", path: "/v1/me/claims", handler: "me-claims-create", auth: "none", needs: readWrite },
   {
@@ -633,7 +658,76 @@ export const ROUTES: readonly RouteDefinition[] = [
     auth: "none",
     needs: read,
   },
+  // Exports (shared/exports/): CSV files and customers' access exports, in the file store, behind expiring links.
+  {
+    method: "POST",
+    path: "/v1/exports",
+    handler: "exports-create",
+    auth: "staff",
+    permission: "data:export",
+    // Writes the idempotency record only; the export itself goes to the file store.
+    needs: { table: "readWrite", exportFiles: true },
+  },
+  {
+    method: "GET",
+    path: "/v1/exports/{exportId}",
+    handler: "exports-get",
+    auth: "staff",
+    permission: "data:export",
+    needs: { table: "read", exportFiles: true },
+  },
+  {
+    method: "POST",
+    path: "/v1/customers/{customerId}/export",
+    handler: "customers-export",
+    auth: "staff",
+    permission: "data:export",
+    needs: { table: "readWrite", exportFiles: true },
+  },
   // Webhooks (shared/webhooks/): a merchant's endpoints and their delivery logs, kept by its owners by default.
+  // Imports (shared/imports/): members and opening balances from another platform, as CSV in parts.
+  {
+    method: "POST",
+    path: "/v1/imports",
+    handler: "imports-create",
+    auth: "staff",
+    permission: "data:import",
+    needs: readWrite,
+  },
+  {
+    method: "GET",
+    path: "/v1/imports/{importId}",
+    handler: "imports-get",
+    auth: "staff",
+    permission: "data:import",
+    needs: read,
+  },
+  {
+    method: "POST",
+    path: "/v1/imports/{importId}/parts",
+    handler: "imports-parts",
+    auth: "staff",
+    permission: "data:import",
+    // The last part starts the dry run here (shared/imports/inline.ts), which writes the lines' outcomes.
+    needs: { table: "readWriteDelete" },
+  },
+  {
+    method: "POST",
+    path: "/v1/imports/{importId}/run",
+    handler: "imports-run",
+    auth: "staff",
+    permission: "data:import",
+    // Starts the real run here: enrols members and writes `import` entries through the ledger pipeline.
+    needs: { table: "readWriteDelete" },
+  },
+  {
+    method: "GET",
+    path: "/v1/imports/{importId}/lines",
+    handler: "imports-lines",
+    auth: "staff",
+    permission: "data:import",
+    needs: read,
+  },
   {
     method: "GET",
     path: "/v1/webhooks",
@@ -698,5 +792,32 @@ export const ROUTES: readonly RouteDefinition[] = [
     permission: "webhooks:manage",
     // Sends the webhook (to the internet, not an AWS service); e-mails the owners if that disables the endpoint.
     needs: { table: "readWrite", email: true },
+  },
+  // Fraud alerts (shared/alerts/): made by the webhooks stream consumer, reviewed by owners and managers.
+  {
+    method: "GET",
+    path: "/v1/alerts",
+    handler: "alerts-list",
+    auth: "staff",
+    permission: "alerts:review",
+    needs: read,
+  },
+  // Hold mode: manual points over the merchant's limit wait for a second person (shared/alerts/holds.ts).
+  {
+    method: "POST",
+    path: "/v1/holds/{holdId}/approve",
+    handler: "holds-approve",
+    auth: "staff",
+    // Approving credits (or deducts) the held points as a manual entry.
+    permission: ["alerts:review", "points:adjust"],
+    needs: readWrite,
+  },
+  {
+    method: "POST",
+    path: "/v1/holds/{holdId}/reject",
+    handler: "holds-reject",
+    auth: "staff",
+    permission: "alerts:review",
+    needs: readWrite,
   },
 ];

@@ -114,7 +114,8 @@ export async function loadApplePassContent(
       ? memberPortalUrl({ db, clock: () => options.now }, portalBaseUrl, { merchantId, customerId })
       : undefined,
   ]);
-  return content && { ...content, ...(portalUrl ? { portalUrl } : {}) };
+  // An erased member's links were revoked: the void pass must not carry a fresh one.
+  return content && { ...content, ...(portalUrl && !content.customer.erasedAt ? { portalUrl } : {}) };
 }
 
 /** The programs at least one location earns with, in their listed order. */
@@ -205,6 +206,7 @@ export function applePassViewOf(content: MemberPassContent, updatedAt: string): 
     })),
     howPointsAreComputed: howPointsAreComputed(content.programs, customer.locale) || merchant.name,
     ...(content.portalUrl ? { portalUrl: content.portalUrl } : {}),
+    ...(customer.erasedAt ? { voided: true as const } : {}),
     updatedAt,
   };
 }
@@ -240,7 +242,8 @@ export function googleObjectPatch(content: MemberPassContent): LoyaltyObjectPatc
   const lastEntry = lastEntryLine(content.recentEntries, customer.locale);
   const rules = howPointsAreComputed(content.programs, customer.locale);
   return {
-    state: "ACTIVE",
+    // An erased member's object expires: Google Wallet moves it to "Expired passes" and stops showing it.
+    state: customer.erasedAt ? "EXPIRED" : "ACTIVE",
     accountName: customer.name,
     loyaltyPoints: { label: labels.balance, balance: { int: customer.balance } },
     textModulesData: [
@@ -264,6 +267,6 @@ export function googleLoyaltyObject(
     accountId: googleAccountId(content.customer.barcode),
     barcode: { type: "QR_CODE", value: content.customer.barcode, alternateText: content.customer.barcode },
     ...googleObjectPatch(content),
-    state: "ACTIVE",
+    state: content.customer.erasedAt ? "EXPIRED" : "ACTIVE",
   };
 }

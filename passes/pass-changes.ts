@@ -21,7 +21,7 @@ export const PASS_UPDATES_FILTER_PATTERNS: readonly Record<string, unknown>[] = 
  * the balance, the back's history from seq, and the next expiry from the point batches, which only
  * change with an entry (so with seq).
  */
-const DISPLAYED = ["name", "balance", "locale", "seq", "barcode"] as const;
+const DISPLAYED = ["name", "balance", "locale", "seq", "barcode", "erasedAt"] as const;
 
 export interface PassChange {
   serialNumber: string;

@@ -1,8 +1,9 @@
 import type { Clock } from "../shared/clock.ts";
 import { logger } from "../shared/logger.ts";
 import type { Merchant } from "../shared/model.ts";
+import { readCustomer } from "../shared/store/customers/profile.ts";
 import type { Db } from "../shared/store/db/client.ts";
-import { listPassDevices, removeStaleRegistration } from "../shared/store/pass-devices.ts";
+import { forgetPushTokens, listPassDevices, removeStaleRegistration } from "../shared/store/pass-devices.ts";
 import { bumpPass, markDelivered, type PassRecord, readPass } from "../shared/store/passes.ts";
 import type { ApnsClient } from "./apple/apns/client.ts";
 import { GoogleWalletError } from "./google/errors.ts";
@@ -99,7 +100,15 @@ async function deliverToApple(
     }
   }
   await markDelivered(deps.db, pass.serialNumber, "apple", change.seq);
+  if (devices.length > 0 && (await isErased(deps.db, pass))) {
+    // The void pass was pushed: the push tokens go. The device's side stays (it holds no token), so the
+    // device can still ask which of its passes changed and fetch the void one.
+    await forgetPushTokens(deps.db, pass.serialNumber, devices);
+  }
 }
+
+const isErased = async (db: Db, pass: PassRecord) =>
+  (await readCustomer(db, pass.merchantId, pass.customerId))?.erasedAt !== undefined;
 
 // A class per merchant, created once per container; creating it again is harmless (an upsert).
 const knownClasses = new Set<string>();

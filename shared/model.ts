@@ -1,7 +1,11 @@
+import type { AlertRules } from "./alerts/rules.ts";
 import type { Permission } from "./auth/permissions.ts";
 import type { ExpiryPolicy } from "./expiry/policy.ts";
+import type { OpeningHours } from "./merchants/opening-hours.ts";
 import type { Moment } from "./notifications/outbox.ts";
 import type { EarnRule } from "./programs/rules.ts";
+import type { TierState } from "./tiers/qualify.ts";
+import type { TierSettings } from "./tiers/settings.ts";
 
 /** The shapes stored in the table and returned by the domain, without their storage keys. */
 
@@ -21,6 +25,8 @@ export interface Merchant {
   moments?: Partial<Record<Moment, boolean>>;
   /** The largest purchase a till may post, in the program's currency; absent: shared/bounds.ts's default. */
   maxPurchaseAmount?: string;
+  /** Fraud and abuse rules evaluated on the table's stream (shared/alerts/rules.ts); absent: none. */
+  alertRules?: AlertRules;
   /**
    * "pending": made by a public sign-up, and nobody has signed in for it yet; the owner's first signed-in
    * request makes it active (shared/auth/principal.ts). Absent: active (merchants made before sign-up).
@@ -36,6 +42,8 @@ export interface Location {
   id: string;
   name: string;
   programId: string;
+  /** Weekly hours in the location's time zone (shared/merchants/opening-hours.ts); absent: not known. */
+  openingHours?: OpeningHours;
   createdAt: string;
   updatedAt?: string;
 }
@@ -49,6 +57,8 @@ export interface Program {
   rule: EarnRule;
   /** Applies to points earned while this version is current; absent means points do not expire. */
   expiry?: ExpiryPolicy;
+  /** VIP tiers of this version; absent: none. */
+  tiers?: TierSettings;
   updatedAt: string;
   /** The staff member who saved this version; absent on seeded programs. */
   updatedBy?: string;
@@ -85,6 +95,8 @@ export interface Customer {
   transactionalConsent?: boolean;
   /** Where the customer joined by themselves (the join page's `?location=`), when it was one of the merchant's. */
   joinedLocationId?: string;
+  /** Set when the member's personal data was erased (shared/customers/erase.ts): the pass is void. */
+  erasedAt?: string;
   barcode: string;
   passSerial: string;
   passToken: string;
@@ -100,6 +112,10 @@ export interface Customer {
   headHash: string;
   /** Last visit per program id, for the minimum interval between visits. */
   lastVisits: Record<string, string>;
+  /** Standing per program id in that program's tiers; only ledger writes change it. Absent: none yet. */
+  tiers?: Record<string, TierState>;
+  /** The earliest of their review times: the due index's tier-review item carries the same. */
+  tierReviewAt?: string;
   createdAt: string;
   updatedAt: string;
 }
@@ -109,13 +125,26 @@ export interface Customer {
  * refund: points given back when a redemption is cancelled. reversal: points taken back after a purchase
  * return. expiry: points that expired.
  */
-export type EntryType = "purchase" | "visit" | "manual" | "redemption" | "refund" | "reversal" | "expiry";
+export type EntryType =
+  | "purchase"
+  | "visit"
+  | "manual"
+  | "redemption"
+  | "refund"
+  | "reversal"
+  | "expiry"
+  /** A VIP tier reached or lost (zero points; shared/tiers/). */
+  | "tier_change"
+  /** A balance carried over from another platform by a CSV import (shared/imports/). */
+  | "import";
 
 /** Entries never change; a correction is a new entry pointing at what it corrects. */
 export interface EntryRefs {
   entryId?: string;
   redemptionId?: string;
   claimId?: string;
+  /** The held manual points (shared/alerts/holds.ts) whose approval wrote this entry. */
+  holdId?: string;
 }
 
 export interface LedgerEntry {
@@ -146,10 +175,15 @@ export interface LedgerEntry {
   /** Why a person changed the balance by hand, from a fixed list, and their free-text note. */
   reason?: string;
   note?: string;
+  /** The note's salt and salted digest: the hash covers the digest, so erasure can remove note and salt. */
+  noteSalt?: string;
+  noteDigest?: string;
   /** When what the entry records happened, if not when it was written (e.g. a visit credited later). */
   occurredAt?: string;
   /** When these points expire on their own, per the expiry policy in force when they were earned. */
   expiresAt?: string;
+  /** The tier the customer held when the points were computed, and its earning multiplier (shared/tiers/). */
+  tier?: { name: string; multiplier: string };
   refs?: EntryRefs;
   createdAt: string;
   prevHash: string;

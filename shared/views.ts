@@ -13,6 +13,8 @@ export function customerView(customer: Customer) {
     // Set by the public join page only (shared/customers/join.ts): null for members enrolled by staff.
     transactionalConsent: customer.transactionalConsent ?? null,
     joinedLocationId: customer.joinedLocationId ?? null,
+    // Only on an erased member: the profile then keeps its id, balance and barcode, and no personal data.
+    ...(customer.erasedAt ? { erasedAt: customer.erasedAt } : {}),
     balance: customer.balance,
     barcode: customer.barcode,
     createdAt: customer.createdAt,

@@ -15,3 +15,4 @@ export const RedemptionPath = z.object({ redemptionId: RecordId });
 export const TransactionPath = z.object({ transactionId: RecordId });
 export const ClaimPath = z.object({ claimId: RecordId });
 export const WebhookPath = z.object({ webhookId: RecordId });
+export const HoldPath = z.object({ holdId: RecordId });

@@ -10,6 +10,7 @@ import {
   API_INTEGRATION_TIMEOUT_SECONDS,
   budgetFromEnv,
 } from "../../shared/budgets.ts";
+import { LOCAL_FILES_PATH, localFileOptionsFromEnv, serveLocalFile } from "../../shared/files/local-store.ts";
 import type { RouteDefinition } from "../routes.ts";
 import { lambdaContext, toApiGatewayEvent } from "./api-gateway-event.ts";
 import type { LocalAuthorizer } from "./jwt-authorizer.ts";
@@ -99,6 +100,10 @@ export function createHttpGateway(options: GatewayOptions): Server {
     }
     const url = new URL(request.url ?? "/", "http://local");
     const method = request.method ?? "GET";
+    // Export files, at the signed links the local file store hands out (S3's presigned GETs on AWS).
+    if (method === "GET" && url.pathname.startsWith(LOCAL_FILES_PATH) && process.env.FILES_DIR) {
+      return serveLocalFile(localFileOptionsFromEnv(), url, response);
+    }
     let pathMatched = false;
     for (const { route, pattern, names } of compiled) {
       const match = pattern.exec(url.pathname);

@@ -9,9 +9,10 @@ import { lambdaContext } from "./api-gateway-event.ts";
  * `npm run job:expire -- --at <ISO time>`: runs the scheduled expiry function once, as of that time,
  * against the running local stack's table — the same handler as on AWS, fed a scheduled event.
  * `npm run job:webhooks -- --at <ISO time>` runs the webhook retry job (`--job webhooks-retry`) so.
+ * `--job imports-job` goes on with CSV imports (shared/imports/) until none has lines left.
  */
 
-const JOBS = ["expiry-job", "webhooks-retry"] as const;
+const JOBS = ["expiry-job", "webhooks-retry", "imports-job"] as const;
 const { values } = parseArgs({
   options: { at: { type: "string" }, job: { type: "string", default: "expiry-job" } },
 });

@@ -1,6 +1,10 @@
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { ACCESS_TOKEN_SCOPE } from "../../shared/auth/access-token.ts";
+import { setFileStore } from "../../shared/files/file-store.ts";
+import { newLocalSigningKey } from "../../shared/files/local-store.ts";
 import { resetRuntimeDeps } from "../../shared/runtime.ts";
 import { createDb, type Db } from "../../shared/store/db/client.ts";
 import { ROUTES } from "../routes.ts";
@@ -16,6 +20,8 @@ export interface LocalStackOptions {
   userPool: UserPoolRef;
   port: number;
   host?: string;
+  /** Where exports are written; a directory of this table under the system's temp directory by default. */
+  filesDir?: string;
 }
 
 export interface LocalStack {
@@ -60,6 +66,12 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     server.listen(options.port, host, () => resolve());
   });
   const { port } = server.address() as AddressInfo;
+  // The local file store (shared/files/local-store.ts): a directory of this run, served by the gateway at
+  // links signed with a key of this run.
+  process.env.FILES_DIR = options.filesDir ?? join(tmpdir(), "loyalty-wallet-files", options.tableName);
+  process.env.FILES_BASE_URL = `http://${host}:${port}`;
+  process.env.FILES_SIGNING_KEY = newLocalSigningKey();
+  setFileStore(undefined);
   return {
     baseUrl: `http://${host}:${port}`,
     db,

@@ -1,7 +1,8 @@
-import { Annotations, Stack, Validations } from "aws-cdk-lib";
+import { Annotations, type CfnResource, Names, Stack, Validations } from "aws-cdk-lib";
 import type * as cognito from "aws-cdk-lib/aws-cognito";
 import type * as dynamodb from "aws-cdk-lib/aws-dynamodb";
 import * as iam from "aws-cdk-lib/aws-iam";
+import type * as s3 from "aws-cdk-lib/aws-s3";
 import * as secretsmanager from "aws-cdk-lib/aws-secretsmanager";
 import { Construct } from "constructs";
 import {
@@ -87,6 +88,8 @@ export interface GrantTargets {
   sesIdentityArn?: string;
   smsSender?: "sns";
   couponIssuer?: { url?: string; timeoutMs?: string };
+  /** The exports bucket (exports-bucket.ts). */
+  exportsBucket?: s3.IBucket;
   /** Absent while the pool's own trigger is being created. */
   userPool?: cognito.IUserPool;
   /** The app client scanner apps sign in with; absent, like the pool, until it exists. */
@@ -220,6 +223,33 @@ export function grantNeeds(target: AppFunction, needs: FunctionNeeds, targets: G
   }
 
   if (needs.signUpPolicy) fn.addEnvironment("SIGN_UP", targets.signUp);
+
+  if (needs.exportFiles) {
+    if (!targets.exportsBucket)
+      throw new Error(`functions/${handlerName}.ts declares exportFiles but no bucket exists`);
+    // Objects under exports/ only: put (multipart included), read back (records, presigned GETs), abort.
+    role.addToPolicy(
+      new iam.PolicyStatement({
+        sid: "ExportFiles",
+        actions: ["s3:PutObject", "s3:GetObject", "s3:AbortMultipartUpload"],
+        resources: [targets.exportsBucket.arnForObjects("exports/*")],
+      }),
+    );
+    fn.addEnvironment("EXPORTS_BUCKET", targets.exportsBucket.bucketName);
+    const reason =
+      "Export files are named at run time (exports/<merchant>/<export id>), so the grant covers the exports/ prefix of the one exports bucket and nothing else.";
+    // cdk-nag names the finding by the bucket's ARN as the role's stack sees it: a nested stack's parameter,
+    // or the root's own attribute.
+    const bucket = targets.exportsBucket;
+    const logicalId = Stack.of(bucket).resolve((bucket.node.defaultChild as CfnResource).logicalId);
+    Validations.of(role).acknowledge(
+      {
+        id: `AwsSolutions-IAM5[Resource::<referenceto${Names.uniqueId(bucket.node.defaultChild as CfnResource)}Arn>/exports/*]`,
+        reason,
+      },
+      { id: `AwsSolutions-IAM5[Resource::<${logicalId}.Arn>/exports/*]`, reason },
+    );
+  }
 
   if (needs.signingKeys) {
     if (needs.table !== "readWrite" && needs.table !== "readWriteDelete") {

@@ -92,6 +92,19 @@ export const BACKGROUND_FUNCTIONS: readonly BackgroundFunctionDefinition[] = [
     timeout: Duration.seconds(STREAM_FUNCTION_TIMEOUT_SECONDS),
   },
   {
+    handler: "imports-job",
+    trigger: {
+      kind: "schedule",
+      // Every minute: an import's run goes on within a minute of the request that started it.
+      cron: { minute: "*" },
+      description: "Go on with CSV imports that have lines left",
+    },
+    memoryMb: 1024,
+    // A run stops 30 s before this (functions/imports-job.ts) and the next one goes on from each cursor; runs
+    // that overlap on one import are safe (each save is conditional on the import's version).
+    timeout: Duration.seconds(STREAM_FUNCTION_TIMEOUT_SECONDS),
+  },
+  {
     handler: "expiry-job",
     trigger: {
       kind: "schedule",

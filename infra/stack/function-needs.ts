@@ -45,6 +45,8 @@ export interface FunctionNeeds {
   signingKeys?: boolean;
   /** The external discount-code API (context `couponIssuerUrl`, `couponIssuerTimeoutMs`), when one is configured. */
   couponIssuer?: boolean;
+  /** Write and read the exports bucket (EXPORTS_BUCKET), and presign GET links to what it wrote. */
+  exportFiles?: boolean;
 }
 
 /**
@@ -74,6 +76,9 @@ export const BACKGROUND_NEEDS: Readonly<Record<string, FunctionNeeds>> = {
   // and e-mails their owners; sends the webhooks themselves to the merchants' URLs (no AWS grant).
   "webhooks-stream": { table: "readWrite", email: true },
   "webhooks-retry": { table: "readWrite", email: true },
+  // Goes on with imports' runs: writes lines' outcomes, enrols members, writes `import` entries, takes
+  // finished imports off the job's list.
+  "imports-job": { table: "readWriteDelete" },
   // Writes expiry entries to the ledger and takes spent batches out of the due index.
   "expiry-job": { table: "readWriteDelete" },
   // Copies claims from the user's attributes, which Cognito hands it in the event.

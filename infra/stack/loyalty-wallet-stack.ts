@@ -7,6 +7,7 @@ import { OperationalAlarms } from "./alarms.ts";
 import { AppFunction, type AppFunctionProps } from "./app-function.ts";
 import { type BackgroundFunctionDefinition, presentBackgroundFunctions } from "./background-functions.ts";
 import { createDataTable } from "./data-table.ts";
+import { createExportsBucket } from "./exports-bucket.ts";
 import { bundleHandlers, stubCode } from "./function-bundles.ts";
 import { type FunctionNeeds, functionNeeds, needsOf } from "./function-needs.ts";
 import { LoyaltyHttpApi, routeGroup } from "./http-api.ts";
@@ -71,6 +72,7 @@ export class LoyaltyWalletStack extends Stack {
       sesIdentityArn: config.sesIdentityArn,
       ...(config.smsSender ? { smsSender: config.smsSender } : {}),
       couponIssuer: config.couponIssuer,
+      exportsBucket: createExportsBucket(this, settings),
       signUp: config.signUp,
     };
     const functions = new Map<string, { target: AppFunction; scope: Construct; memoryMb?: number }>();

@@ -30,6 +30,8 @@ export interface ApplePassView {
   howPointsAreComputed: string;
   contact?: { phone?: string; email?: string; website?: string };
   portalUrl?: string;
+  /** The member's data was erased: Wallet shows the pass as void and it can no longer be used. */
+  voided?: true;
   /** ISO time of the pass's last change, as its Last-Modified says it (never later than the response). */
   updatedAt: string;
 }

@@ -59,6 +59,7 @@ export function createApplePassRenderer(options: ApplePassRendererOptions): Appl
         backgroundColor: view.colors.background,
         foregroundColor: view.colors.foreground,
         labelColor: view.colors.label,
+        ...(view.voided ? { voided: true } : {}),
       });
       const [storeCard] = pass.types;
       if (!storeCard) {

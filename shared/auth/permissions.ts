@@ -14,6 +14,10 @@ export const PERMISSIONS = [
   "claims:review",
   "keys:manage",
   "webhooks:manage",
+  "customers:erase",
+  "data:import",
+  "data:export",
+  "alerts:review",
 ] as const;
 
 export type Permission = (typeof PERMISSIONS)[number];
@@ -32,6 +36,7 @@ export const DEFAULT_ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     "redemptions:refund",
     "activity:read",
     "claims:review",
+    "alerts:review",
   ],
   staff: SCANNER,
 };

@@ -11,6 +11,7 @@ import {
   saveCheckpoint,
 } from "../store/expiry-job.ts";
 import { readDuePage } from "../store/ledger/due-index.ts";
+import { reviewTiers } from "../tiers/review.ts";
 import { addDays, dayShards } from "./due-index.ts";
 import { expireCustomer } from "./expire-customer.ts";
 import { DEFAULT_REMINDER_DAYS, remind } from "./reminders.ts";
@@ -35,6 +36,8 @@ export interface ExpiryRunResult {
   customersFailed: number;
   lotsExpired: number;
   pointsExpired: number;
+  /** Tier changes written by reviews whose time had come (shared/tiers/review.ts). */
+  tierChanges: number;
   remindersSent: number;
   checkpoint: ExpiryCheckpoint;
 }
@@ -73,6 +76,7 @@ export async function runExpiry(
     customersFailed: 0,
     lotsExpired: 0,
     pointsExpired: 0,
+    tierChanges: 0,
     remindersSent: 0,
     checkpoint: start,
   };
@@ -124,6 +128,8 @@ async function expireOne(
 ): Promise<void> {
   try {
     const outcome = await expireCustomer(deps, merchantId, customerId, now);
+    // The same due index lists tier reviews: a customer found there is reviewed after expiring.
+    result.tierChanges += await reviewTiers(deps, merchantId, customerId, now);
     if (retried) await clearRetry(deps.db, merchantId, customerId);
     if (!outcome) return;
     result.customersExpired++;

@@ -15,8 +15,9 @@ export interface UpcomingExpiry {
 /** Expiry days listed at most: the pass shows the soonest, the portal a short list. */
 export const UPCOMING_LISTED = 10;
 /**
- * Dated lots read per query, from the soonest. Beyond the days listed, room for the lots a large debit left
- * charged at the front (docs/architecture.md, "What expires when, in a bounded read").
+ * Dated lots read per query, from the soonest. Beyond the days listed, room for lots still charged at the
+ * front: a debit deletes those it covers in chained writes, so only one past that chain's cap leaves any
+ * (docs/architecture.md, "What expires when, in a bounded read").
  */
 export const FRONT_LOTS_READ = 50;
 

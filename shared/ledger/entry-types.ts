@@ -7,11 +7,13 @@ import { FR } from "./explain/fr.ts";
 import {
   type ExplainableEntry,
   expiryParts,
+  importParts,
   manualParts,
   purchaseParts,
   redemptionParts,
   refundParts,
   reversalParts,
+  tierChangeParts,
   visitParts,
 } from "./explain/parts.ts";
 import type { Locale, Wording } from "./explain/wording.ts";
@@ -32,7 +34,12 @@ export type { Locale } from "./explain/wording.ts";
 /** Moments an entry can be; the others come from the outbox (reminders, a rejected claim) or follow a credit. */
 export type EntryMoment = Extract<
   Moment,
-  "points_earned" | "points_added" | "points_expired" | "redemption_refunded" | "claim_decided"
+  | "points_earned"
+  | "points_added"
+  | "points_expired"
+  | "redemption_refunded"
+  | "claim_decided"
+  | "tier_reached"
 >;
 
 /** "credit": only when the entry gives points (points > 0). */
@@ -111,6 +118,23 @@ export const ENTRY_TYPES = {
     recordsVisit: "never",
     moment: (entry) => (entry.points < 0 ? "points_expired" : undefined),
     explain: (entry, words) => when(expiryParts(entry), words.expiry),
+  },
+  // Zero points: in no activity filter (the unfiltered log lists it); a promotion is a Moment ("You are now Gold").
+  tier_change: {
+    activity: {},
+    direction: "credit",
+    recordsVisit: "never",
+    moment: (entry) => (entry.inputs.direction === "promotion" ? "tier_reached" : undefined),
+    explain: (entry, words) => when(tierChangeParts(entry), words.tierChange),
+  },
+  // A balance brought from another platform: not points issued here, so in no activity filter (the
+  // unfiltered log lists it), no Moment (members are told by the merchant, not once per imported line).
+  import: {
+    activity: {},
+    direction: "credit",
+    recordsVisit: "never",
+    moment: () => undefined,
+    explain: (entry, words) => when(importParts(entry), words.import),
   },
 } satisfies Record<EntryType, EntryTypeInfo>;
 

@@ -41,6 +41,12 @@ export const INACTIVITY = "inactivity";
 export const MAX_RELEASED_PER_DEBIT = 20;
 /** Due lots one expiry write deletes at most; a customer with more is expired in chained writes. */
 export const MAX_EXPIRED_PER_WRITE = 80;
+/**
+ * Writes a debit chains at most, once committed, to delete the lots it covers beyond the 20 it deleted
+ * itself, MAX_EXPIRED_PER_WRITE each (2,000 lots): readers of "what expires when" then start at a lot with
+ * points left. The cap bounds one request's time; what a larger debit leaves, the next debit goes on with.
+ */
+export const MAX_RELEASE_WRITES_AFTER_DEBIT = 25;
 
 /** Where a credit's points go: the lot of their expiry day, the inactivity lot, or the never lot. */
 export function lotKeyOf(expiresAt: string | undefined, underInactivity: boolean): string {
@@ -107,13 +113,13 @@ export function debit(front: readonly Lot[], spent: number, amount: number): Deb
   return release(front, spent + amount);
 }
 
-/** The soonest lots of `front` that `spent` covers in full (at most MAX_RELEASED_PER_DEBIT), and what stays spent. */
-export function release(front: readonly Lot[], spent: number): Debit {
+/** The soonest lots of `front` that `spent` covers in full (at most `max`), and what stays spent. */
+export function release(front: readonly Lot[], spent: number, max = MAX_RELEASED_PER_DEBIT): Debit {
   checkPoints("spent", spent, 0);
   const released: Lot[] = [];
   let left = spent;
   for (const lot of front) {
-    if (released.length === MAX_RELEASED_PER_DEBIT || lot.points > left) break;
+    if (released.length === max || lot.points > left) break;
     released.push(lot);
     left -= lot.points;
   }

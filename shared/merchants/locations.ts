@@ -9,6 +9,7 @@ import { listLocations, newLocationItem, saveLocationChanges } from "../store/me
 import { createOnce } from "./create-once.ts";
 import { getLocation, getProgram, listPrograms } from "./directory.ts";
 import { containerDirectory } from "./directory-cache.ts";
+import type { OpeningHours } from "./opening-hours.ts";
 import { locationView, programView } from "./views.ts";
 
 type LocationView = ReturnType<typeof locationView>;
@@ -16,6 +17,7 @@ type LocationView = ReturnType<typeof locationView>;
 export interface NewLocation {
   name: string;
   programId: string;
+  openingHours?: OpeningHours;
 }
 
 export type LocationChanges = Partial<NewLocation>;
@@ -76,6 +78,7 @@ export async function addLocation(
           id: newId("loc", now),
           name: input.name,
           programId: input.programId,
+          ...(input.openingHours ? { openingHours: input.openingHours } : {}),
           createdAt: now.toISOString(),
         };
         return { items: [newLocationItem(db, location)], result: { location: locationView(location) } };

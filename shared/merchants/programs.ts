@@ -61,6 +61,7 @@ export async function addProgram(
         version: 1,
         rule: settings.rule,
         expiry: settings.expiry,
+        ...(settings.tiers ? { tiers: settings.tiers } : {}),
         updatedAt: now.toISOString(),
         updatedBy: principal.staffId,
       };
@@ -78,7 +79,8 @@ const sameSettings = (program: Program, settings: ProgramSettings) =>
     name: wellFormed(program.name),
     rule: program.rule,
     expiry: program.expiry ?? NO_EXPIRY,
-  }) === canonicalize(settings);
+    tiers: program.tiers ?? null,
+  }) === canonicalize({ ...settings, tiers: settings.tiers ?? null });
 
 /**
  * Saves the settings as the next version. Two saves that read the same version race on the condition in
@@ -105,6 +107,7 @@ export async function replaceProgram(
       version: current.version + 1,
       rule: settings.rule,
       expiry: settings.expiry,
+      ...(settings.tiers ? { tiers: settings.tiers } : {}),
       updatedAt: deps.clock().toISOString(),
       updatedBy: principal.staffId,
     };

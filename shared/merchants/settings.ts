@@ -1,3 +1,4 @@
+import type { AlertRules } from "../alerts/rules.ts";
 import type { Principal } from "../auth/principal.ts";
 import { maxPurchaseOf } from "../bounds.ts";
 import { notFound } from "../errors.ts";
@@ -16,6 +17,8 @@ export interface MerchantSettings {
   branding?: BrandingChange;
   /** The largest purchase a till may post, in the program's currency (shared/bounds.ts). */
   maxPurchaseAmount?: string;
+  /** Replaces the fraud rules as a whole: a rule left out is off. */
+  alertRules?: AlertRules;
 }
 
 /**
@@ -43,6 +46,7 @@ export function settingsView(merchant: Merchant) {
     expiry: merchant.expiry ?? NO_EXPIRY,
     moments: Object.fromEntries(MOMENTS.map((moment) => [moment, momentEnabled(merchant, moment)])),
     maxPurchaseAmount: maxPurchaseOf(merchant),
+    alertRules: merchant.alertRules ?? {},
     // The logo is returned as its size only: the bytes belong on the pass, not in every settings read.
     branding: {
       backgroundColor: merchant.branding?.backgroundColor ?? null,
@@ -75,6 +79,7 @@ export async function updateSettings(db: Db, principal: Principal, settings: Mer
     moments,
     branding,
     maxPurchaseAmount: settings.maxPurchaseAmount,
+    alertRules: settings.alertRules,
   });
   return settingsView({
     ...merchant,

@@ -12,6 +12,7 @@ export function programView(program: Program) {
     version: program.version,
     rule: program.rule,
     expiry: program.expiry ?? NO_EXPIRY,
+    tiers: program.tiers ?? null,
     description: `${describeRule(program.rule)}; ${describeExpiry(program.expiry ?? NO_EXPIRY)}`,
   };
 }
@@ -26,6 +27,8 @@ export function locationView(location: Location) {
     id: location.id,
     name: location.name,
     programId: location.programId,
+    // Only when set, so locations without hours read as they always did.
+    ...(location.openingHours ? { openingHours: location.openingHours } : {}),
     createdAt: location.createdAt,
     updatedAt: location.updatedAt ?? location.createdAt,
   };

@@ -13,6 +13,8 @@ export type MomentFacts =
   | { moment: "points_expiring"; points?: number; expiresAt: string }
   | { moment: "claim_decided"; approved: true; entry: LedgerEntry }
   | { moment: "claim_decided"; approved: false; reason: string }
+  /** A promotion (a tier_change entry): its `inputs.to` is the level reached. */
+  | { moment: "tier_reached"; entry: LedgerEntry }
   /** The card's links are made when it is sent (./welcome.ts): a signed Apple link lasts days, not forever. */
   | { moment: "welcome" };
 

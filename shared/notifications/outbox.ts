@@ -14,6 +14,7 @@ export const MOMENTS = [
   "redemption_refunded",
   "claim_decided",
   "welcome",
+  "tier_reached",
 ] as const;
 export type Moment = (typeof MOMENTS)[number];
 

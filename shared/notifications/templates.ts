@@ -157,6 +157,14 @@ const EN: Templates = {
             ...(facts.reason ? [`Reason: ${facts.reason}`] : []),
           ],
         },
+  tier_reached: ({ entry }, c, f) => ({
+    subject: `You are now ${entry.inputs.to} at ${c.merchantName}`,
+    paragraphs: [
+      `You are now ${entry.inputs.to} in ${c.merchantName}'s loyalty programme.`,
+      `Why: ${explainForMember(entry, "en")}`,
+      `Your balance: ${f.points(entry.balanceAfter)}.`,
+    ],
+  }),
   welcome: (_facts, c) => ({
     subject: `Your ${c.merchantName} loyalty card`,
     paragraphs: [
@@ -246,6 +254,14 @@ const FR: Templates = {
             ...(facts.reason ? [`Motif : ${facts.reason}`] : []),
           ],
         },
+  tier_reached: ({ entry }, c, f) => ({
+    subject: `Vous êtes maintenant ${entry.inputs.to} chez ${c.merchantName}`,
+    paragraphs: [
+      `Vous êtes maintenant ${entry.inputs.to} dans le programme de fidélité de ${c.merchantName}.`,
+      `Pourquoi : ${explainForMember(entry, "fr")}`,
+      `Votre solde : ${f.points(entry.balanceAfter)}.`,
+    ],
+  }),
   welcome: (_facts, c) => ({
     subject: `Votre carte de fidélité ${c.merchantName}`,
     paragraphs: [

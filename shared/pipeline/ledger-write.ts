@@ -11,9 +11,12 @@ import {
   type Lot,
   lotKeyOf,
   MAX_EXPIRED_PER_WRITE,
+  MAX_RELEASE_WRITES_AFTER_DEBIT,
   MAX_RELEASED_PER_DEBIT,
+  release,
   sumPoints,
 } from "../ledger/lots.ts";
+import { logger } from "../logger.ts";
 import type { Customer, LedgerEntry } from "../model.ts";
 import { chainAdvance, readCustomer, spentRelease } from "../store/customers/profile.ts";
 import type { NamedItem } from "../store/db/transact.ts";
@@ -54,6 +57,11 @@ export interface LedgerPlan<R> {
   profileUpdates?: Record<string, unknown>;
   /** The operation's own items, written atomically with the entry (a redemption, a claim's decision…). */
   items?: NamedItem[];
+  /**
+   * A zero-point entry chained right after this one in the same transaction, e.g. the tier change the
+   * entry's points caused (shared/tiers/): a decision recorded in the ledger, never apart from its cause.
+   */
+  followUp?: (entry: LedgerEntry) => EntryDraft;
   /**
    * For expiry: the lots it deletes, read by the plan after the customer, consecutive in expiry order after
    * lots holding `before` points. `spent` is charged to them first; the entry's points are what it leaves
@@ -106,12 +114,18 @@ export type LedgerDeps = WriteDeps;
  * and `spent` have not moved), the lots the points go to or that leave, and the operation's own items. Each
  * write moves Σ lots − spent by exactly the entry's points, and the balance by the same: they stay equal.
  */
-export function ledgerWrite<C, R>(deps: LedgerDeps, op: LedgerOperation<C, R>): Promise<WriteResult<R>> {
-  return runWrite(deps, {
+export async function ledgerWrite<C, R>(
+  deps: LedgerDeps,
+  op: LedgerOperation<C, R>,
+): Promise<WriteResult<R>> {
+  // Set by the attempt that commits: a debit that deleted as many lots as it may, so more may be covered.
+  let coveredLeft: string | undefined;
+  const written = await runWrite(deps, {
     ...op,
     attempt: async (context, now): Promise<Attempt<R>> => {
       const { merchantId } = op;
       const customerId = op.customerId(context);
+      coveredLeft = undefined;
       const expiry = op.expiry?.(context) ?? NO_EXPIRY;
       const creditExpiresAt = batchExpiresAt(expiry, now);
       const creditKey = lotKeyOf(creditExpiresAt, expiry.kind === "inactivity");
@@ -135,10 +149,13 @@ export function ledgerWrite<C, R>(deps: LedgerDeps, op: LedgerOperation<C, R>): 
       // Whatever credits it, a balance stays an exact number (shared/bounds.ts).
       checkCredit(customer.balance, entry.points);
       const lots = await lotWrites(deps, customer, entry, plan, expiry, creditLot);
+      if (lots.coveredLeft) coveredLeft = customerId;
+      const followUp = plan.followUp ? followUpEntry(customer, entry, plan.followUp(entry)) : undefined;
       return {
         items: [
           entryPut(deps.db, entry),
-          chainAdvance(deps.db, customer, entry, {
+          ...(followUp ? [{ ...entryPut(deps.db, followUp), name: "entry:followUp" }] : []),
+          chainAdvance(deps.db, customer, followUp ?? entry, {
             ...plan.profileUpdates,
             ...(lots.spentAfter === undefined ? {} : { spent: lots.spentAfter }),
           }),
@@ -149,6 +166,8 @@ export function ledgerWrite<C, R>(deps: LedgerDeps, op: LedgerOperation<C, R>): 
       };
     },
   });
+  if (!written.replayed && coveredLeft) await releaseCovered(deps, op.merchantId, coveredLeft);
+  return written;
 }
 
 function buildEntry(customer: Customer, draft: EntryDraft, now: Date): LedgerEntry {
@@ -165,6 +184,13 @@ function buildEntry(customer: Customer, draft: EntryDraft, now: Date): LedgerEnt
     prevHash: customer.headHash,
   };
   return { ...unhashed, hash: hashEntry(unhashed) } as LedgerEntry;
+}
+
+/** The next entry after `entry`, in the same write: it moves no points, so it touches no lot. */
+function followUpEntry(customer: Customer, entry: LedgerEntry, draft: EntryDraft): LedgerEntry {
+  if (draft.points !== 0) throw new Error(`a follow-up entry of ${draft.points} points`);
+  const head = { ...customer, seq: entry.seq, balance: entry.balanceAfter, headHash: entry.hash };
+  return buildEntry(head, draft, new Date(entry.createdAt));
 }
 
 /** A lot written after the customer was read belongs to a write this plan did not see: read both again. */
@@ -190,13 +216,14 @@ async function lotWrites<R>(
   expiry: ExpiryPolicy,
   /** The credit's lot, if already read with the customer. */
   creditLot: Lot | undefined,
-): Promise<{ items: NamedItem[]; spentAfter?: number }> {
+): Promise<{ items: NamedItem[]; spentAfter?: number; coveredLeft?: boolean }> {
   const { db } = deps;
   const { merchantId, customerId, points } = entry;
   const spent = customer.spent ?? 0;
   let credited: { read: Lot; after: Lot } | undefined;
   let deleted: Lot[] = [];
   let spentAfter = spent;
+  let coveredLeft = false;
   const extra: NamedItem[] = [];
   if (points > 0) {
     const key = lotKeyOf(entry.expiresAt, expiry.kind === "inactivity");
@@ -224,6 +251,7 @@ async function lotWrites<R>(
     checkFresh(front, customer);
     const spending = debit(front, spent, -points);
     deleted = spending.released;
+    coveredLeft = deleted.length === MAX_RELEASED_PER_DEBIT;
     spentAfter = spending.spentAfter;
   } else {
     return { items: [] };
@@ -245,6 +273,7 @@ async function lotWrites<R>(
       ...extra,
     ],
     ...(spentAfter === spent ? {} : { spentAfter }),
+    ...(coveredLeft ? { coveredLeft } : {}),
   };
 }
 
@@ -261,4 +290,41 @@ function releaseWrites(deps: LedgerDeps, customer: Customer, run: LotRun): Named
     spentRelease(db, customer, expiring.spentAfter),
     ...run.lots.map((lot) => lotDelete(db, customer.merchantId, customer.id, lot)),
   ];
+}
+
+class NothingCovered extends Error {}
+
+/**
+ * After a debit that deleted MAX_RELEASED_PER_DEBIT lots: the soonest lots `spent` still covers in full
+ * leave in chained release writes (MAX_EXPIRED_PER_WRITE each, at most MAX_RELEASE_WRITES_AFTER_DEBIT), so
+ * that the next read of "what expires when" starts at a lot with points left instead of walking hundreds of
+ * spent ones (shared/expiry/upcoming.ts). Each write is conditional on the profile as read, like any other,
+ * and moves Σ lots and `spent` by the same points. The debit has committed already: a failure here leaves
+ * the lots charged, for the next debit to delete, and is only logged.
+ */
+async function releaseCovered(deps: LedgerDeps, merchantId: string, customerId: string) {
+  try {
+    for (let write = 0; write < MAX_RELEASE_WRITES_AFTER_DEBIT; write++) {
+      const { result: released } = await ledgerWrite<undefined, number>(deps, {
+        name: "ledger.release",
+        merchantId,
+        load: async () => undefined,
+        customerId: () => customerId,
+        plan: async ({ customer }) => {
+          const front = await readLots(deps.db, merchantId, customerId, { first: MAX_EXPIRED_PER_WRITE });
+          const { released } = release(front, customer.spent ?? 0, MAX_EXPIRED_PER_WRITE);
+          if (released.length === 0) throw new NothingCovered();
+          return { release: { lots: released, before: 0 }, result: () => released.length };
+        },
+      });
+      if (released < MAX_EXPIRED_PER_WRITE) return;
+    }
+  } catch (error) {
+    if (error instanceof NothingCovered) return;
+    logger.warn("releasing spent lots after a debit failed", {
+      merchantId,
+      customerId,
+      error: error instanceof Error ? error.name : String(error),
+    });
+  }
 }

@@ -2,6 +2,7 @@ import * as z from "zod";
 import type { ExpiryPolicy } from "../expiry/policy.ts";
 import { currencyMinorUnits, parseDecimal } from "../money.ts";
 import { text } from "../text.ts";
+import { TierSettingsSchema } from "../tiers/settings.ts";
 import type { EarnRule } from "./rules.ts";
 
 /**
@@ -81,6 +82,8 @@ export const ProgramSettingsSchema = z.strictObject({
   name: text(100),
   rule: EarnRuleSchema,
   expiry: ExpiryPolicySchema.default({ kind: "none" }),
+  /** VIP tiers (shared/tiers/): apply to earns from this version on; absent or null: none. */
+  tiers: TierSettingsSchema.nullable().optional(),
 });
 
 export type ProgramSettings = z.infer<typeof ProgramSettingsSchema>;

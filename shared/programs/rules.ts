@@ -29,9 +29,25 @@ export interface PurchaseInput {
 
 export interface EarnComputation {
   points: number;
-  /** The exact result before rounding, e.g. "23.4"; absent for visits. */
+  /** The exact result before rounding, e.g. "23.4"; absent for visits without a tier multiplier. */
   raw?: string;
   explanation: string;
+  /** The tier whose multiplier was applied, as the entry records it. */
+  tier?: TierBonus;
+}
+
+/** A tier's earning multiplier, an exact decimal ("1.5"), applied inside the rule's arithmetic. */
+export interface TierBonus {
+  name: string;
+  multiplier: string;
+}
+
+function multiplierOf(bonus: TierBonus | undefined): Ratio {
+  if (!bonus) return { numerator: 1n, denominator: 1n };
+  const m = parseDecimal(bonus.multiplier);
+  if (!m || m.units === 0n)
+    throw new Error(`Tier ${bonus.name} has an invalid multiplier: ${bonus.multiplier}`);
+  return { numerator: m.units, denominator: pow10(m.scale) };
 }
 
 export function roundRatio(ratio: Ratio, rounding: Rounding): bigint {
@@ -53,7 +69,11 @@ export function roundRatio(ratio: Ratio, rounding: Rounding): bigint {
  * Validates a purchase against the rule and returns the points it earns, with the arithmetic spelled out
  * (in the words of shared/ledger/explain/en.ts, as an entry rebuilt from its fields says it).
  */
-export function computePurchasePoints(rule: PurchaseRule, input: PurchaseInput): EarnComputation {
+export function computePurchasePoints(
+  rule: PurchaseRule,
+  input: PurchaseInput,
+  bonus?: TierBonus,
+): EarnComputation {
   const problems: { field: string; reason: string }[] = [];
   const minor = currencyMinorUnits(rule.currency) ?? 2;
   if (input.currency !== rule.currency) {
@@ -71,10 +91,12 @@ export function computePurchasePoints(rule: PurchaseRule, input: PurchaseInput):
 
   const per = parseDecimal(rule.per);
   if (!per || per.units === 0n) throw new Error(`Program rule has an invalid 'per' amount: ${rule.per}`);
-  // amount × points ÷ per, with both decimals brought to integers: (a/10^sa) × p ÷ (q/10^sq).
+  // amount × points ÷ per × multiplier, every decimal brought to integers: (a/10^sa) × p ÷ (q/10^sq) × (m/10^sm),
+  // so the multiplier is applied before the one rounding, never to an already rounded number.
+  const m = multiplierOf(bonus);
   const ratio: Ratio = {
-    numerator: amount.units * BigInt(rule.points) * pow10(per.scale),
-    denominator: per.units * pow10(amount.scale),
+    numerator: amount.units * BigInt(rule.points) * pow10(per.scale) * m.numerator,
+    denominator: per.units * pow10(amount.scale) * m.denominator,
   };
   const points = roundRatio(ratio, rule.rounding);
   const raw = formatRatio(ratio);
@@ -86,13 +108,25 @@ export function computePurchasePoints(rule: PurchaseRule, input: PurchaseInput):
     raw,
     rounded: raw !== points.toString(),
     points: Number(points),
+    ...(bonus ? { tier: bonus } : {}),
   });
-  return { points: Number(points), raw, explanation };
+  return { points: Number(points), raw, explanation, ...(bonus ? { tier: bonus } : {}) };
 }
 
-export function computeVisitPoints(rule: VisitRule): EarnComputation {
+/** A visit's points; a tier multiplier's product is rounded down (a visit rule has no rounding of its own). */
+export function computeVisitPoints(rule: VisitRule, bonus?: TierBonus): EarnComputation {
   const n = rule.pointsPerVisit;
-  return { points: n, explanation: EN.visit({ pointsPerVisit: n, points: n }) };
+  if (!bonus) return { points: n, explanation: EN.visit({ pointsPerVisit: n, points: n }) };
+  const m = multiplierOf(bonus);
+  const ratio: Ratio = { numerator: BigInt(n) * m.numerator, denominator: m.denominator };
+  const points = Number(roundRatio(ratio, "down"));
+  const raw = formatRatio(ratio);
+  const explanation = EN.visit({
+    pointsPerVisit: n,
+    points,
+    tier: { ...bonus, raw, rounded: raw !== String(points) },
+  });
+  return { points, raw, explanation, tier: bonus };
 }
 
 /**

@@ -6,6 +6,7 @@ import { creditExpiryPolicy } from "../expiry/credit-policy.ts";
 import { idempotencyFrom } from "../idempotency.ts";
 import { REFUND_MESSAGES as MESSAGES } from "../ledger/explain/en.ts";
 import { refundInputs } from "../ledger/explain/parts.ts";
+import { noteAttributes } from "../ledger/hash-chain.ts";
 import { getReward } from "../merchants/directory.ts";
 import type { Redemption, RedemptionStatus, RefundOutcome } from "../model.ts";
 import { ledgerWrite } from "../pipeline/ledger-write.ts";
@@ -99,7 +100,10 @@ export async function refundRedemption(
             force,
             rewardName: redemption.reward.name,
           }),
-          note: input.note ? `Points redemption cancelled. ${input.note}` : "Points redemption cancelled.",
+          // Staff's note is free text: outside the entry hash, behind its digest, so erasure can remove it.
+          ...noteAttributes(
+            input.note ? `Points redemption cancelled. ${input.note}` : "Points redemption cancelled.",
+          ),
           refs: { redemptionId, entryId: spent.id },
         },
         items: [

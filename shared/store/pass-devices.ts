@@ -1,5 +1,6 @@
-import { GetCommand } from "@aws-sdk/lib-dynamodb";
+import { DeleteCommand, GetCommand } from "@aws-sdk/lib-dynamodb";
 import type { Db } from "./db/client.ts";
+import { isConditionFailed } from "./db/contention.ts";
 import type { StoredItemType } from "./db/item-types.ts";
 import { queryAll } from "./db/query-all.ts";
 import { TransactionCancelled, transact } from "./db/transact.ts";
@@ -112,6 +113,27 @@ export async function removeStaleRegistration(db: Db, registration: Registration
     // The device registered again with a new token meanwhile: that registration stays.
     if (error instanceof TransactionCancelled && error.has("pass-device")) return;
     throw error;
+  }
+}
+
+/**
+ * After the void pass of an erased member was pushed: the pass's side of each registration, which holds
+ * the push token, is deleted (unless the device registered again with a new token meanwhile).
+ */
+export async function forgetPushTokens(db: Db, serialNumber: string, devices: readonly PassDevice[]) {
+  for (const device of devices) {
+    await db.client
+      .send(
+        new DeleteCommand({
+          TableName: db.table,
+          Key: passSide({ serialNumber, deviceLibraryIdentifier: device.deviceLibraryIdentifier }),
+          ConditionExpression: "pushToken = :token",
+          ExpressionAttributeValues: { ":token": device.pushToken },
+        }),
+      )
+      .catch((error: unknown) => {
+        if (!isConditionFailed(error)) throw error;
+      });
   }
 }
 

@@ -5,10 +5,13 @@ import { NO_EXPIRY } from "../expiry/policy.ts";
 import { idempotencyFrom } from "../idempotency.ts";
 import { getLocationCached, getMerchant, getProgramCached } from "../merchants/directory.ts";
 import type { DirectoryCache } from "../merchants/directory-cache.ts";
+import type { LedgerEntry } from "../model.ts";
 import { type LedgerDeps, ledgerWrite } from "../pipeline/ledger-write.ts";
 import type { WriteResult } from "../pipeline/write.ts";
 import { computePurchasePoints, computeVisitPoints, type EarnComputation } from "../programs/rules.ts";
 import { findCustomerIdByBarcode } from "../store/customers/contacts.ts";
+import { tierBonus, tierWrites } from "../tiers/ledger.ts";
+import { afterQualifying } from "../tiers/qualify.ts";
 import { type TransactionView, transactionView } from "../views.ts";
 
 export type EarnInput = { locationId: string } & ({ barcode: string } | { customerId: string }) &
@@ -77,8 +80,20 @@ export async function earnPoints(
     },
     customerId: (loaded) => loaded.customerId,
     expiry: ({ program }) => program.expiry ?? NO_EXPIRY,
-    plan: ({ customer, context: { location, program, computation, inputs }, now }) => {
+    plan: ({ customer, context: { location, program, inputs, ...loaded }, now }) => {
       const { rule } = program;
+      // The tier held before this earn multiplies it, in the rule's own arithmetic (shared/tiers/).
+      const bonus = tierBonus(program, customer, now);
+      let computation = loaded.computation;
+      if (bonus) {
+        computation =
+          input.type === "purchase" && rule.kind === "purchase"
+            ? computePurchasePoints(rule, input, bonus)
+            : rule.kind === "visit"
+              ? computeVisitPoints(rule, bonus)
+              : computation;
+        checkEarnedPoints(computation.points);
+      }
       let profileUpdates: Record<string, unknown> = {};
       if (rule.kind === "visit") {
         const last = customer.lastVisits?.[program.id];
@@ -91,6 +106,17 @@ export async function earnPoints(
         }
         profileUpdates = { [`lastVisits.${program.id}`]: now.toISOString() };
       }
+      const tiers = program.tiers
+        ? tierWrites(
+            db,
+            program,
+            customer,
+            afterQualifying(program.tiers, customer.tiers?.[program.id], computation.points, now),
+            now,
+            "earn",
+          )
+        : undefined;
+      const change = tiers?.change;
       return {
         entry: {
           type: input.type,
@@ -102,8 +128,11 @@ export async function earnPoints(
           inputs,
           rule,
           ...(computation.raw !== undefined ? { raw: computation.raw } : {}),
+          ...(computation.tier ? { tier: computation.tier } : {}),
         },
-        profileUpdates,
+        profileUpdates: { ...profileUpdates, ...tiers?.profileUpdates },
+        ...(tiers?.items.length ? { items: tiers.items } : {}),
+        ...(change ? { followUp: (entry: LedgerEntry) => change(entry) } : {}),
         result: (entry) => ({ transaction: transactionView(entry) }),
       };
     },

@@ -3,6 +3,7 @@ import { checkOccurredAt } from "../bounds.ts";
 import { notFound, ValidationError } from "../errors.ts";
 import { creditExpiryPolicy } from "../expiry/credit-policy.ts";
 import { idempotencyFrom } from "../idempotency.ts";
+import { noteAttributes } from "../ledger/hash-chain.ts";
 import { getLocation, getMerchant } from "../merchants/directory.ts";
 import type { EntryRefs } from "../model.ts";
 import { type EntryDraft, type LedgerDeps, ledgerWrite } from "../pipeline/ledger-write.ts";
@@ -30,7 +31,7 @@ export function manualDraft(principal: Principal, input: ManualInput, refs?: Ent
     ...(input.locationId ? { locationId: input.locationId } : {}),
     inputs: {},
     reason: input.reason,
-    ...(input.note ? { note: input.note } : {}),
+    ...(input.note ? noteAttributes(input.note) : {}),
     ...(input.occurredAt ? { occurredAt: new Date(input.occurredAt).toISOString() } : {}),
     ...(refs ? { refs } : {}),
   };

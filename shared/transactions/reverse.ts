@@ -1,11 +1,14 @@
 import { type Principal, requireLocation } from "../auth/principal.ts";
 import { notFound, ValidationError } from "../errors.ts";
 import { idempotencyFrom } from "../idempotency.ts";
+import { getProgram } from "../merchants/directory.ts";
 import type { LedgerEntry } from "../model.ts";
 import { type LedgerDeps, ledgerWrite } from "../pipeline/ledger-write.ts";
 import type { WriteResult } from "../pipeline/write.ts";
 import { findEntryById } from "../store/ledger/entries.ts";
 import { readReturns, returnsPut } from "../store/ledger/returns.ts";
+import { tierWrites } from "../tiers/ledger.ts";
+import { afterReturn } from "../tiers/qualify.ts";
 import { transactionView } from "../views.ts";
 import { computePurchaseReturn } from "./purchase-return.ts";
 
@@ -61,14 +64,23 @@ export async function reversePurchase(
         );
       }
       if (purchase.locationId) requireLocation(principal, purchase.locationId);
-      return { purchase, rule, amount };
+      // The program as it is now decides the tier window the points leave (shared/tiers/).
+      const program = purchase.programId ? await getProgram(db, merchantId, purchase.programId) : undefined;
+      return { purchase, rule, amount, program };
     },
     customerId: ({ purchase }) => purchase.customerId,
-    plan: async ({ customer, context: { purchase, rule, amount }, now }) => {
+    plan: async ({ customer, context: { purchase, rule, amount, program }, now }) => {
       const before = await readReturns(db, merchantId, purchase.id);
       const back = computePurchaseReturn({ rule, amount, points: purchase.points }, before, input.amount);
       const taken = Math.min(back.points, customer.balance);
       const shortfall = back.points - taken;
+      // Policy (grace): the returned points stop qualifying at once, the level is kept until its review.
+      const state = program?.tiers ? customer.tiers?.[program.id] : undefined;
+      const outcome =
+        program?.tiers && state
+          ? afterReturn(program.tiers, state, back.points, new Date(purchase.createdAt), now)
+          : undefined;
+      const tiers = program && outcome ? tierWrites(db, program, customer, outcome, now, "earn") : undefined;
       return {
         entry: {
           type: "reversal",
@@ -84,7 +96,9 @@ export async function reversePurchase(
           raw: back.raw,
           refs: { entryId: purchase.id },
         },
-        items: [returnsPut(db, purchase, before, back.total, now)],
+        items: [returnsPut(db, purchase, before, back.total, now), ...(tiers?.items ?? [])],
+        ...(tiers ? { profileUpdates: tiers.profileUpdates } : {}),
+        ...(tiers?.change ? { followUp: tiers.change } : {}),
         result: (entry) => ({
           reversal: reversalView(entry, purchase.id, {
             total: back.total.amount,

@@ -114,7 +114,8 @@ describe("reads of a pass fetch and of GET /v1/me", () => {
   it("stay bounded when a redemption left hundreds of lots spent in full at the front", {
     timeout: 600_000,
   }, async () => {
-    // 300 points redeemed at once: the debit deletes 20 of the lots it covers, 280 stay, charged.
+    // 300 points redeemed at once: the debit deletes 20 of the lots it covers and chains release writes for
+    // the other 280 (test/scale/pass-reads-after-debit.test.ts asserts the read count flat).
     const seeded = await customerWithLots(400, 300);
     const { merchantId } = seeded.owner;
     const expected = await soonestLeft(seeded);

@@ -9,6 +9,13 @@ import { AuthError, renew, token } from "./auth.js";
 export class Unreachable extends Error {}
 export class SignedOut extends Error {}
 
+/**
+ * Tells the page whether the API answered: `navigator.onLine` alone is not enough (it says nothing of a
+ * captive network, and some Chromium builds report a reloaded page online while the network is off).
+ */
+const reachability = (reached) =>
+  globalThis.dispatchEvent?.(new CustomEvent("api-reachability", { detail: { reached } }));
+
 /** `{ status, body, headers }`; throws Unreachable or SignedOut. */
 export async function api(config, method, path, { body, idempotencyKey, timeoutMs = 8_000 } = {}) {
   const send = async (bearer) => {
@@ -30,8 +37,10 @@ export async function api(config, method, path, { body, idempotencyKey, timeoutM
       } catch {
         json = undefined;
       }
+      reachability(true);
       return { status: response.status, body: json, headers: response.headers };
     } catch {
+      reachability(false);
       throw new Unreachable();
     }
   };
@@ -47,6 +56,7 @@ async function tokenOrThrow(get) {
   } catch (error) {
     // Only a refused refresh token ends the session; a pool that is down or throttling is "try later".
     if (error instanceof AuthError && error.type === "NotAuthorizedException") throw new SignedOut();
+    reachability(false);
     throw new Unreachable();
   }
 }

@@ -22,6 +22,7 @@ export const WORDS = {
     redemption_refunded: "a redemption is refunded",
     claim_decided: "their claim for missing points is decided",
     welcome: "they join (the welcome e-mail with their card)",
+    tier_reached: "they reach a higher tier",
   },
   fr: {
     legend: "Les clients sont prévenus quand…",
@@ -37,6 +38,7 @@ export const WORDS = {
     redemption_refunded: "un échange est annulé",
     claim_decided: "leur réclamation de points manquants est traitée",
     welcome: "ils s'inscrivent (l'e-mail de bienvenue avec leur carte)",
+    tier_reached: "ils atteignent un niveau supérieur",
   },
 };
 const t = translator(WORDS);

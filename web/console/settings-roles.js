@@ -37,6 +37,10 @@ export const WORDS = {
     "claims:review": "Review customers' claims",
     "keys:manage": "Rotate the statement signing key",
     "webhooks:manage": "Manage webhooks",
+    "customers:erase": "Erase a customer's personal data",
+    "data:import": "Import members and balances",
+    "data:export": "Export members, activity and a customer's data",
+    "alerts:review": "See fraud alerts and approve held points",
   },
   fr: {
     title: "Ce que chaque rôle peut faire",
@@ -63,6 +67,10 @@ export const WORDS = {
     "claims:review": "Traiter les réclamations des clients",
     "keys:manage": "Renouveler la clé de signature des relevés",
     "webhooks:manage": "Gérer les webhooks",
+    "customers:erase": "Effacer les données personnelles d'un client",
+    "data:import": "Importer des membres et leurs soldes",
+    "data:export": "Exporter les membres, l'activité et les données d'un client",
+    "alerts:review": "Voir les alertes de fraude et approuver les points en attente",
   },
 };
 const t = translator(WORDS);

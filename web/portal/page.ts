@@ -84,6 +84,12 @@ export function portalPage(locale: Locale): string {
 <button id="verify" class="secondary" type="button" data-t="verify"></button>
 <p id="statement-result" class="notice" role="status" aria-live="polite"></p>
 </section>
+<section aria-labelledby="mydata-h">
+<h2 id="mydata-h" data-t="myDataTitle"></h2>
+<p class="hint" id="mydata-intro" data-t="myDataIntro"></p>
+<button id="mydata" type="button" aria-describedby="mydata-intro" data-t="myDataButton"></button>
+<p id="mydata-result" class="notice" role="status" aria-live="polite"></p>
+</section>
 <section aria-labelledby="profile-h">
 <h2 id="profile-h" data-t="profile"></h2>
 <form id="profile-form">
@@ -105,6 +111,15 @@ export function portalPage(locale: Locale): string {
 <p class="hint" data-t="securityIntro"></p>
 <button id="new-link" class="secondary" type="button" data-t="newLink"></button>
 <p id="link-result" class="notice" role="status" aria-live="polite"></p>
+</section>
+<section aria-labelledby="erase-h">
+<h2 id="erase-h" data-t="eraseTitle"></h2>
+<p class="hint" id="erase-intro" data-t="eraseIntro"></p>
+<form id="erase-form" aria-describedby="erase-intro">
+<p class="check"><input id="e-confirm" name="confirm" type="checkbox" required> <label for="e-confirm" data-t="eraseConfirm"></label></p>
+<button id="erase" type="submit" data-t="eraseButton"></button>
+<p id="erase-result" class="notice" role="status" aria-live="polite"></p>
+</form>
 </section>
 </div>
 </main>

@@ -52,10 +52,17 @@ export const PORTAL_SCRIPT = String.raw`
       v_entry: "l'opération n° {n} est illisible", v_head: "le relevé ne s'arrête pas à la dernière opération enregistrée",
       v_pages: "ses pages ne se suivent pas",
       v_total: "le solde ne correspond pas au compte",
+      myDataTitle: "Mes données", myDataButton: "Télécharger mes données",
+      myDataIntro: "Tout ce que le magasin garde sur vous (informations, consentements, demandes, opérations, messages envoyés), dans un fichier JSON que vous pouvez lire ou emporter ailleurs.",
+      myDataPreparing: "Préparation du fichier…", myDataReady: "Votre fichier est prêt : le téléchargement commence.",
       download: "Télécharger mon relevé signé", profile: "Mes informations", name: "Nom", email: "E-mail",
       phone: "Téléphone", language: "Langue", marketing: "Recevoir les e-mails du magasin sur ma carte (points, récompenses, rappels d'expiration) ; décocher pour les arrêter",
       save: "Enregistrer", saved: "Informations enregistrées.", security: "Sécurité du lien",
       securityIntro: "Ce portail s'ouvre sans mot de passe, grâce au lien de votre carte. Si vous l'avez partagé par erreur, révoquez-le : tous les anciens liens cessent de fonctionner.",
+      eraseTitle: "Effacer mes données",
+      eraseIntro: "Vos nom, téléphone, e-mail, notes et demandes sont effacés, votre carte est annulée dans votre wallet et ce portail cesse de fonctionner. Le magasin garde seulement l'historique des points, sans rien qui vous nomme, pour sa comptabilité. C'est définitif.",
+      eraseConfirm: "Je comprends que c'est définitif et je veux effacer mes données",
+      eraseButton: "Effacer mes données", erased: "Vos données ont été effacées et votre carte est annulée. Vous pouvez fermer cette page.",
       newLink: "Révoquer mes liens et en créer un nouveau", newLinkDone: "Nouveau lien créé ; les anciens ne fonctionnent plus. Gardez celui-ci :",
       pendingSent: "Un lien de confirmation a été envoyé à {address} : le changement se fera quand vous l'ouvrirez (dans les 24 heures).",
       confirming: "Confirmation en cours…", confirmed: "C'est fait : {address} figure maintenant sur votre carte.",
@@ -102,10 +109,17 @@ export const PORTAL_SCRIPT = String.raw`
       v_entry: "entry {n} cannot be read", v_head: "the statement does not end at the last recorded entry",
       v_pages: "its pages do not follow one another",
       v_total: "the balance does not match the account",
+      myDataTitle: "My data", myDataButton: "Download my data",
+      myDataIntro: "Everything the shop holds about you (details, consents, claims, entries, messages sent), in a JSON file you can read or take elsewhere.",
+      myDataPreparing: "Preparing your file…", myDataReady: "Your file is ready: the download is starting.",
       download: "Download my signed statement", profile: "My details", name: "Name", email: "Email",
       phone: "Phone", language: "Language", marketing: "Receive the shop's emails about my card (points, rewards, expiry reminders); untick to stop them",
       save: "Save", saved: "Details saved.", security: "Link security",
       securityIntro: "This portal opens without a password, through your card's link. If you shared it by mistake, revoke it: every earlier link stops working.",
+      eraseTitle: "Erase my data",
+      eraseIntro: "Your name, phone, email, notes and claims are erased, your card is voided in your wallet and this portal stops working. The shop keeps only the points history, with nothing naming you, for its accounts. This cannot be undone.",
+      eraseConfirm: "I understand this cannot be undone and I want my data erased",
+      eraseButton: "Erase my data", erased: "Your data was erased and your card voided. You can close this page.",
       newLink: "Revoke my links and make a new one", newLinkDone: "New link made; the earlier ones no longer work. Keep this one:",
       pendingSent: "A confirmation link was sent to {address}: the change happens when you open it (within 24 hours).",
       confirming: "Confirming…", confirmed: "Done: {address} is now on your card.",
@@ -377,6 +391,22 @@ export const PORTAL_SCRIPT = String.raw`
     }, function () { say("statement-result", t("failed"), true); });
   });
 
+  // Everything held about the member (POST /v1/me/export): made on the server, fetched from its short-lived link.
+  var myDataKey = null;
+  $("mydata").addEventListener("click", function () {
+    var button = $("mydata");
+    button.disabled = true;
+    myDataKey = myDataKey || crypto.randomUUID();
+    say("mydata-result", t("myDataPreparing"), false);
+    api("POST", "/v1/me/export", undefined, { "idempotency-key": myDataKey }).then(function (result) {
+      button.disabled = false;
+      if (!result.ok || !result.body) return say("mydata-result", t("failed"), true);
+      myDataKey = null;
+      say("mydata-result", t("myDataReady"), false);
+      window.location.assign(result.body.export.link);
+    }, function () { button.disabled = false; say("mydata-result", t("failed"), true); });
+  });
+
   // The statement checked here, in the browser, exactly as npm run verify-statement checks it
   // (shared/statements/verify.ts): the merchant's Ed25519 signature, and the hash chain entry by entry.
   // RFC 8785 (JCS) for the JSON a statement holds: object keys sorted by UTF-16 code units (what sort()
@@ -519,6 +549,22 @@ export const PORTAL_SCRIPT = String.raw`
       if (fresh) { token = fresh[1]; sessionStorage.setItem(KEY, token); }
       say("link-result", t("newLinkDone") + " " + result.body.portalUrl);
     });
+  });
+
+  // The form cannot be sent before the box is ticked (required); the API also wants {"confirm": "erase"}.
+  var eraseKey = null;
+  $("erase-form").addEventListener("submit", function (event) {
+    event.preventDefault();
+    eraseKey = eraseKey || crypto.randomUUID();
+    $("erase").disabled = true;
+    api("DELETE", "/v1/me", { confirm: "erase" }, { "idempotency-key": eraseKey }).then(function (result) {
+      if (!result.ok) { $("erase").disabled = false; say("erase-result", problemText(result), true); return; }
+      sessionStorage.removeItem(KEY);
+      token = null;
+      $("content").hidden = true;
+      say("status", t("erased"));
+      $("main").focus();
+    }, function () { $("erase").disabled = false; say("erase-result", t("failed"), true); });
   });
 
   // Whoever opens the link may confirm, with or without the portal token (the link's token is enough).

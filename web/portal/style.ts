@@ -33,9 +33,9 @@ li:first-child { border-top: 0; padding-top: 0; }
 .meta, .hint { color: var(--muted); font-size: .875rem; margin: .15rem 0 0; }
 .badge { display: inline-block; white-space: nowrap; border: 1px solid currentColor; border-radius: 999px; padding: 0 .5rem; font-size: .8rem; font-weight: 600; }
 label { display: block; font-weight: 600; margin: .75rem 0 .25rem; }
-label.check { display: flex; gap: .5rem; align-items: flex-start; font-weight: 400; }
+label.check, p.check { display: flex; gap: .5rem; align-items: flex-start; font-weight: 400; }
 input, select, textarea { width: 100%; font: inherit; color: inherit; background: var(--bg); border: 1px solid var(--muted); border-radius: .4rem; padding: .5rem .6rem; }
-label.check input { width: auto; margin-top: .3rem; }
+label.check input, p.check input { width: auto; margin-top: .3rem; }
 textarea { min-height: 5rem; }
 button { font: inherit; font-weight: 600; margin-top: 1rem; padding: .6rem 1rem; border-radius: .4rem; border: 1px solid var(--accent); background: var(--accent); color: var(--accent-text); cursor: pointer; }
 button.secondary { background: transparent; color: var(--accent); }

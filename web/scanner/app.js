@@ -559,9 +559,17 @@ function renderQueue(earns) {
   $("queue").hidden = earns.length === 0 || !signedInView;
 }
 
+/** Whether the last call to the API got an answer (web/common/api.js). */
+let apiReached = true;
+
 function renderOnline() {
-  $("offline").hidden = navigator.onLine;
+  $("offline").hidden = navigator.onLine && apiReached;
 }
+
+window.addEventListener("api-reachability", (event) => {
+  apiReached = event.detail.reached;
+  renderOnline();
+});
 
 window.addEventListener("online", () => {
   renderOnline();

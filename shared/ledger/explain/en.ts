@@ -40,8 +40,11 @@ export const REFUND_MESSAGES: Record<RefundOutcome, string> = {
 
 export const EN = {
   purchase: (p) =>
-    `${p.amount} ${p.currency} × ${points(p.rule.points)} per ${p.rule.per} ${p.currency} = ${p.raw}${p.rounded ? `, ${roundingWords[p.rule.rounding]}` : ""} → ${points(p.points)}`,
-  visit: (p) => `1 visit × ${points(p.pointsPerVisit)} per visit → ${points(p.points)}`,
+    `${p.amount} ${p.currency} × ${points(p.rule.points)} per ${p.rule.per} ${p.currency}${p.tier ? ` × ${p.tier.multiplier} (${p.tier.name})` : ""} = ${p.raw}${p.rounded ? `, ${roundingWords[p.rule.rounding]}` : ""} → ${points(p.points)}`,
+  visit: (p) =>
+    p.tier
+      ? `1 visit × ${points(p.pointsPerVisit)} per visit × ${p.tier.multiplier} (${p.tier.name}) = ${p.tier.raw}${p.tier.rounded ? `, ${roundingWords.down}` : ""} → ${points(p.points)}`
+      : `1 visit × ${points(p.pointsPerVisit)} per visit → ${points(p.points)}`,
   manual: (p) =>
     `${p.points > 0 ? "Issued" : "Deducted"} by hand${p.on ? ` for ${p.on}` : ""}: ${signed(p.points)} points (${REASONS[p.reason]})`,
   claimApproved: (n) => `Claim approved: ${signed(n)} points`,
@@ -61,6 +64,11 @@ export const EN = {
     p.policy === "inactivity"
       ? `${p.points} points expired on ${p.on}: no points earned for ${p.days} days since ${p.since}`
       : `${p.points} points expired on ${p.on}: ${p.lots.map((lot) => `${lot.points} expiring ${lot.due}`).join(", ")}`,
+  tierChange: (p) =>
+    p.direction === "promotion"
+      ? `Promoted from ${p.from} to ${p.to}: ${points(p.qualifying)} qualifying from ${p.firstMonth} to ${p.lastMonth} (${p.to} from ${p.threshold})`
+      : `Moved from ${p.from} to ${p.to}: ${points(p.qualifying)} qualifying from ${p.firstMonth} to ${p.lastMonth}, below the ${p.threshold} ${p.from} needs`,
+  import: (p) => `Balance carried over from ${p.platform} on ${p.on}`,
   summary: {
     purchase: (n) => `Purchase: ${signed(n)} points`,
     visit: (n) => `Visit: ${signed(n)} points`,
@@ -69,6 +77,8 @@ export const EN = {
     refund: (n) => `Redemption cancelled, points returned: ${signed(n)} points`,
     reversal: (n) => `Purchase returned, points taken back: ${signed(n)} points`,
     expiry: (n) => `Points expired: ${signed(n)} points`,
+    tier_change: () => "Tier changed",
+    import: (n) => `Balance carried over: ${signed(n)} points`,
   },
   rule: (rule) => {
     if (rule.kind === "visit") {

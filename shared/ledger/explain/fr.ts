@@ -48,8 +48,11 @@ function discount(d: RewardDiscount): string {
 
 export const FR = {
   purchase: (p) =>
-    `${number(p.amount)} ${p.currency} × ${points(p.rule.points)} par ${number(p.rule.per)} ${p.currency} = ${number(p.raw)}${p.rounded ? `, ${ROUNDING[p.rule.rounding]}` : ""} → ${points(p.points)}`,
-  visit: (p) => `1 visite × ${points(p.pointsPerVisit)} par visite → ${points(p.points)}`,
+    `${number(p.amount)} ${p.currency} × ${points(p.rule.points)} par ${number(p.rule.per)} ${p.currency}${p.tier ? ` × ${number(p.tier.multiplier)} (${p.tier.name})` : ""} = ${number(p.raw)}${p.rounded ? `, ${ROUNDING[p.rule.rounding]}` : ""} → ${points(p.points)}`,
+  visit: (p) =>
+    p.tier
+      ? `1 visite × ${points(p.pointsPerVisit)} par visite × ${number(p.tier.multiplier)} (${p.tier.name}) = ${number(p.tier.raw)}${p.tier.rounded ? `, ${ROUNDING.down}` : ""} → ${points(p.points)}`
+      : `1 visite × ${points(p.pointsPerVisit)} par visite → ${points(p.points)}`,
   manual: (p) =>
     `${p.points > 0 ? "Ajouté" : "Retiré"} à la main${p.on ? ` pour le ${p.on}` : ""} : ${signed(p.points)} (${REASONS[p.reason]})`,
   claimApproved: (n) => `Réclamation acceptée : ${signed(n)}`,
@@ -70,6 +73,11 @@ export const FR = {
     p.policy === "inactivity"
       ? `${points(p.points)} ${agree(p.points, "expiré", "expirés")} le ${p.on} : aucun point gagné pendant ${p.days} jours depuis le ${p.since}`
       : `${points(p.points)} ${agree(p.points, "expiré", "expirés")} le ${p.on} : ${p.lots.map((lot) => `${lot.points} à échéance du ${lot.due}`).join(", ")}`,
+  tierChange: (p) =>
+    p.direction === "promotion"
+      ? `Passage de ${p.from} à ${p.to} : ${points(p.qualifying)} ${agree(p.qualifying, "qualifiant", "qualifiants")} de ${p.firstMonth} à ${p.lastMonth} (${p.to} dès ${p.threshold})`
+      : `Passage de ${p.from} à ${p.to} : ${points(p.qualifying)} ${agree(p.qualifying, "qualifiant", "qualifiants")} de ${p.firstMonth} à ${p.lastMonth}, sous les ${p.threshold} qu'il faut pour ${p.from}`,
+  import: (p) => `Solde repris de ${p.platform} le ${p.on}`,
   summary: {
     purchase: (n) => `Achat : ${signed(n)}`,
     visit: (n) => `Visite : ${signed(n)}`,
@@ -78,6 +86,8 @@ export const FR = {
     refund: (n) => `Échange annulé, points rendus : ${signed(n)}`,
     reversal: (n) => `Achat retourné, points repris : ${signed(n)}`,
     expiry: (n) => `Points expirés : ${signed(n)}`,
+    tier_change: () => "Changement de niveau",
+    import: (n) => `Solde repris : ${signed(n)}`,
   },
   rule: (rule) => {
     if (rule.kind === "visit") {

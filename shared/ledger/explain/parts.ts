@@ -3,11 +3,13 @@ import { currencyMinorUnits, type Decimal, formatDecimal, parseDecimal, pow10 } 
 import type { ManualReason } from "../../transactions/manual.ts";
 import type {
   ExpiryParts,
+  ImportParts,
   ManualParts,
   PurchaseParts,
   RedemptionParts,
   RefundParts,
   ReversalParts,
+  TierChangeParts,
   VisitParts,
 } from "./wording.ts";
 
@@ -26,6 +28,12 @@ import type {
  *   earlier returns took back, shortfalls included) — the `inputs` computePurchaseReturn() returns.
  * - expiry: policy ("dated" | "inactivity"), expiredOn (the run's UTC day, YYYY-MM-DD); dated: expired (JSON
  *   of [{points, expiresAt}], one per expiry day); inactivity: days, lastEarnedAt — expiryInputs().
+ * - tier_change: direction ("promotion" | "demotion"), from, to (level names), qualifying, threshold
+ *   (integers), firstMonth, lastMonth (YYYY-MM), cause ("earn" | "review") — tierChangeInputs().
+ * - import: platform, asOf (YYYY-MM-DD), importId, line (the CSV line number), reference (the source
+ *   platform's id of the member, when the file has one) — importInputs().
+ * A purchase or visit under a program with tiers also records `tier` (name, multiplier) and, for a visit,
+ * `raw` (the exact product before rounding down).
  */
 
 /** The fields of an entry, or of an entry still being planned (no id, seq, hash or explanation yet). */
@@ -33,7 +41,7 @@ export type ExplainableEntry = Pick<LedgerEntry, "type" | "points" | "inputs"> &
   Partial<
     Pick<
       LedgerEntry,
-      "rule" | "raw" | "shortfall" | "reason" | "occurredAt" | "refs" | "createdAt" | "explanation"
+      "rule" | "raw" | "shortfall" | "reason" | "occurredAt" | "refs" | "createdAt" | "explanation" | "tier"
     >
   >;
 
@@ -88,13 +96,66 @@ export function purchaseParts(entry: ExplainableEntry): PurchaseParts | undefine
     raw,
     rounded: raw !== String(entry.points),
     points: entry.points,
+    ...(entry.tier ? { tier: { name: entry.tier.name, multiplier: entry.tier.multiplier } } : {}),
   };
 }
 
 export function visitParts(entry: ExplainableEntry): VisitParts | undefined {
-  return entry.rule?.kind === "visit"
-    ? { pointsPerVisit: entry.rule.pointsPerVisit, points: entry.points }
-    : undefined;
+  if (entry.rule?.kind !== "visit") return undefined;
+  const { tier, raw } = entry;
+  if (tier && raw === undefined) return undefined;
+  return {
+    pointsPerVisit: entry.rule.pointsPerVisit,
+    points: entry.points,
+    ...(tier && raw !== undefined
+      ? { tier: { name: tier.name, multiplier: tier.multiplier, raw, rounded: raw !== String(entry.points) } }
+      : {}),
+  };
+}
+
+export const tierChangeInputs = (change: TierChangeParts): Record<string, string> => ({
+  direction: change.direction,
+  from: change.from,
+  to: change.to,
+  qualifying: String(change.qualifying),
+  threshold: String(change.threshold),
+  firstMonth: change.firstMonth,
+  lastMonth: change.lastMonth,
+  cause: change.cause,
+});
+
+export function tierChangeParts(entry: ExplainableEntry): TierChangeParts | undefined {
+  const { direction, from, to, firstMonth, lastMonth, cause } = entry.inputs;
+  const qualifying = integer(entry.inputs.qualifying);
+  const threshold = integer(entry.inputs.threshold);
+  if (direction !== "promotion" && direction !== "demotion") return undefined;
+  if (cause !== "earn" && cause !== "review") return undefined;
+  if (from === undefined || to === undefined || qualifying === undefined || threshold === undefined) {
+    return undefined;
+  }
+  if (!firstMonth || !lastMonth) return undefined;
+  return { direction, from, to, qualifying, threshold, firstMonth, lastMonth, cause };
+}
+
+/** An import's entry records where the balance comes from (shared/imports/): platform, asOf, reference, line. */
+export const importInputs = (input: {
+  platform: string;
+  asOf: string;
+  importId: string;
+  line: number;
+  reference?: string;
+}): Record<string, string> => ({
+  platform: input.platform,
+  asOf: input.asOf,
+  importId: input.importId,
+  line: String(input.line),
+  ...(input.reference ? { reference: input.reference } : {}),
+});
+
+export function importParts(entry: ExplainableEntry): ImportParts | undefined {
+  const { platform, asOf } = entry.inputs;
+  if (!platform || !isDay(asOf)) return undefined;
+  return { points: entry.points, platform, on: day(asOf) };
 }
 
 const MANUAL_REASONS: Record<ManualReason, true> = {

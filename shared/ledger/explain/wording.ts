@@ -20,11 +20,43 @@ export interface PurchaseParts {
   /** Whether rounding changed anything (raw is not the points). */
   rounded: boolean;
   points: number;
+  /** The customer's tier and its earning multiplier, when the program has tiers (shared/tiers/). */
+  tier?: TierParts;
+}
+
+export interface TierParts {
+  name: string;
+  /** Exact decimal, e.g. "1.5". */
+  multiplier: string;
 }
 
 export interface VisitParts {
   pointsPerVisit: number;
   points: number;
+  /** With a tier: its multiplier, the exact product and whether rounding (down) changed it. */
+  tier?: TierParts & { raw: string; rounded: boolean };
+}
+
+export interface TierChangeParts {
+  direction: "promotion" | "demotion";
+  from: string;
+  to: string;
+  /** Qualifying points in the window when it was decided, and the threshold of the level reached or lost. */
+  qualifying: number;
+  threshold: number;
+  /** The window's first and last months ("2026-01"). */
+  firstMonth: string;
+  lastMonth: string;
+  /** Why: an earn reached the threshold, the window moved (review), or a level was decided again. */
+  cause: "earn" | "review";
+}
+
+export interface ImportParts {
+  /** Points carried over, positive. */
+  points: number;
+  /** The platform the balance comes from, and the day it stood there ("as of", YYYY-MM-DD). */
+  platform: string;
+  on: string;
 }
 
 export interface ManualParts {
@@ -94,6 +126,8 @@ export interface Wording {
   refund(parts: RefundParts): string;
   reversal(parts: ReversalParts): string;
   expiry(parts: ExpiryParts): string;
+  tierChange(parts: TierChangeParts): string;
+  import(parts: ImportParts): string;
   /** For an entry written before the fields its explanation needs were recorded: what it did, in short. */
   summary: Record<EntryType, (points: number) => string>;
   /** One line a customer can read, e.g. on the pass's back: "1 point per 1.00 EUR spent, rounded down". */

@@ -1,3 +1,4 @@
+import { QueryCommand } from "@aws-sdk/lib-dynamodb";
 import type { Db } from "../db/client.ts";
 import type { StoredItemType } from "../db/item-types.ts";
 import { queryAll } from "../db/query-all.ts";
@@ -92,6 +93,31 @@ export async function customersByFullName(
     (items) => items.length >= limit,
   );
   return rows.slice(0, limit).map((row) => row.customerId as string);
+}
+
+/**
+ * One page of the merchant's customers, each once (the whole-name rows, in name order), for exports: at
+ * most `limit` ids, and where the next page starts (undefined at the end).
+ */
+export async function customerIdsPage(
+  db: Db,
+  merchantId: string,
+  limit: number,
+  after?: string,
+): Promise<{ ids: string[]; next?: string }> {
+  const { Items = [], LastEvaluatedKey } = await db.client.send(
+    new QueryCommand({
+      TableName: db.table,
+      KeyConditionExpression: "pk = :pk AND begins_with(sk, :full)",
+      ExpressionAttributeValues: { ":pk": nameIndexPk(merchantId), ":full": "=" },
+      Limit: limit,
+      ...(after ? { ExclusiveStartKey: { pk: nameIndexPk(merchantId), sk: after } } : {}),
+    }),
+  );
+  return {
+    ids: Items.map((row) => row.customerId as string),
+    next: LastEvaluatedKey?.sk as string | undefined,
+  };
 }
 
 export const STORED_ITEMS = [

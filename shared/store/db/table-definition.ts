@@ -25,7 +25,8 @@ export const TABLE = {
    * the write), notifications' delivery records, outbox `NOTIFY#` items and `DELIVERY#` records alike (a year
    * after creation, set when first claimed or skipped: shared/store/notifications/deliveries.ts), and contact changes
    * waiting for confirmation (7 days after their link expires: shared/store/customers/contact-changes.ts),
-   * and webhook deliveries (30 days after they were made: shared/store/webhooks.ts).
+   * and webhook deliveries (30 days after they were made: shared/store/webhooks.ts), and fraud-rule counters
+   * (a day after their window closed: shared/store/alerts.ts).
    */
   ttlAttribute: "ttl",
   ttlUsedBy: [
@@ -35,6 +36,7 @@ export const TABLE = {
     "contact-change",
     "rate-window",
     "webhook-delivery",
+    "alert-counter",
   ],
   streamView: "NEW_AND_OLD_IMAGES",
   indexes: [
@@ -76,7 +78,7 @@ export const TABLE = {
       usedBy: ["ledger-entry"],
     },
     // Dated point lots (`LOTS#<day>`), at their expiry, and inactivity deadlines: what falls due on a day,
-    // sharded; read by the expiry job and its reminders (`DUE#…` partitions).
+    // sharded; read by the expiry job and its reminders (`DUE#…` partitions); customers' tier reviews too.
     // Pending webhook deliveries, at their next attempt (`WEBHOOK_DUE#<shard>`): read by the retry job.
     // Ledger entries: a merchant's activity, newest first, one partition per activity class
     // (`MERCHANT#<m>#ACTIVITY#<class>`: shared/store/db/activity-keys.ts), so a type filter reads only
@@ -86,7 +88,7 @@ export const TABLE = {
       partitionKey: "gsi5pk",
       sortKey: "gsi5sk",
       projection: "KEYS_ONLY",
-      usedBy: ["lot", "inactivity-deadline", "ledger-entry", "webhook-delivery"],
+      usedBy: ["lot", "inactivity-deadline", "tier-review", "ledger-entry", "webhook-delivery"],
     },
   ] satisfies IndexDefinition[],
 } as const;

@@ -25,7 +25,7 @@ export async function saveLocationChanges(
   db: Db,
   merchantId: string,
   locationId: string,
-  changes: Partial<Pick<Location, "name" | "programId" | "updatedAt">>,
+  changes: Partial<Pick<Location, "name" | "programId" | "openingHours" | "updatedAt">>,
 ): Promise<Location> {
   const { Attributes } = await db.client.send(
     new UpdateCommand({

@@ -19,7 +19,7 @@ export const newMerchantItem = (db: Db, merchant: Merchant): NamedItem =>
 
 /** Settings a merchant changes in place; each one left undefined is kept. */
 export type MerchantChanges = Partial<
-  Pick<Merchant, "name" | "expiry" | "moments" | "branding" | "maxPurchaseAmount">
+  Pick<Merchant, "name" | "expiry" | "moments" | "branding" | "maxPurchaseAmount" | "alertRules">
 >;
 
 /** Sets what was given, on an existing merchant only (a condition failure says it has no record). */

@@ -29,6 +29,8 @@ describe("the entry-type registry", () => {
       refund: true,
       reversal: true,
       expiry: true,
+      tier_change: true,
+      import: true,
     };
     expect([...ENTRY_TYPE_NAMES].sort()).toEqual(Object.keys(all).sort());
     for (const words of Object.values(WORDINGS)) {

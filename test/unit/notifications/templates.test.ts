@@ -83,6 +83,28 @@ const EXAMPLES: Record<(typeof MOMENTS)[number], MomentFacts[]> = {
     { moment: "claim_decided", approved: false, reason: "No visit that day" },
   ],
   welcome: [{ moment: "welcome" }],
+  tier_reached: [
+    {
+      moment: "tier_reached",
+      entry: {
+        ...purchase,
+        type: "tier_change",
+        points: 0,
+        rule: undefined,
+        raw: undefined,
+        inputs: {
+          direction: "promotion",
+          from: "Silver",
+          to: "Gold",
+          qualifying: "1520",
+          threshold: "1500",
+          firstMonth: "2026-01",
+          lastMonth: "2026-12",
+          cause: "earn",
+        },
+      },
+    },
+  ],
 };
 
 describe("email templates", () => {
