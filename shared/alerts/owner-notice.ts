@@ -1,5 +1,4 @@
-import { escapeMarkup } from "../markup.ts";
-import { getMerchant, listStaff } from "../merchants/directory.ts";
+import { mailOwners } from "../merchants/owner-mail.ts";
 import type { Mailer } from "../notifications/mailer.ts";
 import type { Db } from "../store/db/client.ts";
 import type { Alert, AlertRule } from "./rules.ts";
@@ -54,23 +53,13 @@ const subjectId = (alert: Alert) =>
 export type AlertNotifier = (alert: Alert) => Promise<void>;
 
 export function alertNotifier(db: Db, mailer: Mailer): AlertNotifier {
-  return async (alert) => {
-    const [merchant, staff] = await Promise.all([
-      getMerchant(db, alert.merchantId, true),
-      listStaff(db, alert.merchantId),
-    ]);
-    const words = WORDS[merchant?.locale ?? "en"];
-    const text = words.body(words.rule[alert.rule](alert), alert.entries.map((e) => e.id).join(", "));
-    const owners = staff.filter((s) => s.role === "owner" && s.active && s.email);
-    for (const owner of owners) {
-      await mailer.send({
-        to: owner.email as string,
-        fromName: merchant?.name ?? "Loyalty",
+  return (alert) =>
+    mailOwners(db, mailer, alert.merchantId, (locale) => {
+      const words = WORDS[locale];
+      return {
         subject: words.subject,
-        text,
-        html: `<p>${escapeMarkup(text)}</p>`,
+        text: words.body(words.rule[alert.rule](alert), alert.entries.map((e) => e.id).join(", ")),
         tags: { kind: "fraud-alert", merchant: alert.merchantId, rule: alert.rule },
-      });
-    }
-  };
+      };
+    });
 }

@@ -1,5 +1,4 @@
-import { escapeMarkup } from "../markup.ts";
-import { getMerchant, listStaff } from "../merchants/directory.ts";
+import { mailOwners } from "../merchants/owner-mail.ts";
 import type { Mailer } from "../notifications/mailer.ts";
 import type { Db } from "../store/db/client.ts";
 import type { WebhookEndpoint } from "./model.ts";
@@ -28,23 +27,13 @@ const WORDS = {
 } as const;
 
 export function disabledNotifier(db: Db, mailer: Mailer) {
-  return async (endpoint: WebhookEndpoint, reason: "failing" | "gone"): Promise<void> => {
-    const [merchant, staff] = await Promise.all([
-      getMerchant(db, endpoint.merchantId, true),
-      listStaff(db, endpoint.merchantId),
-    ]);
-    const words = WORDS[merchant?.locale ?? "en"];
-    const text = words.body(endpoint.url, words[reason]);
-    const owners = staff.filter((s) => s.role === "owner" && s.active && s.email);
-    for (const owner of owners) {
-      await mailer.send({
-        to: owner.email as string,
-        fromName: merchant?.name ?? "Loyalty",
+  return (endpoint: WebhookEndpoint, reason: "failing" | "gone"): Promise<void> =>
+    mailOwners(db, mailer, endpoint.merchantId, (locale) => {
+      const words = WORDS[locale];
+      return {
         subject: words.subject,
-        text,
-        html: `<p>${escapeMarkup(text)}</p>`,
+        text: words.body(endpoint.url, words[reason]),
         tags: { kind: "webhook-disabled", merchant: endpoint.merchantId, endpoint: endpoint.id },
-      });
-    }
-  };
+      };
+    });
 }
