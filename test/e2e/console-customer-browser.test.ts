@@ -51,7 +51,10 @@ const fitsItsBox = (page: Page) =>
 
 beforeAll(async () => {
   if (!available) return;
-  [stack, browser] = await Promise.all([startTestStack({ wallet: true }), launchChromium()]);
+  [stack, browser] = await Promise.all([
+    startTestStack({ wallet: true, ownDatabase: true }),
+    launchChromium(),
+  ]);
   [alice, bob] = await Promise.all([stack.token("alice"), stack.token("bob")]);
   // Camille's pass on a phone, so a change to her balance has a device to tell.
   const pass = await memberPass(stack, DEMO.merchantId, camille.id);
@@ -84,8 +87,7 @@ beforeAll(async () => {
   await eventually(
     async () =>
       (stack.wallet?.apns.deliveries.filter((d) => d.token === pushToken).length ?? 0) >= 2 || undefined,
-    // The stream poller and pass rendering share 2 cores with the other test files in CI.
-    30_000,
+    10_000,
     "the earns' pushes",
   );
 }, 60_000);

@@ -11,6 +11,7 @@ import {
 import { decodeJwt } from "jose";
 import { inject } from "vitest";
 import { createTable } from "../../infra/local/create-table.ts";
+import { startDynamoDbLocal } from "../../infra/local/dynamodb-local.ts";
 import { type LocalNotifications, startLocalNotifications } from "../../infra/local/notifications.ts";
 import { DEMO, seedDemo } from "../../infra/local/seed.ts";
 import { type LocalStack, startLocalStack } from "../../infra/local/stack.ts";
@@ -124,20 +125,32 @@ export interface TestStackOptions {
   pollIntervalMs?: number;
   /** Also start the mail sink and the notifications stream handler (after the wallet, before seeding). */
   notifications?: boolean;
+  /**
+   * A DynamoDB Local of its own instead of the run's shared one, for a file that waits on the stream while the
+   * others write: reads of a stream slow down as the instance's stream data piles up
+   * (../shared/reference/local-measurements.md), and late in a full run the wallet's pushes came too slowly.
+   */
+  ownDatabase?: boolean;
 }
 
 /** The whole local stack on a free port with the demo merchant seeded, plus a second merchant for isolation tests. */
 export async function startTestStack(options: TestStackOptions = {}): Promise<TestStack> {
   const tableName = `e2e-${randomUUID()}`;
+  const ownDynamo = options.ownDatabase ? await startDynamoDbLocal() : undefined;
+  const dynamoEndpoint = ownDynamo?.endpoint ?? inject("dynamoEndpoint");
   const userPool = await provisionUserPool(inject("cognitoEndpoint"), { poolName: tableName });
   const stack = await startLocalStack({
-    dynamoEndpoint: inject("dynamoEndpoint"),
+    dynamoEndpoint,
     tableName,
     userPool,
     port: 0,
   });
-  const wallet = options.wallet ? await startTestWallet(stack, tableName, options) : undefined;
-  const notifications = options.notifications ? await startTestNotifications(tableName, options) : undefined;
+  const wallet = options.wallet
+    ? await startTestWallet(stack, dynamoEndpoint, tableName, options)
+    : undefined;
+  const notifications = options.notifications
+    ? await startTestNotifications(dynamoEndpoint, tableName, options)
+    : undefined;
   await seedDemo({ db: stack.db, clock: systemClock, userPool });
   const now = new Date().toISOString();
   await createMerchant(stack.db, {
@@ -187,6 +200,7 @@ export async function startTestStack(options: TestStackOptions = {}): Promise<Te
     await notifications?.close();
     await wallet?.close();
     await stack.close();
+    await ownDynamo?.stop();
     const admin = userPoolClient(userPool);
     await admin
       .send(new DeleteUserPoolCommand({ UserPoolId: userPool.userPoolId }))
@@ -275,12 +289,13 @@ function poolTokens(userPool: UserPoolRef) {
 /** The wallet pieces with their files (dev certificates, keys, delivery logs) in a directory of their own. */
 async function startTestWallet(
   stack: LocalStack,
+  dynamoEndpoint: string,
   tableName: string,
   options: TestStackOptions,
 ): Promise<LocalWallet> {
   const localDir = await mkdtemp(join(tmpdir(), "wallet-e2e-"));
   const wallet = await startLocalWallet({
-    dynamoEndpoint: inject("dynamoEndpoint"),
+    dynamoEndpoint,
     tableName,
     apiBaseUrl: stack.baseUrl,
     localDir,
@@ -297,12 +312,13 @@ async function startTestWallet(
 
 /** The mail sink writes to a directory of its own; one SES request per delivery attempt, so failures count exactly. */
 async function startTestNotifications(
+  dynamoEndpoint: string,
   tableName: string,
   options: TestStackOptions,
 ): Promise<LocalNotifications> {
   const mailDir = await mkdtemp(join(tmpdir(), "mail-e2e-"));
   const notifications = await startLocalNotifications({
-    dynamoEndpoint: inject("dynamoEndpoint"),
+    dynamoEndpoint,
     tableName,
     mailDir,
     sesMaxAttempts: 1,
