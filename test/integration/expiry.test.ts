@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { BatchWriteCommand, QueryCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
+import { BatchWriteCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import { beforeEach, describe, expect, it } from "vitest";
 import { enrolCustomer } from "../../shared/customers/enrol.ts";
 import type { ExpiryPolicy } from "../../shared/expiry/policy.ts";
@@ -14,7 +14,7 @@ import { customerPk } from "../../shared/store/db/partitions.ts";
 import { listRetries } from "../../shared/store/expiry-job.ts";
 import { dueShard } from "../../shared/store/ledger/due-index.ts";
 import { readWholeLedger } from "../../shared/store/ledger/entries.ts";
-import { dueKeys } from "../../shared/store/ledger/lots.ts";
+import { dueKeys, LOT_PREFIX } from "../../shared/store/ledger/lots.ts";
 import { NOTIFICATION_PREFIX } from "../../shared/store/notifications/outbox.ts";
 import { earnPoints } from "../../shared/transactions/earn.ts";
 import { adjustPoints } from "../../shared/transactions/manual.ts";
@@ -50,6 +50,27 @@ const visit = (merchantId: string, customerId: string, locationId: string) =>
   earnPoints(deps(), owner(merchantId), { customerId, locationId, type: "visit" }, randomUUID());
 const manual = (merchantId: string, customerId: string, points: number) =>
   adjustPoints(deps(), owner(merchantId), customerId, { points, reason: "correction" }, randomUUID());
+/** The same table, through a client whose every TransactWriteItems after the first one is refused. */
+function failingAfterFirstTransaction(real: Db): Db {
+  let transactions = 0;
+  const send = ((command: unknown, ...rest: unknown[]) => {
+    if (command instanceof TransactWriteCommand && ++transactions > 1) {
+      return Promise.reject(Object.assign(new Error("refused"), { name: "InternalServerError" }));
+    }
+    return (real.client.send as (...a: unknown[]) => unknown)(command, ...rest);
+  }) as typeof real.client.send;
+  return { table: real.table, client: Object.assign(Object.create(real.client), { send }) };
+}
+const lotCount = async (merchantId: string, customerId: string) => {
+  const { Items = [] } = await db.client.send(
+    new QueryCommand({
+      TableName: db.table,
+      KeyConditionExpression: "pk = :pk AND begins_with(sk, :p)",
+      ExpressionAttributeValues: { ":pk": customerPk(merchantId, customerId), ":p": LOT_PREFIX },
+    }),
+  );
+  return Items.length;
+};
 const balance = async (merchantId: string, customerId: string) =>
   (await readCustomer(db, merchantId, customerId))?.balance;
 const run = (
@@ -101,11 +122,20 @@ describe("rolling expiry", () => {
       await visit(m, c, "shop");
     }
     await manual(m, c, 7); // never expires
-    await manual(m, c, -10 * lots);
+    // The debit commits, then every release write chained after it fails: the lots it could not delete stay.
+    await adjustPoints(
+      { db: failingAfterFirstTransaction(db), clock },
+      owner(m),
+      c,
+      { points: -10 * lots, reason: "correction" },
+      randomUUID(),
+    );
     expect(await balance(m, c)).toBe(7);
+    expect((await readCustomer(db, m, c))?.spent).toBe(10 * (lots - MAX_RELEASED_PER_DEBIT));
     const entries = (await verifyLedger(db, m, c)).entries;
     const result = await run("2026-05-01T10:00:00.000Z", { lookbackDays: 60 });
     expect(result).toMatchObject({ complete: true, customersExpired: 0, pointsExpired: 0, lotsExpired: 0 });
+    expect(await lotCount(m, c)).toBe(1); // only the lot that never expires
     expect(await balance(m, c)).toBe(7);
     expect(await verifyLedger(db, m, c)).toMatchObject({ valid: true, entries });
     expect((await readCustomer(db, m, c))?.spent).toBe(0);
