@@ -1,4 +1,4 @@
-import { createCustomerExport, exportView } from "../shared/exports/exports.ts";
+import { createCustomerExport, exportBudgetMs, exportView } from "../shared/exports/exports.ts";
 import { fileStoreFromEnv } from "../shared/files/file-store.ts";
 import { runtimeDeps } from "../shared/runtime.ts";
 import { idempotentResponse, parse, staffHandler } from "./http/api.ts";
@@ -13,7 +13,7 @@ export const handler = staffHandler(async (request, principal) => {
   const { db, clock } = runtimeDeps();
   const files = await fileStoreFromEnv();
   const write = await createCustomerExport(
-    { db, clock, files },
+    { db, clock, files, budgetMs: exportBudgetMs() },
     principal.merchantId,
     customerId,
     request.header("idempotency-key"),

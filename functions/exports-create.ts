@@ -1,5 +1,5 @@
 import * as z from "zod";
-import { createExport, EXPORT_KINDS, exportView } from "../shared/exports/exports.ts";
+import { createExport, EXPORT_KINDS, exportBudgetMs, exportView } from "../shared/exports/exports.ts";
 import { fileStoreFromEnv } from "../shared/files/file-store.ts";
 import { runtimeDeps } from "../shared/runtime.ts";
 import { idempotentResponse, parse, staffHandler } from "./http/api.ts";
@@ -20,12 +20,21 @@ export const Body = z
     path: ["from"],
   });
 
-/** POST /v1/exports: a CSV of the members or of the activity log, produced now; its link is in the answer. */
+/**
+ * POST /v1/exports: a CSV of the members or of the activity log, produced now when it fits the request's
+ * budget (201, its link in the answer), else handed to the export job (202 `running`: GET it until `ready`).
+ */
 export const handler = staffHandler(async (request, principal) => {
   const body = parse(Body, request.json(), "body");
   const { db, clock } = runtimeDeps();
   const files = await fileStoreFromEnv();
-  const write = await createExport({ db, clock, files }, principal, body, request.header("idempotency-key"));
+  const write = await createExport(
+    { db, clock, files, budgetMs: exportBudgetMs() },
+    principal,
+    body,
+    request.header("idempotency-key"),
+  );
   const view = await exportView(files, write.result, clock());
-  return idempotentResponse(201, { result: { export: view }, replayed: write.replayed });
+  const status = write.result.status === "running" ? 202 : 201;
+  return idempotentResponse(status, { result: { export: view }, replayed: write.replayed });
 });

@@ -18,6 +18,11 @@ export const JoinBody = z
     // Two separate answers, both required: neither is assumed.
     consents: z.strictObject({ transactional: z.boolean(), marketing: z.boolean() }),
     locationId: RecordId.optional(),
+    // A member's referral code (the join link's `?ref=`): the code alphabet, bounded.
+    referralCode: z
+      .string()
+      .regex(/^[A-Z2-9]{4,32}$/, "must be a referral code: 4 to 32 letters and digits")
+      .optional(),
   })
   .refine((body) => body.email !== undefined || body.phone !== undefined, {
     message: "give an e-mail address or a phone number (or both)",

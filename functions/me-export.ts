@@ -1,4 +1,4 @@
-import { createCustomerExport, exportView } from "../shared/exports/exports.ts";
+import { createCustomerExport, exportBudgetMs, exportView } from "../shared/exports/exports.ts";
 import { fileStoreFromEnv } from "../shared/files/file-store.ts";
 import { runtimeDeps } from "../shared/runtime.ts";
 import { idempotentResponse, parse } from "./http/api.ts";
@@ -11,7 +11,7 @@ export const handler = customerHandler(async (request, member) => {
   const { db, clock } = runtimeDeps();
   const files = await fileStoreFromEnv();
   const write = await createCustomerExport(
-    { db, clock, files },
+    { db, clock, files, budgetMs: exportBudgetMs() },
     member.merchantId,
     member.customerId,
     request.header("idempotency-key"),

@@ -5,8 +5,9 @@ import type { Context, DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEven
 import { alertStreamDeps } from "../shared/alerts/runtime.ts";
 import { type AlertStreamDeps, evaluateRecord } from "../shared/alerts/stream.ts";
 import { logger } from "../shared/logger.ts";
+import { referralStep } from "../shared/referrals/stream.ts";
 import { type DeliveryDeps, fanOut, lazyEvent } from "../shared/webhooks/deliver.ts";
-import { pendingEventOfRecord } from "../shared/webhooks/events.ts";
+import { pendingEventsOfRecord } from "../shared/webhooks/events.ts";
 import { deliveryDeps } from "../shared/webhooks/runtime.ts";
 
 /** Attempts stop this long before the function's timeout; what is left is the retry job's, after its lease. */
@@ -29,14 +30,26 @@ export function createWebhooksHandler(deps: () => DeliveryDeps, alerts: () => Al
     return processPartialResponse(
       event,
       async (record: DynamoDBRecord) => {
-        const pending = pendingEventOfRecord(record);
-        const [webhooks, evaluated] = await Promise.allSettled([
-          pending ? fanOut(resolved, [lazyEvent(resolved.db, pending)], more) : undefined,
+        const pending = pendingEventsOfRecord(record);
+        const [webhooks, evaluated, referred] = await Promise.allSettled([
+          pending.length > 0
+            ? fanOut(
+                resolved,
+                pending.map((p) => lazyEvent(resolved.db, p)),
+                more,
+              )
+            : undefined,
           evaluateRecord(alertDeps, record),
+          // The referrer's reward and a return's cancellation (shared/referrals/stream.ts): keyed writes.
+          referralStep(alertDeps, record),
         ]);
         if (evaluated.status === "rejected") {
           logger.error("fraud alert step failed", { error: (evaluated.reason as Error)?.name });
           throw evaluated.reason;
+        }
+        if (referred.status === "rejected") {
+          logger.error("referral step failed", { error: (referred.reason as Error)?.name });
+          throw referred.reason;
         }
         if (webhooks.status === "rejected") throw webhooks.reason;
       },

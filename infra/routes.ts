@@ -184,6 +184,23 @@ export const ROUTES: readonly RouteDefinition[] = [
     needs: read,
   },
   {
+    method: "GET",
+    path: "/v1/customers/{customerId}/referrals",
+    handler: "customers-referrals",
+    auth: "staff",
+    permission: "customers:read",
+    needs: read,
+  },
+  {
+    method: "POST",
+    path: "/v1/referrals/{referralId}/cancel",
+    handler: "referrals-cancel",
+    auth: "staff",
+    // Takes both rewards back.
+    permission: "referrals:cancel",
+    needs: readWrite,
+  },
+  {
     method: "POST",
     path: "/v1/customers/{customerId}/points",
     handler: "customers-points",
@@ -803,6 +820,14 @@ export const ROUTES: readonly RouteDefinition[] = [
     needs: read,
   },
   // Hold mode: manual points over the merchant's limit wait for a second person (shared/alerts/holds.ts).
+  {
+    method: "GET",
+    path: "/v1/holds",
+    handler: "holds-list",
+    auth: "staff",
+    permission: "alerts:review",
+    needs: read,
+  },
   {
     method: "POST",
     path: "/v1/holds/{holdId}/approve",

@@ -7,12 +7,14 @@ import type { Customer, LedgerEntry, Location, Merchant, Program, Reward } from 
 import { memberPortalUrl } from "../shared/portal/access.ts";
 import { readCustomer } from "../shared/store/customers/profile.ts";
 import type { Db } from "../shared/store/db/client.ts";
+import { type TierProgressView, tierProgressIn } from "../shared/tiers/progress.ts";
 import { MAX_RECENT_ENTRIES } from "./apple/pass-fields.ts";
 import { passLabels } from "./apple/pass-labels.ts";
 import type { ApplePassView } from "./apple/pass-view.ts";
 import { googleAccountId } from "./google/account-id.ts";
 import type { LoyaltyClass, LoyaltyObject, LoyaltyObjectPatch } from "./google/loyalty-types.ts";
 import { loyaltyClassId, loyaltyObjectId } from "./google/object-id.ts";
+import { type PassTier, tierProgressLines } from "./tier-text.ts";
 
 /** Everything a member's pass shows, read from the table. */
 export interface MemberPassContent {
@@ -26,6 +28,11 @@ export interface MemberPassContent {
   nextExpiry?: { points: number; date: string };
   /** The member's signed portal link; only the Apple pass shows it (`loadApplePassContent`). */
   portalUrl?: string;
+  /**
+   * The member's VIP standings as GET /v1/me shows them, from the profile and the programs already read
+   * (no read of their own), each with its program's name; absent or empty without tiers.
+   */
+  tiers?: Array<TierProgressView & { programName: string }>;
 }
 
 // The Apple pass's colours where the merchant's branding (PATCH /v1/settings {"branding": …}) sets none. The
@@ -79,12 +86,14 @@ export async function loadMemberPassContent(
   ]);
   if (!customer || !merchant || !entries) return undefined;
   const soonest = expiries[0];
+  const tiers = memberTiers(programs, customer, options.now);
   return {
     customer,
     merchant,
     programs: programsInUse(programs, locations),
     rewards,
     recentEntries: entries.entries,
+    ...(tiers.length > 0 ? { tiers } : {}),
     ...(soonest
       ? {
           nextExpiry: {
@@ -116,6 +125,18 @@ export async function loadApplePassContent(
   ]);
   // An erased member's links were revoked: the void pass must not carry a fresh one.
   return content && { ...content, ...(portalUrl && !content.customer.erasedAt ? { portalUrl } : {}) };
+}
+
+/**
+ * The member's standings as GET /v1/me computes them (shared/tiers/progress.ts), from the programs already
+ * listed: every program they have a standing in, used by a location or not, each with its name.
+ */
+export function memberTiers(programs: readonly Program[], customer: Customer, at: Date) {
+  const names = new Map(programs.map((program) => [program.id, program.name]));
+  return tierProgressIn(programs, customer, at).map((tier) => ({
+    ...tier,
+    programName: names.get(tier.programId) ?? "",
+  }));
 }
 
 /** The programs at least one location earns with, in their listed order. */
@@ -175,6 +196,21 @@ function lastEntryLine(entries: readonly LedgerEntry[], locale: Locale): string 
   return labels.entry(signed, labels.pointUnit(single), explainForMember(newest, locale));
 }
 
+/** The standings as a pass shows them: each program named when there are several. */
+export function passTiersOf(content: MemberPassContent): PassTier[] {
+  const tiers = content.tiers ?? [];
+  return tiers.map((tier) => {
+    const programName = tiers.length > 1 ? tier.programName : undefined;
+    return {
+      tier: tier.tier,
+      next: tier.next,
+      keptUntil: tier.keptUntil,
+      pointsToKeep: tier.pointsToKeep,
+      ...(programName ? { programName } : {}),
+    };
+  });
+}
+
 /** `updatedAt` is the pass's own update time, which is also its Last-Modified. */
 export function applePassViewOf(content: MemberPassContent, updatedAt: string): ApplePassView {
   const { customer, merchant } = content;
@@ -199,6 +235,7 @@ export function applePassViewOf(content: MemberPassContent, updatedAt: string): 
     balance: customer.balance,
     ...(reward ? { nextReward: reward } : {}),
     ...(content.nextExpiry ? { nextExpiry: content.nextExpiry } : {}),
+    ...(content.tiers?.length ? { tiers: passTiersOf(content) } : {}),
     recentEntries: content.recentEntries.map((entry) => ({
       createdAt: entry.createdAt,
       points: entry.points,
@@ -241,12 +278,22 @@ export function googleObjectPatch(content: MemberPassContent): LoyaltyObjectPatc
   const reward = nextReward(content.rewards, customer.balance);
   const lastEntry = lastEntryLine(content.recentEntries, customer.locale);
   const rules = howPointsAreComputed(content.programs, customer.locale);
+  const tiers = passTiersOf(content);
+  const [front] = tiers;
+  const tierModules = tiers.flatMap((tier, index) => {
+    const lines = tierProgressLines(tier, customer.locale);
+    const header = tier.programName ? `${labels.tierProgress} · ${tier.programName}` : labels.tierProgress;
+    return lines.length > 0 ? [{ id: `tier${index + 1}`, header, body: lines.join("\n") }] : [];
+  });
   return {
     // An erased member's object expires: Google Wallet moves it to "Expired passes" and stops showing it.
     state: customer.erasedAt ? "EXPIRED" : "ACTIVE",
     accountName: customer.name,
     loyaltyPoints: { label: labels.balance, balance: { int: customer.balance } },
+    // Google shows it beside the balance: the level, as a string balance (LoyaltyPointsBalance.string).
+    ...(front ? { secondaryLoyaltyPoints: { label: labels.tier, balance: { string: front.tier } } } : {}),
     textModulesData: [
+      ...tierModules,
       { id: "nextReward", header: labels.nextReward, body: reward ? `${reward.name} (${reward.cost})` : "—" },
       ...(nextExpiry
         ? [{ id: "expiry", header: labels.expiringPoints, body: expiryText(nextExpiry, customer.locale) }]

@@ -18,10 +18,10 @@ export const PASS_UPDATES_FILTER_PATTERNS: readonly Record<string, unknown>[] = 
 
 /**
  * Profile attributes a pass shows, directly or through what derives from them: the next reward from
- * the balance, the back's history from seq, and the next expiry from the point batches, which only
- * change with an entry (so with seq).
+ * the balance, the back's history from seq, the next expiry from the point batches, which only
+ * change with an entry (so with seq), and the tier and its progress from the standing (`tiers`).
  */
-const DISPLAYED = ["name", "balance", "locale", "seq", "barcode", "erasedAt"] as const;
+const DISPLAYED = ["name", "balance", "locale", "seq", "barcode", "erasedAt", "tiers"] as const;
 
 export interface PassChange {
   serialNumber: string;
@@ -32,6 +32,10 @@ export interface PassChange {
   created: boolean;
   displayChanged: boolean;
   balanceChanged: boolean;
+  /** A level held changed (a `tier_change` entry moved the profile's standing): worth a notification. */
+  tierChanged: boolean;
+  /** The member's data is erased (the new image has `erasedAt`): the pass is void, its push tokens go. */
+  erased: boolean;
 }
 
 // DynamoDB sequence numbers are decimal strings of 21 to 40 digits.
@@ -55,6 +59,14 @@ function canonical(value: unknown): string {
 const differs = (name: string, before: Image, after: Image) =>
   canonical(before?.[name]) !== canonical(after?.[name]);
 
+/** The level held per program (`tiers.<programId>.tier`), as the image stores the standing. */
+function levelsOf(image: Image): string {
+  const standings = image?.tiers?.M ?? {};
+  return canonical(
+    Object.fromEntries(Object.entries(standings).map(([id, s]) => [id, s.M?.tier?.S ?? null])),
+  );
+}
+
 /** The change a record makes to a pass, or undefined when it changes nothing a pass shows. */
 export function passChangeOf(record: DynamoDBRecord): PassChange | undefined {
   const stream = record.dynamodb;
@@ -77,6 +89,8 @@ export function passChangeOf(record: DynamoDBRecord): PassChange | undefined {
     created,
     displayChanged,
     balanceChanged: !created && differs("balance", before, after),
+    tierChanged: !created && levelsOf(before) !== levelsOf(after),
+    erased: after?.erasedAt !== undefined,
   };
 }
 
@@ -100,6 +114,9 @@ export function groupPassChanges(records: readonly DynamoDBRecord[]): Map<string
             created: group.created || change.created,
             displayChanged: group.displayChanged || change.displayChanged,
             balanceChanged: group.balanceChanged || change.balanceChanged,
+            tierChanged: group.tierChanged || change.tierChanged,
+            // An erasure is never undone: once a record shows it, the pass is void.
+            erased: group.erased || change.erased,
           }
         : change,
     );

@@ -1,7 +1,6 @@
 import type { Clock } from "../shared/clock.ts";
 import { logger } from "../shared/logger.ts";
 import type { Merchant } from "../shared/model.ts";
-import { readCustomer } from "../shared/store/customers/profile.ts";
 import type { Db } from "../shared/store/db/client.ts";
 import { forgetPushTokens, listPassDevices, removeStaleRegistration } from "../shared/store/pass-devices.ts";
 import { bumpPass, markDelivered, type PassRecord, readPass } from "../shared/store/passes.ts";
@@ -100,15 +99,13 @@ async function deliverToApple(
     }
   }
   await markDelivered(deps.db, pass.serialNumber, "apple", change.seq);
-  if (devices.length > 0 && (await isErased(deps.db, pass))) {
+  // From the stream record's new image: the profile need not be read again for it.
+  if (devices.length > 0 && change.erased) {
     // The void pass was pushed: the push tokens go. The device's side stays (it holds no token), so the
     // device can still ask which of its passes changed and fetch the void one.
     await forgetPushTokens(deps.db, pass.serialNumber, devices);
   }
 }
-
-const isErased = async (db: Db, pass: PassRecord) =>
-  (await readCustomer(db, pass.merchantId, pass.customerId))?.erasedAt !== undefined;
 
 // A class per merchant, created once per container; creating it again is harmless (an upsert).
 const knownClasses = new Set<string>();
@@ -146,7 +143,11 @@ async function deliverToGoogle(
     return;
   }
   const previous = pass.googleNotifiedAt ?? [];
-  const decision = change.balanceChanged ? decideNotify(previous, now) : { notify: false, keep: previous };
+  // A new balance or a new level is news (as Apple's changeMessage says it); other changes arrive silently.
+  const decision =
+    change.balanceChanged || change.tierChanged
+      ? decideNotify(previous, now)
+      : { notify: false, keep: previous };
   try {
     await client.patchLoyaltyObject(ids.objectId, googleObjectPatch(content), { notify: decision.notify });
   } catch (error) {

@@ -15,7 +15,9 @@ export type ProblemKind =
   | "forbidden"
   | "not-found"
   | "conflict"
+  | "gone"
   | "idempotency-key-reuse"
+  | "export-too-large"
   | "too-many-requests"
   | "bad-gateway"
   | "unavailable";

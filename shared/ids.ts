@@ -1,11 +1,17 @@
 import { randomBytes } from "node:crypto";
-import { monotonicFactory } from "ulidx";
+import { decodeTime, monotonicFactory, ulid as plainUlid } from "ulidx";
 
 // Monotonic so that ids minted in the same millisecond still sort in creation order.
 const ulid = monotonicFactory();
 
+/**
+ * An id whose time part is `at` when given, even after a later time was minted (a clock set back): a
+ * ledger entry is found by id through its `<createdAt>#<id>` index key (shared/store/ledger/entries.ts).
+ */
 export function newId(prefix: string, at?: Date): string {
-  return `${prefix}_${ulid(at?.getTime())}`;
+  const minted = ulid(at?.getTime());
+  if (at === undefined || decodeTime(minted) === at.getTime()) return `${prefix}_${minted}`;
+  return `${prefix}_${plainUlid(at.getTime())}`;
 }
 
 const BASE32 = "ABCDEFGHJKMNPQRSTVWXYZ23456789";

@@ -4,6 +4,8 @@ import type { ExpiryPolicy } from "./expiry/policy.ts";
 import type { OpeningHours } from "./merchants/opening-hours.ts";
 import type { Moment } from "./notifications/outbox.ts";
 import type { EarnRule } from "./programs/rules.ts";
+import type { PendingReferral } from "./referrals/model.ts";
+import type { ReferralSettings } from "./referrals/settings.ts";
 import type { TierState } from "./tiers/qualify.ts";
 import type { TierSettings } from "./tiers/settings.ts";
 
@@ -59,6 +61,8 @@ export interface Program {
   expiry?: ExpiryPolicy;
   /** VIP tiers of this version; absent: none. */
   tiers?: TierSettings;
+  /** Referral rewards of this version (shared/referrals/); absent: none. */
+  referrals?: ReferralSettings;
   updatedAt: string;
   /** The staff member who saved this version; absent on seeded programs. */
   updatedBy?: string;
@@ -116,6 +120,10 @@ export interface Customer {
   tiers?: Record<string, TierState>;
   /** The earliest of their review times: the due index's tier-review item carries the same. */
   tierReviewAt?: string;
+  /** The member's own code friends join with (shared/referrals/); absent on members enrolled before referrals. */
+  referralCode?: string;
+  /** The referral this member joined through, while its first qualifying earn is awaited (shared/referrals/). */
+  referral?: PendingReferral;
   createdAt: string;
   updatedAt: string;
 }
@@ -136,7 +144,11 @@ export type EntryType =
   /** A VIP tier reached or lost (zero points; shared/tiers/). */
   | "tier_change"
   /** A balance carried over from another platform by a CSV import (shared/imports/). */
-  | "import";
+  | "import"
+  /** Points a referral gave the referrer or the friend referred (shared/referrals/). */
+  | "referral_reward"
+  /** A cancelled referral taking its reward back, never below zero (shared/referrals/). */
+  | "referral_reversal";
 
 /** Entries never change; a correction is a new entry pointing at what it corrects. */
 export interface EntryRefs {
@@ -145,6 +157,8 @@ export interface EntryRefs {
   claimId?: string;
   /** The held manual points (shared/alerts/holds.ts) whose approval wrote this entry. */
   holdId?: string;
+  /** The referral a referral_reward or referral_reversal belongs to (shared/referrals/). */
+  referralId?: string;
 }
 
 export interface LedgerEntry {

@@ -17,6 +17,8 @@ export function customerView(customer: Customer) {
     ...(customer.erasedAt ? { erasedAt: customer.erasedAt } : {}),
     balance: customer.balance,
     barcode: customer.barcode,
+    // The member's own code for friends to join with (shared/referrals/); null for members enrolled before.
+    referralCode: customer.referralCode ?? null,
     createdAt: customer.createdAt,
     updatedAt: customer.updatedAt,
   };

@@ -3,6 +3,7 @@ import { join } from "node:path";
 import { systemClock } from "../../shared/clock.ts";
 import { startDynamoDbLocal } from "./dynamodb-local.ts";
 import { startLocalNotifications } from "./notifications.ts";
+import { startLocalSchedules } from "./schedules.ts";
 import { DEMO, seedDemo } from "./seed.ts";
 import { startLocalStack } from "./stack.ts";
 import { signIn } from "./user-pool/client.ts";
@@ -56,6 +57,8 @@ const notifications = await startLocalNotifications({
 // Webhooks to the merchants' endpoints, from the stream (a third poller); retries with npm run job:webhooks.
 const webhooks = await startLocalWebhooks({ dynamoEndpoint: dynamo.endpoint, tableName: "loyalty-local" });
 await seedDemo({ db: stack.db, clock: systemClock, userPool });
+// The scheduled functions (webhook retries, imports, exports, expiry) at their own minutes, as EventBridge runs them.
+const schedules = startLocalSchedules();
 // A real sign-in of each, so a broken pool or trigger shows here rather than at the first curl.
 for (const member of Object.values(DEMO.staff)) {
   const { AuthenticationResult } = await signIn(userPool, member.email, member.password);
@@ -78,9 +81,10 @@ const demo = {
     userPoolId: userPool.userPoolId,
     clientId: userPool.clientId,
   },
-  // For local tools that reach the same table (npm run job:expire).
+  // For local tools that reach the same table (npm run job:expire) and file store (the export job).
   dynamoEndpoint: dynamo.endpoint,
   tableName: stack.db.table,
+  filesDir: process.env.FILES_DIR,
   merchantId: DEMO.merchantId,
   locations: Object.fromEntries(
     Object.entries(DEMO.locations).map(([key, l]) => [key, { id: l.id, programId: l.programId }]),
@@ -102,7 +106,9 @@ console.log(`loyalty-wallet is running at ${stack.baseUrl}
   ids, sign-in settings and passwords: .local/demo.json   an access token: npm run dev:token -- --staff alice
   wallet: APNs ${wallet.apns.origin}, Google ${wallet.google.baseUrl} (deliveries logged in .local/*.log)
     dev pass certificates in .local/apple-dev-certificates: NOT accepted by real devices
-  webhooks: http to 127.0.0.1 allowed locally; retries due: npm run job:webhooks -- --at <ISO time>
+  webhooks: http to 127.0.0.1 allowed locally
+  scheduled functions run at their minutes (UTC): webhooks-retry, imports-job, exports-job every minute, expiry-job at 02:30;
+    at another time: npm run job:expire -- --at <ISO time>, npm run job:webhooks -- --at <ISO time>
   email: local SES at ${notifications.mail.endpoint} and the user pool's invitations, each written to .local/mail/*.eml
 Press Ctrl-C to stop.`);
 
@@ -110,6 +116,7 @@ let stopping = false;
 async function stop(): Promise<void> {
   if (stopping) return;
   stopping = true;
+  await schedules.close();
   await webhooks.close();
   await notifications.close();
   await wallet.close();

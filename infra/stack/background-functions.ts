@@ -105,6 +105,19 @@ export const BACKGROUND_FUNCTIONS: readonly BackgroundFunctionDefinition[] = [
     timeout: Duration.seconds(STREAM_FUNCTION_TIMEOUT_SECONDS),
   },
   {
+    handler: "exports-job",
+    trigger: {
+      kind: "schedule",
+      // Every minute: an export the API handed over (past the request's budget) is started within a minute.
+      cron: { minute: "*" },
+      description: "Produce the exports handed over by the API",
+    },
+    memoryMb: 1024,
+    // Lambda's maximum: each file is produced in one go (functions/exports-job.ts); a run that dies leaves
+    // its export's lease to end and a later run starts the file again (shared/exports/job.ts).
+    timeout: Duration.seconds(JOB_FUNCTION_TIMEOUT_SECONDS),
+  },
+  {
     handler: "expiry-job",
     trigger: {
       kind: "schedule",

@@ -79,6 +79,9 @@ export const BACKGROUND_NEEDS: Readonly<Record<string, FunctionNeeds>> = {
   // Goes on with imports' runs: writes lines' outcomes, enrols members, writes `import` entries, takes
   // finished imports off the job's list.
   "imports-job": { table: "readWriteDelete" },
+  // Reads members and the activity log, writes export files to the exports bucket and their records, takes
+  // exports off the job's list.
+  "exports-job": { table: "readWriteDelete", exportFiles: true },
   // Writes expiry entries to the ledger and takes spent batches out of the due index.
   "expiry-job": { table: "readWriteDelete" },
   // Copies claims from the user's attributes, which Cognito hands it in the event.

@@ -1,5 +1,6 @@
 import type { PKPass } from "passkit-generator";
 import { escapeMarkup } from "../../shared/markup.ts";
+import { tierProgressLines } from "../tier-text.ts";
 import { type PassLabels, passLabels } from "./pass-labels.ts";
 import type { ApplePassView } from "./pass-view.ts";
 
@@ -40,10 +41,10 @@ export function buildPassFields(view: ApplePassView, timeZone = "UTC"): PassFiel
   }
 
   const auxiliaryFields: PassField[] = [];
+  const updatedYear = text.year(parseInstant("updatedAt", view.updatedAt));
   if (view.nextExpiry) {
     const { points, date } = view.nextExpiry;
     assertInteger("nextExpiry.points", points);
-    const updatedYear = text.year(parseInstant("updatedAt", view.updatedAt));
     auxiliaryFields.push({
       key: "expiry",
       label: labels.expiringPoints,
@@ -56,6 +57,32 @@ export function buildPassFields(view: ApplePassView, timeZone = "UTC"): PassFiel
     });
   }
 
+  // The first standing's level on the front, with its lock-screen message; each one's progress on the back.
+  const tiers = view.tiers ?? [];
+  const tierLabel = (tier: (typeof tiers)[number], label: string) =>
+    tiers.length > 1 && tier.programName ? `${label} · ${tier.programName}` : label;
+  const [front] = tiers;
+  if (front) {
+    auxiliaryFields.unshift({
+      key: "tier",
+      label: tierLabel(front, labels.tier),
+      value: front.tier,
+      changeMessage: labels.tierChanged,
+    });
+  }
+  const tierFields: PassField[] = tiers.flatMap((tier, index) => {
+    const lines = tierProgressLines(tier, view.locale, updatedYear);
+    return lines.length > 0
+      ? [
+          {
+            key: `tierProgress${index + 1}`,
+            label: tierLabel(tier, labels.tierProgress),
+            value: lines.join("\n"),
+          },
+        ]
+      : [];
+  });
+
   const backFields: PassField[] = recentEntries(view.recentEntries).map((entry, index) => {
     assertInteger("recentEntries.points", entry.points);
     return {
@@ -64,6 +91,7 @@ export function buildPassFields(view: ApplePassView, timeZone = "UTC"): PassFiel
       value: labels.entry(text.signedNumber(entry.points), text.unit(entry.points), entry.explanation),
     };
   });
+  backFields.unshift(...tierFields);
   if (view.portalUrl) {
     backFields.push({
       key: "portal",

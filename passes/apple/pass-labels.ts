@@ -24,6 +24,18 @@ export interface PassLabels {
   portal: string;
   portalLink: string;
   updatedAt: string;
+  /** The VIP level's label ("Gold" is its value). */
+  tier: string;
+  /** Wallet replaces %@ with the new level in the lock-screen notification. */
+  tierChanged: string;
+  /** The back's (and the Google pass's) progress, under this label. */
+  tierProgress: string;
+  /** "320 more points by 31 Mar to stay Gold": what keeps the level at its review. */
+  tierToKeep: (points: string, single: boolean, date: string, tier: string) => string;
+  /** "180 points to Silver": what the next level needs. */
+  tierToReach: (points: string, single: boolean, tier: string) => string;
+  /** The level is secured until its review (nothing more is needed by then). */
+  tierKept: (tier: string, date: string) => string;
 }
 
 export const passLabels: Record<PassLocale, PassLabels> = {
@@ -49,6 +61,13 @@ export const passLabels: Record<PassLocale, PassLabels> = {
     portal: "Your account",
     portalLink: "Open my account",
     updatedAt: "Last updated",
+    tier: "Tier",
+    tierChanged: "You are now %@",
+    tierProgress: "Your tier",
+    tierToKeep: (points, single, date, tier) =>
+      `${points} more ${single ? "point" : "points"} by ${date} to stay ${tier}`,
+    tierToReach: (points, single, tier) => `${points} ${single ? "point" : "points"} to ${tier}`,
+    tierKept: (tier, date) => `${tier} until ${date}`,
   },
   fr: {
     intlLocale: "fr-FR",
@@ -71,5 +90,13 @@ export const passLabels: Record<PassLocale, PassLabels> = {
     portal: "Votre compte",
     portalLink: "Ouvrir mon compte",
     updatedAt: "Dernière mise à jour",
+    tier: "Niveau",
+    tierChanged: "Vous êtes maintenant %@",
+    tierProgress: "Votre niveau",
+    tierToKeep: (points, single, date, tier) =>
+      `Encore ${points} ${single ? "point" : "points"} d'ici le ${date} pour rester ${tier}`,
+    tierToReach: (points, single, tier) =>
+      `Encore ${points} ${single ? "point" : "points"} pour devenir ${tier}`,
+    tierKept: (tier, date) => `${tier} jusqu'au ${date}`,
   },
 };

@@ -1,4 +1,5 @@
 import type { Locale } from "../../shared/ledger/entry-types.ts";
+import type { PassTier } from "../tier-text.ts";
 
 /** A pass is in its member's language. */
 export type PassLocale = Locale;
@@ -24,6 +25,8 @@ export interface ApplePassView {
   nextReward?: { name: string; cost: number };
   /** `date` is an ISO date. */
   nextExpiry?: { points: number; date: string };
+  /** The member's VIP standings (GET /v1/me's `tiers`); absent or empty: the merchant has no tiers. */
+  tiers?: PassTier[];
   /** The five most recent are shown; explanations already in the pass's language. */
   recentEntries: Array<{ createdAt: string; points: number; explanation: string }>;
   /** The rules, in the pass's language. */

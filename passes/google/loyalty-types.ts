@@ -56,6 +56,12 @@ export interface LoyaltyPoints extends Pick<Google["LoyaltyPoints"], "label" | "
   balance: Pick<Google["LoyaltyPointsBalance"], "int"> & { int: number };
 }
 
+/** A string balance (a VIP level's name): Google recommends at most 7 characters, longer ones still show. */
+export interface StringLoyaltyPoints extends Pick<Google["LoyaltyPoints"], "label" | "balance"> {
+  label: string;
+  balance: Pick<Google["LoyaltyPointsBalance"], "string"> & { string: string };
+}
+
 export interface TextModuleData extends Pick<Google["TextModuleData"], "id" | "header" | "body"> {
   id?: string;
   header: string;
@@ -113,6 +119,7 @@ export interface LoyaltyObject
     | "accountName"
     | "barcode"
     | "loyaltyPoints"
+    | "secondaryLoyaltyPoints"
     | "textModulesData"
     | "linksModuleData"
     | "messages"
@@ -126,6 +133,8 @@ export interface LoyaltyObject
   accountName?: string;
   barcode?: Barcode;
   loyaltyPoints?: LoyaltyPoints;
+  /** The member's VIP level, beside the balance. */
+  secondaryLoyaltyPoints?: StringLoyaltyPoints;
   textModulesData?: TextModuleData[];
   linksModuleData?: LinksModuleData;
   messages?: WalletMessage[];

@@ -18,6 +18,7 @@ export const PERMISSIONS = [
   "data:import",
   "data:export",
   "alerts:review",
+  "referrals:cancel",
 ] as const;
 
 export type Permission = (typeof PERMISSIONS)[number];
@@ -37,6 +38,7 @@ export const DEFAULT_ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     "activity:read",
     "claims:review",
     "alerts:review",
+    "referrals:cancel",
   ],
   staff: SCANNER,
 };

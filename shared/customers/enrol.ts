@@ -8,12 +8,14 @@ import type { Customer } from "../model.ts";
 import { welcomeByEmail, welcomeOutbox } from "../notifications/welcome.ts";
 import { runWrite, type WriteResult } from "../pipeline/write.ts";
 import { qrCodeSvg } from "../qr-code.ts";
+import { REFERRAL_CODE_LENGTH, type ReferralInvite, referralAtEnrolment } from "../referrals/referrals.ts";
 import { barcodeClaim, claimedField, contactClaim } from "../store/customers/contacts.ts";
 import { nameIndexChanges } from "../store/customers/names.ts";
 import { newProfileItem } from "../store/customers/profile.ts";
 import type { Db } from "../store/db/client.ts";
 import { outboxItem } from "../store/notifications/outbox.ts";
 import { newPassItem } from "../store/passes.ts";
+import { REFERRAL_CODE_CLAIM, referralCodeClaim } from "../store/referrals.ts";
 import { type CustomerView, customerView } from "../views.ts";
 import { contactTaken, nameTokens, normalizeContact } from "./contact.ts";
 import { noWalletLinks, type WalletLinkSigner, type WalletLinks } from "./wallet-links.ts";
@@ -33,6 +35,8 @@ export interface Enrolment {
   barcode?: string;
   /** false: no Welcome Moment (the seeded demo members, who never joined). */
   welcome?: boolean;
+  /** The member whose code the friend joined with, and the program whose offer applies (shared/referrals/). */
+  referredBy?: ReferralInvite;
 }
 
 export interface Enrolled {
@@ -78,9 +82,13 @@ export async function enrolCustomer(
     },
     attempt: async ({ merchant, contact }, at) => {
       const now = at.toISOString();
+      const id = enrolment.id ?? newId("cus");
+      const referral = enrolment.referredBy
+        ? await referralAtEnrolment(db, enrolment.referredBy, { merchantId, id }, at)
+        : undefined;
       const customer: Customer = {
         merchantId,
-        id: enrolment.id ?? newId("cus"),
+        id,
         name: enrolment.name,
         ...(contact.phone ? { phone: contact.phone } : {}),
         ...(contact.email ? { email: contact.email } : {}),
@@ -98,6 +106,9 @@ export async function enrolCustomer(
         seq: 0,
         headHash: GENESIS_HASH,
         lastVisits: {},
+        // Drawn per member, claimed below: a clash is drawn again on the next attempt.
+        referralCode: randomCode(REFERRAL_CODE_LENGTH),
+        ...(referral?.pending ? { referral: referral.pending } : {}),
         createdAt: now,
         updatedAt: now,
       };
@@ -109,6 +120,8 @@ export async function enrolCustomer(
         items: [
           newProfileItem(db, customer),
           barcodeClaim(db, merchantId, customer.barcode, customer.id),
+          referralCodeClaim(db, merchantId, customer.referralCode as string, customer.id),
+          ...(referral?.items ?? []),
           ...(["phone", "email"] as const).flatMap((field) => {
             const value = customer[field];
             return value === undefined ? [] : [contactClaim(db, merchantId, customer.id, field, value)];
@@ -130,6 +143,7 @@ export async function enrolCustomer(
     onConditionFailed: (name) => {
       const field = claimedField(name);
       if (field) return contactTaken(field);
+      if (name === REFERRAL_CODE_CLAIM) return undefined;
       // A fixed (seeded) id or barcode is not drawn again: its clash is final.
       if ((name === "customer" && enrolment.id) || (name === "barcode-claim" && enrolment.barcode)) {
         return conflict(`This ${name === "customer" ? "customer id" : "barcode"} is already enrolled.`);

@@ -7,6 +7,7 @@ import type { Customer } from "../model.ts";
 import { runWrite, type WriteResult } from "../pipeline/write.ts";
 import { revokePortalLinks } from "../portal/access.ts";
 import { SELF_SERVICE } from "../portal/contact-change.ts";
+import { readHoldTexts, stripHoldTexts } from "../store/alerts.ts";
 import { auditItem } from "../store/customers/audit.ts";
 import { contactRelease } from "../store/customers/contacts.ts";
 import {
@@ -23,8 +24,10 @@ import { nameIndexChanges } from "../store/customers/names.ts";
 import { readCustomer } from "../store/customers/profile.ts";
 import type { Db } from "../store/db/client.ts";
 import type { NamedItem } from "../store/db/transact.ts";
+import { forgetStoredResults } from "../store/idempotency.ts";
+import { eraseFromImports } from "../store/imports.ts";
 import { listEndpoints } from "../store/webhooks.ts";
-import { nameTokens } from "./contact.ts";
+import { foldText, nameTokens } from "./contact.ts";
 import { personalValues, redactPayload } from "./redact.ts";
 
 /**
@@ -37,7 +40,9 @@ import { personalValues, redactPayload } from "./redact.ts";
  * 2. The remnants, each step idempotent and run again on a replay, so a retry with the same key finishes
  *    a run cut short: free text in ledger-entry notes (outside the entry hash) and in claims, contact
  *    changes, notification records, the e-mail status, webhook payloads mentioning the member; and every
- *    portal link is revoked.
+ *    portal link is revoked. Stored answers of Idempotency-Keys that mention the member lose their result
+ *    (a replay is answered 410 Gone), found through the pointers their writes left under the customer;
+ *    imports not yet completed lose the member's lines, and held manual points their notes.
  *
  * Kept: the ledger entries (amounts, types, staff and location ids, hashes), lots, redemptions, the pass
  * pointer and the audit trail (field names and staff ids, never values), keyed by the customer id alone, so
@@ -68,8 +73,9 @@ export async function eraseCustomer(
   const idempotency: Idempotency = idempotencyFrom(idempotencyKey, "customers.erase", { customerId });
   const current = await readCustomer(db, merchantId, customerId);
   if (!current) throw notFound("Customer");
-  // Before the profile forgets them: the name and contacts are what finds the member in webhook payloads.
-  if (!current.erasedAt) await redactWebhooks(deps, current);
+  // Before the profile forgets them: the name and contacts are what finds the member in webhook payloads
+  // and in stored answers.
+  if (!current.erasedAt) await redactMentions(deps, current);
   const written = await runWrite(deps, {
     name: "customers.erase",
     merchantId,
@@ -103,18 +109,62 @@ export async function eraseCustomer(
   return written;
 }
 
-/** Rewrites the stored payloads of webhook deliveries that carry the member's personal values. */
-async function redactWebhooks(deps: EraseDeps, customer: Customer): Promise<number> {
+/**
+ * Rewrites the stored payloads of webhook deliveries that carry the member's personal values, and drops
+ * the stored answers (Idempotency-Key records) that do.
+ */
+async function redactMentions(deps: EraseDeps, customer: Customer): Promise<void> {
   const { db } = deps;
-  const values = personalValues(customer, await readFreeTexts(db, customer.merchantId, customer.id));
+  const [freeTexts, holdTexts] = await Promise.all([
+    readFreeTexts(db, customer.merchantId, customer.id),
+    readHoldTexts(db, customer.merchantId, customer.id),
+  ]);
+  const values = personalValues(customer, [...freeTexts, ...holdTexts]);
   const endpoints = await listEndpoints(db, customer.merchantId);
-  return redactWebhookPayloads(
+  const payloads = await redactWebhookPayloads(
     db,
     customer.merchantId,
     endpoints.map((endpoint) => endpoint.id),
     customer.id,
     (payload) => redactPayload(payload, values),
   );
+  // An answer is JSON: its strings are compared as the payloads' are (folded, escapes read).
+  const mentions = (result: string) => redactPayload(result, values) !== result;
+  const answers = await forgetStoredResults(db, customer.merchantId, customer.id, mentions, deps.clock());
+  const contacts = {
+    ...(customer.phone ? { phone: customer.phone } : {}),
+    ...(customer.email ? { email: customer.email } : {}),
+  };
+  const importItems = await eraseFromImports(
+    db,
+    customer.merchantId,
+    contacts,
+    csvLineMentions(customer, values),
+  );
+  logger.info("customer mentions redacted", {
+    merchantId: customer.merchantId,
+    customerId: customer.id,
+    webhookPayloads: payloads,
+    storedAnswers: answers,
+    importItems,
+  });
+}
+
+/**
+ * Whether a CSV line as typed (an import's part) names the member: one of their values in it (folded), or
+ * a field whose digits end with the phone's last nine (a phone is typed in many forms: 06 87…, +33 6 87…).
+ */
+function csvLineMentions(customer: Customer, values: readonly string[]) {
+  const phoneTail = customer.phone?.replace(/\D/g, "").slice(-9);
+  return (line: string) => {
+    const folded = foldText(line);
+    if (values.some((value) => folded.includes(value))) return true;
+    if (!phoneTail || phoneTail.length < 9) return false;
+    return line.split(/[;,]/).some((field) => {
+      const digits = field.replace(/\D/g, "");
+      return digits.length >= 9 && digits.length <= 15 && digits.endsWith(phoneTail);
+    });
+  };
 }
 
 /** Step 2: idempotent, so it runs on every call, a replay included. */
@@ -124,6 +174,7 @@ async function eraseRemnants(deps: EraseDeps, merchantId: string, customerId: st
   const claims = await stripClaimTexts(db, merchantId, customerId);
   const refundNotes = await stripRefundNotes(db, merchantId, customerId);
   const records = await deleteContactRecords(db, merchantId, customerId);
+  const holds = await stripHoldTexts(db, merchantId, customerId);
   await revokePortalLinks(db, { merchantId, customerId }, deps.clock());
   // Counts only: the values themselves never reach a log.
   logger.info("customer erased", {
@@ -134,5 +185,6 @@ async function eraseRemnants(deps: EraseDeps, merchantId: string, customerId: st
     claims,
     refundNotes,
     records,
+    holds,
   });
 }

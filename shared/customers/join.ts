@@ -6,6 +6,7 @@ import { getLocation } from "../merchants/directory.ts";
 import type { Merchant } from "../model.ts";
 import { runWrite, type WriteResult } from "../pipeline/write.ts";
 import { portalLink } from "../portal/access.ts";
+import { inviteOf, type ReferralInvite, refusedAtJoin } from "../referrals/referrals.ts";
 import { findContactHolder } from "../store/customers/contacts.ts";
 import type { CustomerView } from "../views.ts";
 import { type CardDeliveryDeps, type ContactAddress, sendCard } from "./card-request.ts";
@@ -32,6 +33,8 @@ export interface JoinRequest {
   consents: { transactional: boolean; marketing: boolean };
   /** The location of the join link; recorded when it is one of the merchant's, ignored otherwise. */
   locationId?: string;
+  /** A member's referral code (the join link's `?ref=`); one that is no member's is ignored. */
+  referralCode?: string;
   sourceIp: string;
 }
 
@@ -86,6 +89,9 @@ export async function joinMerchant(
     await countJoinRequestForContact(db, merchantId, address.field, address.value, deps.clock());
   }
   const location = request.locationId ? await getLocation(db, merchantId, request.locationId) : undefined;
+  const invite = request.referralCode
+    ? await inviteOf(db, merchantId, request.referralCode, location?.programId)
+    : undefined;
   const key = publicKey(idempotency);
   try {
     const enrolled = await enrolCustomer(
@@ -99,6 +105,7 @@ export async function joinMerchant(
         marketingConsent: request.consents.marketing,
         transactionalConsent: request.consents.transactional,
         ...(location ? { joinedLocationId: location.id } : {}),
+        ...(invite ? { referredBy: invite } : {}),
       },
       key,
     );
@@ -113,7 +120,7 @@ export async function joinMerchant(
   } catch (error) {
     if (!contactTaken(error)) throw error;
   }
-  await sendToHolders(deps, merchant, addresses);
+  const holders = await sendToHolders(deps, merchant, addresses);
   // Recorded after sending, so a retry of this key (the page resends after a timeout) sends nothing twice.
   return runWrite(deps, {
     name: "join.sent",
@@ -121,12 +128,30 @@ export async function joinMerchant(
     idempotency: key,
     loadReadsOnly: true,
     load: async () => undefined,
-    attempt: async () => ({ items: [], result: SENT as JoinResult }),
+    attempt: async (_, at) => ({
+      items: refusedReferral(deps, invite, holders, at),
+      result: SENT as JoinResult,
+    }),
   });
 }
 
-/** Each member holding one of the addresses gets their card at it, once, e-mail first. */
-async function sendToHolders(deps: CardDeliveryDeps, merchant: Merchant, addresses: ContactAddress[]) {
+/** A code used with a contact that has a card already: refused, recorded once with the "sent" answer. */
+function refusedReferral(
+  deps: CardDeliveryDeps,
+  invite: ReferralInvite | undefined,
+  holders: string[],
+  at: Date,
+) {
+  const [holder] = invite && holders.includes(invite.referrer.id) ? [invite.referrer.id] : holders;
+  return invite && holder ? refusedAtJoin(deps.db, invite, holder, at) : [];
+}
+
+/** Each member holding one of the addresses gets their card at it, once, e-mail first; their ids. */
+async function sendToHolders(
+  deps: CardDeliveryDeps,
+  merchant: Merchant,
+  addresses: ContactAddress[],
+): Promise<string[]> {
   const holders = await Promise.all(
     addresses.map(async (address) => ({
       address,
@@ -140,4 +165,5 @@ async function sendToHolders(deps: CardDeliveryDeps, merchant: Merchant, address
     const outcome = await sendCard(deps, merchant, customerId, address);
     logger.info("join for an address that has a card", { merchantId: merchant.id, customerId, outcome });
   }
+  return [...served];
 }

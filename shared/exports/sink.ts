@@ -1,3 +1,4 @@
+import { DomainError } from "../errors.ts";
 import type { FileWriter } from "../files/file-store.ts";
 
 /**
@@ -29,5 +30,29 @@ export function chunkedSink(writer: Pick<FileWriter, "write">, chunkBytes = CHUN
       if (size >= chunkBytes) await flush();
     },
     flush,
+  };
+}
+
+/**
+ * The sink, refusing the next row once `overdue()` says the time is spent: an export that would outlast the
+ * API's integration timeout is stopped (then handed to the export job, or for a customer's export refused with
+ * a problem) rather than cut by the gateway with a 503 that a retry meets again; the job stops a file so
+ * before Lambda's timeout. `rows` are counted for the problem.
+ */
+export function budgetedSink(sink: RowSink, overdue: () => boolean): RowSink {
+  let rows = 0;
+  return {
+    async row(text) {
+      if (overdue()) {
+        throw new DomainError(
+          "export-too-large",
+          `The export passed the time it may take after ${rows} rows.`,
+          { rowsWritten: rows },
+        );
+      }
+      rows += 1;
+      await sink.row(text);
+    },
+    flush: () => sink.flush(),
   };
 }

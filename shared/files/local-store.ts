@@ -55,6 +55,8 @@ export function localFileStore(options: LocalFileStoreOptions): FileStore {
         },
         async abort() {
           const stream = await ready;
+          // A write may still be in flight (the failure came from elsewhere): its late error is expected.
+          stream.on("error", () => undefined);
           stream.destroy();
           await rm(partial, { force: true });
         },

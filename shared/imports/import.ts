@@ -8,6 +8,7 @@ import { runWrite, type WriteResult } from "../pipeline/write.ts";
 import type { Db } from "../store/db/client.ts";
 import {
   claimContentHash,
+  IMPORT_RUN_WITHIN_DAYS,
   importSaveItem,
   newImportItems,
   partPutItem,
@@ -215,12 +216,13 @@ export async function addPart(
       }
       return {
         items: [
-          partPutItem(db, merchantId, importId, {
-            part: input.part,
-            firstLine: record.nextLine,
-            lines,
-            hash,
-          }),
+          partPutItem(
+            db,
+            merchantId,
+            importId,
+            { part: input.part, firstLine: record.nextLine, lines, hash },
+            at,
+          ),
           ...importSaveItem(db, record, after),
         ],
         result: { import: importView(after) },
@@ -254,6 +256,12 @@ export async function startRun(
       }
       if (record.status !== "validated") {
         throw conflict("The dry run of this import is not finished yet.", { status: record.status });
+      }
+      // Its report expires by TTL (IMPORT_REPORT_TTL_DAYS): a run must end well before it does.
+      if (at.getTime() - Date.parse(record.createdAt) > IMPORT_RUN_WITHIN_DAYS * 24 * 3600_000) {
+        throw conflict(
+          `This import is more than ${IMPORT_RUN_WITHIN_DAYS} days old and its report is expiring: import the file again.`,
+        );
       }
       const after: ImportRecord = {
         ...record,

@@ -79,7 +79,9 @@ export interface LineProblem {
     | "bad_balance"
     | "field_too_long"
     | "duplicate_in_file"
-    | "contact_conflict";
+    | "contact_conflict"
+    /** The member this line would have created, or whose contact it has, was erased meanwhile. */
+    | "erased";
   /** The mapped field it is about, if one. */
   field?: ImportField;
   /** For duplicate_in_file: the earlier line with the same phone number or e-mail address. */

@@ -12,6 +12,7 @@ import { findContactHolder } from "../store/customers/contacts.ts";
 import { TransactionCancelled, transact } from "../store/db/transact.ts";
 import {
   claimSeenBatch,
+  dropImportParts,
   importSaveItem,
   lineImportedItem,
   putLines,
@@ -84,6 +85,11 @@ export async function advanceImport(
       // Another step saved this import meanwhile: it goes on from its own cursor.
       if (error instanceof TransactionCancelled && error.has("import")) break;
       throw error;
+    }
+    // The report holds what the real run needs: the file itself (names, phones as typed) goes. A step
+    // that dies first leaves it to its TTL (shared/store/imports.ts).
+    if (before.status === "validating" && after.status === "validated") {
+      await dropImportParts(deps.db, merchantId, importId);
     }
     record = after;
   }
@@ -206,6 +212,7 @@ async function dryRunBatch(deps: ImportDeps, record: ImportRecord, country: stri
     merchantId,
     id,
     claims.map(({ c, field, value }) => ({ field, value, line: c.line.line })),
+    deps.clock(),
   );
   claims.forEach(({ c }, i) => {
     const first = firsts[i] as number;
@@ -222,12 +229,14 @@ async function dryRunBatch(deps: ImportDeps, record: ImportRecord, country: stri
       if (holders.size > 1) {
         c.line = { line: c.line.line, outcome: "reject", problems: [{ code: "contact_conflict" }] };
       } else if (holders.size === 1) {
-        c.line = { ...c.line, outcome: "merge", customerId: [...holders][0] as string };
+        // The member holds the name and contacts already: the line keeps only what the run needs.
+        const { name: _name, phone: _phone, email: _email, ...kept } = c.line;
+        c.line = { ...kept, outcome: "merge", customerId: [...holders][0] as string };
       }
     },
   );
   const lines = checked.map((c) => c.line);
-  await putLines(db, merchantId, id, lines);
+  await putLines(db, merchantId, id, lines, deps.clock());
   const counts = { ...record.counts };
   for (const line of lines) counts[line.outcome]++;
   const cursor = record.cursor + lines.length;

@@ -11,6 +11,8 @@ import {
   manualParts,
   purchaseParts,
   redemptionParts,
+  referralReversalParts,
+  referralRewardParts,
   refundParts,
   reversalParts,
   tierChangeParts,
@@ -135,6 +137,21 @@ export const ENTRY_TYPES = {
     recordsVisit: "never",
     moment: () => undefined,
     explain: (entry, words) => when(importParts(entry), words.import),
+  },
+  // Points issued by a referral (shared/referrals/): listed with what was issued, told as points added.
+  referral_reward: {
+    activity: { issued: "always" },
+    direction: "credit",
+    recordsVisit: "never",
+    moment: (entry) => (entry.points > 0 ? "points_added" : undefined),
+    explain: (entry, words) => when(referralRewardParts(entry), words.referralReward),
+  },
+  referral_reversal: {
+    activity: { reversed: "always" },
+    direction: "debit",
+    recordsVisit: "never",
+    moment: () => undefined,
+    explain: (entry, words) => when(referralReversalParts(entry), words.referralReversal),
   },
 } satisfies Record<EntryType, EntryTypeInfo>;
 

@@ -62,6 +62,7 @@ export async function addProgram(
         rule: settings.rule,
         expiry: settings.expiry,
         ...(settings.tiers ? { tiers: settings.tiers } : {}),
+        ...(settings.referrals ? { referrals: settings.referrals } : {}),
         updatedAt: now.toISOString(),
         updatedBy: principal.staffId,
       };
@@ -80,7 +81,8 @@ const sameSettings = (program: Program, settings: ProgramSettings) =>
     rule: program.rule,
     expiry: program.expiry ?? NO_EXPIRY,
     tiers: program.tiers ?? null,
-  }) === canonicalize({ ...settings, tiers: settings.tiers ?? null });
+    referrals: program.referrals ?? null,
+  }) === canonicalize({ ...settings, tiers: settings.tiers ?? null, referrals: settings.referrals ?? null });
 
 /**
  * Saves the settings as the next version. Two saves that read the same version race on the condition in
@@ -108,6 +110,7 @@ export async function replaceProgram(
       rule: settings.rule,
       expiry: settings.expiry,
       ...(settings.tiers ? { tiers: settings.tiers } : {}),
+      ...(settings.referrals ? { referrals: settings.referrals } : {}),
       updatedAt: deps.clock().toISOString(),
       updatedBy: principal.staffId,
     };

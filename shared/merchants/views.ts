@@ -13,6 +13,7 @@ export function programView(program: Program) {
     rule: program.rule,
     expiry: program.expiry ?? NO_EXPIRY,
     tiers: program.tiers ?? null,
+    referrals: program.referrals ?? null,
     description: `${describeRule(program.rule)}; ${describeExpiry(program.expiry ?? NO_EXPIRY)}`,
   };
 }

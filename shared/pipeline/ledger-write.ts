@@ -58,10 +58,14 @@ export interface LedgerPlan<R> {
   /** The operation's own items, written atomically with the entry (a redemption, a claim's decision…). */
   items?: NamedItem[];
   /**
-   * A zero-point entry chained right after this one in the same transaction, e.g. the tier change the
-   * entry's points caused (shared/tiers/): a decision recorded in the ledger, never apart from its cause.
+   * Entries chained right after this one in the same transaction, in order: e.g. the tier change the
+   * entry's points caused (shared/tiers/), a decision recorded in the ledger, never apart from its cause;
+   * or the friend's referral reward its purchase earned (shared/referrals/). A follow-up with points is a
+   * credit after an entry that debits nothing: its points go to the same lot as the entry's.
    */
-  followUp?: (entry: LedgerEntry) => EntryDraft;
+  followUp?: (entry: LedgerEntry) => EntryDraft | EntryDraft[];
+  /** Items that name the entries written (the entry, then its follow-ups), e.g. a record of their ids. */
+  itemsAfter?: (entries: LedgerEntry[]) => NamedItem[];
   /**
    * For expiry: the lots it deletes, read by the plan after the customer, consecutive in expiry order after
    * lots holding `before` points. `spent` is charged to them first; the entry's points are what it leaves
@@ -143,24 +147,41 @@ export async function ledgerWrite<C, R>(
       }
       const expiresAt = plan.entry.points > 0 ? creditExpiresAt : undefined;
       const entry = buildEntry(customer, { ...plan.entry, ...(expiresAt ? { expiresAt } : {}) }, now);
-      if (entry.balanceAfter < 0) {
+      const drafts = plan.followUp ? [plan.followUp(entry)].flat() : [];
+      const followUps = followUpEntries(entry, drafts, creditExpiresAt);
+      const last = followUps[followUps.length - 1] ?? entry;
+      if (last.balanceAfter < 0) {
         throw conflict("The balance is too low for this change.", { balance: customer.balance });
       }
+      // What the entry and its follow-ups move together: one lot write, one check of the invariant.
+      const moved = last.balanceAfter - customer.balance;
       // Whatever credits it, a balance stays an exact number (shared/bounds.ts).
-      checkCredit(customer.balance, entry.points);
-      const lots = await lotWrites(deps, customer, entry, plan, expiry, creditLot);
+      checkCredit(customer.balance, moved);
+      const together: LedgerEntry =
+        moved === entry.points
+          ? entry
+          : {
+              ...entry,
+              points: moved,
+              seq: last.seq,
+              ...(creditExpiresAt ? { expiresAt: creditExpiresAt } : {}),
+            };
+      const lots = await lotWrites(deps, customer, together, plan, expiry, creditLot);
       if (lots.coveredLeft) coveredLeft = customerId;
-      const followUp = plan.followUp ? followUpEntry(customer, entry, plan.followUp(entry)) : undefined;
       return {
         items: [
           entryPut(deps.db, entry),
-          ...(followUp ? [{ ...entryPut(deps.db, followUp), name: "entry:followUp" }] : []),
-          chainAdvance(deps.db, customer, followUp ?? entry, {
+          ...followUps.map((followUp, i) => ({
+            ...entryPut(deps.db, followUp),
+            name: i === 0 ? "entry:followUp" : `entry:followUp${i + 1}`,
+          })),
+          chainAdvance(deps.db, customer, last, {
             ...plan.profileUpdates,
             ...(lots.spentAfter === undefined ? {} : { spent: lots.spentAfter }),
           }),
           ...lots.items,
           ...(plan.items ?? []),
+          ...(plan.itemsAfter?.([entry, ...followUps]) ?? []),
         ],
         result: plan.result(entry),
       };
@@ -186,11 +207,34 @@ function buildEntry(customer: Customer, draft: EntryDraft, now: Date): LedgerEnt
   return { ...unhashed, hash: hashEntry(unhashed) } as LedgerEntry;
 }
 
-/** The next entry after `entry`, in the same write: it moves no points, so it touches no lot. */
-function followUpEntry(customer: Customer, entry: LedgerEntry, draft: EntryDraft): LedgerEntry {
-  if (draft.points !== 0) throw new Error(`a follow-up entry of ${draft.points} points`);
-  const head = { ...customer, seq: entry.seq, balance: entry.balanceAfter, headHash: entry.hash };
-  return buildEntry(head, draft, new Date(entry.createdAt));
+/**
+ * The entries after `entry`, in the same write, each chained to the one before. A follow-up either moves
+ * no points, or credits after an entry that debits nothing: its points then expire with the entry's
+ * (the policy in force), in the same lot.
+ */
+function followUpEntries(
+  entry: LedgerEntry,
+  drafts: readonly EntryDraft[],
+  creditExpiresAt: string | undefined,
+): LedgerEntry[] {
+  const written: LedgerEntry[] = [];
+  let previous = entry;
+  for (const draft of drafts) {
+    if (draft.points < 0 || (draft.points > 0 && entry.points < 0)) {
+      throw new Error(`a follow-up entry of ${draft.points} points after one of ${entry.points}`);
+    }
+    const expiresAt = draft.points > 0 ? creditExpiresAt : undefined;
+    const head = {
+      merchantId: entry.merchantId,
+      id: entry.customerId,
+      seq: previous.seq,
+      balance: previous.balanceAfter,
+      headHash: previous.hash,
+    } as Customer;
+    previous = buildEntry(head, { ...draft, ...(expiresAt ? { expiresAt } : {}) }, new Date(entry.createdAt));
+    written.push(previous);
+  }
+  return written;
 }
 
 /** A lot written after the customer was read belongs to a write this plan did not see: read both again. */

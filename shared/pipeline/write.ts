@@ -7,7 +7,7 @@ import { logger } from "../logger.ts";
 import type { Db } from "../store/db/client.ts";
 import { type Backoff, defaultBackoff } from "../store/db/contention.ts";
 import { type NamedItem, TransactionCancelled, transact } from "../store/db/transact.ts";
-import { claimKeyItem, findStoredResult } from "../store/idempotency.ts";
+import { claimKeyItems, findStoredResult } from "../store/idempotency.ts";
 
 export interface WriteDeps {
   db: Db;
@@ -125,9 +125,7 @@ export async function runWrite<C, R>(deps: WriteDeps, op: WriteOperation<C, R>):
       await backoff.sleep(backoffDelayMs(backoff, attempt + 1, backoff.random));
       continue;
     }
-    const claim = op.idempotency
-      ? [claimKeyItem(db, op.merchantId, op.idempotency, planned.result, now)]
-      : [];
+    const claim = op.idempotency ? claimKeyItems(db, op.merchantId, op.idempotency, planned.result, now) : [];
     try {
       await transact(db, [...claim, ...planned.items]);
       return { result: planned.result, replayed: false };

@@ -1,6 +1,7 @@
 import * as z from "zod";
 import type { ExpiryPolicy } from "../expiry/policy.ts";
 import { currencyMinorUnits, parseDecimal } from "../money.ts";
+import { ReferralSettingsSchema } from "../referrals/settings.ts";
 import { text } from "../text.ts";
 import { TierSettingsSchema } from "../tiers/settings.ts";
 import type { EarnRule } from "./rules.ts";
@@ -84,6 +85,8 @@ export const ProgramSettingsSchema = z.strictObject({
   expiry: ExpiryPolicySchema.default({ kind: "none" }),
   /** VIP tiers (shared/tiers/): apply to earns from this version on; absent or null: none. */
   tiers: TierSettingsSchema.nullable().optional(),
+  /** Referral rewards (shared/referrals/): apply to friends joining from this version on; absent or null: none. */
+  referrals: ReferralSettingsSchema.nullable().optional(),
 });
 
 export type ProgramSettings = z.infer<typeof ProgramSettingsSchema>;

@@ -5,6 +5,7 @@ import type { Db } from "./db/client.ts";
 import { isConditionFailed } from "./db/contention.ts";
 import type { StoredItemType } from "./db/item-types.ts";
 import { merchantPk } from "./db/partitions.ts";
+import { queryAll } from "./db/query-all.ts";
 import type { NamedItem } from "./db/transact.ts";
 
 /**
@@ -13,8 +14,13 @@ import type { NamedItem } from "./db/transact.ts";
  * as another's, and it leaves the table by TTL a day after its window closed. Alerts are rare: one
  * partition per merchant (`MERCHANT#<m>#ALERTS`), sorted by window start then id, so the list reads newest
  * first; they are kept (a reviewer's record), like the ledger they point at. Holds of manual points are
- * one partition per merchant too (`MERCHANT#<m>#HOLDS` / `HOLD#<id>`), read by id only.
+ * one partition per merchant too (`MERCHANT#<m>#HOLDS` / `HOLD#<id>`), read by id only; they hold the staff
+ * note as typed, so they leave by TTL HOLD_TTL_DAYS after they were made (a hold still pending then lapses:
+ * the request is asked again), and an erasure strips their free text.
  */
+
+/** How long a hold is kept; an approval writes the entry, which is the lasting record. */
+export const HOLD_TTL_DAYS = 90;
 
 const COUNTER_SK = "#COUNTER";
 const ALERT_PREFIX = "ALERT#";
@@ -128,7 +134,7 @@ export const isAlertSortKey = (value: string) => value.startsWith(ALERT_PREFIX) 
 export const STORED_ITEMS = [
   { type: "alert-counter", sk: COUNTER_SK, indexes: [], ttl: true },
   { type: "alert", sk: "ALERT#<windowStart>#<id>", indexes: [] },
-  { type: "points-hold", sk: "HOLD#<id>", indexes: [] },
+  { type: "points-hold", sk: "HOLD#<id>", indexes: [], ttl: true },
 ] as const satisfies readonly StoredItemType[];
 
 // Holds: manual points over the merchant's limit, waiting for a second person (shared/alerts/holds.ts).
@@ -145,7 +151,11 @@ export const newHoldItem = (db: Db, hold: Hold): NamedItem => ({
   item: {
     Put: {
       TableName: db.table,
-      Item: { ...holdKey(hold.merchantId, hold.id), ...hold },
+      Item: {
+        ...holdKey(hold.merchantId, hold.id),
+        ...hold,
+        ttl: Math.floor(Date.parse(hold.createdAt) / 1000) + HOLD_TTL_DAYS * 24 * 3600,
+      },
       ConditionExpression: "attribute_not_exists(pk)",
     },
   },
@@ -175,6 +185,112 @@ export async function readHold(db: Db, merchantId: string, holdId: string): Prom
     new GetCommand({ TableName: db.table, Key: holdKey(merchantId, holdId), ConsistentRead: true }),
   );
   if (!Item) return undefined;
-  const { pk: _pk, sk: _sk, ...hold } = Item;
+  const { pk: _pk, sk: _sk, ttl: _ttl, ...hold } = Item;
   return hold as Hold;
 }
+
+/** The free text of the member's holds (notes, rejection reasons), for an erasure to recognise elsewhere. */
+export async function readHoldTexts(db: Db, merchantId: string, customerId: string): Promise<string[]> {
+  const holds = await queryAll(db, {
+    KeyConditionExpression: "pk = :pk AND begins_with(sk, :prefix)",
+    FilterExpression: "customerId = :customerId",
+    ExpressionAttributeNames: { "#request": "request" },
+    ExpressionAttributeValues: {
+      ":pk": `${merchantPk(merchantId)}#HOLDS`,
+      ":prefix": HOLD_PREFIX,
+      ":customerId": customerId,
+    },
+    ProjectionExpression: "#request.note, decision.reason",
+  });
+  return holds
+    .flatMap((hold) => [
+      (hold.request as { note?: unknown } | undefined)?.note,
+      (hold.decision as { reason?: unknown } | undefined)?.reason,
+    ])
+    .filter((text): text is string => typeof text === "string" && text !== "");
+}
+
+/**
+ * Erasure's step: the member's holds lose the free text staff typed (the request's note, a rejection's
+ * reason); amounts, ids and decisions stay. Idempotent; returns how many were stripped.
+ */
+export async function stripHoldTexts(db: Db, merchantId: string, customerId: string): Promise<number> {
+  const pk = `${merchantPk(merchantId)}#HOLDS`;
+  const holds = await queryAll(db, {
+    KeyConditionExpression: "pk = :pk AND begins_with(sk, :prefix)",
+    FilterExpression:
+      "customerId = :customerId AND (attribute_exists(#request.note) OR attribute_exists(decision.reason))",
+    ExpressionAttributeNames: { "#request": "request" },
+    ExpressionAttributeValues: { ":pk": pk, ":prefix": HOLD_PREFIX, ":customerId": customerId },
+    ProjectionExpression: "pk, sk, decision",
+    ConsistentRead: true,
+  });
+  for (const hold of holds) {
+    // A path inside a map that is not there is an error: a pending hold has no decision yet.
+    const paths = ["#request.note", ...(hold.decision ? ["decision.reason"] : [])];
+    await db.client.send(
+      new UpdateCommand({
+        TableName: db.table,
+        Key: { pk: hold.pk, sk: hold.sk },
+        UpdateExpression: `REMOVE ${paths.join(", ")}`,
+        ConditionExpression: "attribute_exists(pk)",
+        ExpressionAttributeNames: { "#request": "request" },
+      }),
+    );
+  }
+  return holds.length;
+}
+
+export interface PendingHoldPage {
+  holds: Hold[];
+  /** The sort key to continue after, for the next page's cursor. */
+  after?: string;
+}
+
+/** At most this many reads for one page of pending holds: a long run of decided ones ends the page early. */
+const PENDING_HOLD_READS = 5;
+
+/**
+ * A page of the merchant's pending holds, newest first (hold ids are ULIDs). Decided holds stay in the
+ * partition, so the pending ones are filtered after each read: up to PENDING_HOLD_READS reads fill the page,
+ * after which it may hold fewer than `limit` and `after` still moves on.
+ */
+export async function listPendingHolds(
+  db: Db,
+  merchantId: string,
+  limit: number,
+  options: { after?: string } = {},
+): Promise<PendingHoldPage> {
+  const pk = `${merchantPk(merchantId)}#HOLDS`;
+  const holds: Hold[] = [];
+  let start: string | undefined = options.after;
+  for (let read = 0; read < PENDING_HOLD_READS; read++) {
+    const page = await db.client.send(
+      new QueryCommand({
+        TableName: db.table,
+        KeyConditionExpression: "pk = :pk AND begins_with(sk, :prefix)",
+        FilterExpression: "#status = :pending",
+        ExpressionAttributeNames: { "#status": "status" },
+        ExpressionAttributeValues: { ":pk": pk, ":prefix": HOLD_PREFIX, ":pending": "pending" },
+        ...(start ? { ExclusiveStartKey: { pk, sk: start } } : {}),
+        ScanIndexForward: false,
+        Limit: limit,
+        ConsistentRead: true,
+      }),
+    );
+    for (const { pk: _pk, sk: _sk, ...hold } of page.Items ?? []) {
+      // A page full before this read's end: the next one starts after its last hold.
+      if (holds.length === limit) return { holds, after: holdSk(holds[limit - 1] as Hold) };
+      holds.push(hold as Hold);
+    }
+    const last = page.LastEvaluatedKey?.sk;
+    start = typeof last === "string" ? last : undefined;
+    if (!start) return { holds };
+    if (holds.length === limit) return { holds, after: start };
+  }
+  return { holds, ...(start ? { after: start } : {}) };
+}
+
+const holdSk = (hold: Pick<Hold, "id">) => `${HOLD_PREFIX}${hold.id}`;
+
+export const isHoldSortKey = (value: string) => value.startsWith(HOLD_PREFIX) && value.length <= 200;

@@ -2,6 +2,7 @@ import { GetCommand, QueryCommand } from "@aws-sdk/lib-dynamodb";
 import type { Claim, ClaimStatus } from "../model.ts";
 import { decodeCursor, encodeCursor } from "../pagination.ts";
 import { activitySk } from "./db/activity-keys.ts";
+import { itemsOf } from "./db/batch-get.ts";
 import type { Db } from "./db/client.ts";
 import type { StoredItemType } from "./db/item-types.ts";
 import type { NamedItem } from "./db/transact.ts";
@@ -154,7 +155,8 @@ export async function readCustomerClaims(db: Db, merchantId: string, customerId:
       Limit: 100,
     }),
   );
-  return Items.map(claimOf);
+  // The index copies a claim's texts only (for an erasure): the claims themselves are read by key.
+  return (await itemsOf(db, Items)).map(claimOf);
 }
 
 export const STORED_ITEMS = [

@@ -9,6 +9,7 @@ import type { LedgerEntry } from "../model.ts";
 import { type LedgerDeps, ledgerWrite } from "../pipeline/ledger-write.ts";
 import type { WriteResult } from "../pipeline/write.ts";
 import { computePurchasePoints, computeVisitPoints, type EarnComputation } from "../programs/rules.ts";
+import { referralOnEarn } from "../referrals/referrals.ts";
 import { findCustomerIdByBarcode } from "../store/customers/contacts.ts";
 import { tierBonus, tierWrites } from "../tiers/ledger.ts";
 import { afterQualifying } from "../tiers/qualify.ts";
@@ -80,7 +81,7 @@ export async function earnPoints(
     },
     customerId: (loaded) => loaded.customerId,
     expiry: ({ program }) => program.expiry ?? NO_EXPIRY,
-    plan: ({ customer, context: { location, program, inputs, ...loaded }, now }) => {
+    plan: async ({ customer, context: { location, program, inputs, ...loaded }, now }) => {
       const { rule } = program;
       // The tier held before this earn multiplies it, in the rule's own arithmetic (shared/tiers/).
       const bonus = tierBonus(program, customer, now);
@@ -117,6 +118,9 @@ export async function earnPoints(
           )
         : undefined;
       const change = tiers?.change;
+      // A referred member's first earn decides their referral (shared/referrals/): nothing for anyone else.
+      const referral = await referralOnEarn(db, customer, now);
+      const referralReward = referral?.followUp;
       return {
         entry: {
           type: input.type,
@@ -130,9 +134,17 @@ export async function earnPoints(
           ...(computation.raw !== undefined ? { raw: computation.raw } : {}),
           ...(computation.tier ? { tier: computation.tier } : {}),
         },
-        profileUpdates: { ...profileUpdates, ...tiers?.profileUpdates },
+        profileUpdates: { ...profileUpdates, ...tiers?.profileUpdates, ...referral?.profileUpdates },
         ...(tiers?.items.length ? { items: tiers.items } : {}),
-        ...(change ? { followUp: (entry: LedgerEntry) => change(entry) } : {}),
+        ...(change || referralReward
+          ? {
+              followUp: (entry: LedgerEntry) => [
+                ...(change ? [change(entry)] : []),
+                ...(referralReward ? [referralReward(entry)] : []),
+              ],
+            }
+          : {}),
+        ...(referral ? { itemsAfter: referral.itemsAfter } : {}),
         result: (entry) => ({ transaction: transactionView(entry) }),
       };
     },

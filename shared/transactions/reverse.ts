@@ -53,7 +53,7 @@ export async function reversePurchase(
     idempotency: idempotencyFrom(idempotencyKey, "transactions.reverse", { transactionId, ...input }),
     loadReadsOnly: true,
     load: async () => {
-      const purchase = await findEntryById(db, merchantId, transactionId);
+      const purchase = await findEntryById(db, merchantId, transactionId, { type: "purchase", points: 1 });
       if (!purchase) throw notFound("Transaction");
       const rule = purchase.rule;
       const amount = purchase.inputs.amount;

@@ -6,8 +6,9 @@ import { TABLE } from "../store/db/table-definition.ts";
 import { customerView, entryView } from "../views.ts";
 
 /**
- * The events a merchant's endpoints can subscribe to. `tier.changed` is reserved: the tiers issue emits
- * it; an endpoint may subscribe to it already.
+ * The events a merchant's endpoints can subscribe to. A `tier_change` entry is two events: the
+ * `entry.created` every entry is, and `tier.changed` (the level moved), so that a receiver that only
+ * cares about levels need not read every entry.
  */
 export const WEBHOOK_EVENT_TYPES = [
   "entry.created",
@@ -93,6 +94,36 @@ export function pendingEventOfRecord(record: DynamoDBRecord): PendingEvent | und
   return undefined;
 }
 
+/**
+ * Every event a stream record stands for: the one of `pendingEventOfRecord`, and `tier.changed` too for
+ * a new `tier_change` entry (its own webhook-id: the type is part of it).
+ */
+export function pendingEventsOfRecord(record: DynamoDBRecord): PendingEvent[] {
+  const first = pendingEventOfRecord(record);
+  if (!first) return [];
+  const tierChange = first.type === "entry.created" && record.dynamodb?.NewImage?.type?.S === "tier_change";
+  return tierChange ? [first, { ...first, type: "tier.changed" }] : [first];
+}
+
+/**
+ * The payload of `tier.changed`: who moved, in which program, between which levels and why (`reason`:
+ * the earn that qualified or the scheduled review), and the `tier_change` entry (`entryId`) with the
+ * entry that caused it, if any (`causedByEntryId`). Level names as the program had them then.
+ */
+export function tierChangedData(entry: LedgerEntry) {
+  return {
+    entryId: entry.id,
+    customerId: entry.customerId,
+    programId: entry.programId ?? null,
+    direction: entry.inputs.direction === "demotion" ? "demotion" : "promotion",
+    from: entry.inputs.from ?? "",
+    to: entry.inputs.to ?? "",
+    reason: entry.inputs.cause === "earn" ? "earn" : "review",
+    causedByEntryId: entry.refs?.entryId ?? null,
+    changedAt: entry.createdAt,
+  };
+}
+
 /** The item without its storage keys, index attributes and TTL. */
 function recordOf<T>(item: Record<string, unknown>): T {
   const record: Record<string, unknown> = {};
@@ -145,7 +176,10 @@ export function webhookEventOf(
       if (claim.status === "pending") return undefined;
       return at(claim.decision?.at ?? claim.updatedAt, claimView(claim));
     }
-    case "tier.changed":
-      return undefined;
+    case "tier.changed": {
+      const entry = recordOf<LedgerEntry>(item);
+      if (entry.type !== "tier_change") return undefined;
+      return at(entry.createdAt, tierChangedData(entry));
+    }
   }
 }

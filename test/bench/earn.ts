@@ -202,7 +202,8 @@ async function readRounds(
 
 /**
  * The operations of a customerId earn, as the store builds them, with no handler nor pipeline: the staff
- * and merchant; the key, the customer and the credit's lot; the transaction of the key's record, the entry,
+ * and merchant; the key, the customer and the credit's lot (each round one BatchGetItem, as the stores' reads
+ * go: shared/store/db/get-item.ts); the transaction of the key's record, the entry,
  * the profile and the lot. The entry is the given customer's last one, renumbered (its hash is not
  * recomputed: that is the pipeline's work, not DynamoDB's).
  */

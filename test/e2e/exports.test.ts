@@ -260,6 +260,64 @@ describe("access export", () => {
       ).status,
     ).toBe(401);
   });
+
+  it("holds a member to 3 new exports an hour (429, Retry-After); replays and staff are not counted", async () => {
+    const member = await enrolCustomer(stack, { name: `Rate ${tag}`, email: `rate.${tag}@example.com` });
+    const token = await portalTokenFor(stack, member);
+    const ask = (key: string) =>
+      asCustomer(stack, token, "POST", "/v1/me/export", undefined, { "idempotency-key": key });
+    const first = randomUUID();
+    expect((await ask(first)).status).toBe(201);
+    // A replay is answered from its record, before anything is counted.
+    const replay = await ask(first);
+    expect(replay.status).toBe(201);
+    expect(replay.headers.get("idempotent-replayed")).toBe("true");
+    for (let i = 0; i < 2; i++) expect((await ask(randomUUID())).status).toBe(201);
+    const refused = await ask(randomUUID());
+    expect(refused.status).toBe(429);
+    expect(refused.headers.get("content-type")).toContain("application/problem+json");
+    const retryAfter = Number(refused.headers.get("retry-after"));
+    expect(retryAfter).toBeGreaterThan(0);
+    expect(retryAfter).toBeLessThanOrEqual(3600);
+    expect((await ask(first)).status).toBe(201);
+    // Another member, and staff for this one, are not held by this member's window.
+    const other = await enrolCustomer(stack, { name: `Other ${tag}`, email: `other.${tag}@example.com` });
+    const otherToken = await portalTokenFor(stack, other);
+    expect(
+      (
+        await asCustomer(stack, otherToken, "POST", "/v1/me/export", undefined, {
+          "idempotency-key": randomUUID(),
+        })
+      ).status,
+    ).toBe(201);
+    expect((await post(`/v1/customers/${member}/export`)).status).toBe(201);
+  });
+});
+
+describe("the request's time budget", () => {
+  // A members or activity export past the budget goes to the export job (test/e2e/export-jobs.test.ts); a
+  // customer's access export, bounded by one member's ledger, stays in the request and is refused.
+  it("refuses a customer export that would outlast the request (422 export-too-large), keeping nothing for the key", async () => {
+    const key = randomUUID();
+    // The handlers read the budget per request: 1 ms is spent before the first row.
+    process.env.EXPORT_BUDGET_MS = "1";
+    let refused: Awaited<ReturnType<typeof post>>;
+    try {
+      refused = await post(`/v1/customers/${quoted}/export`, undefined, alice, key);
+    } finally {
+      delete process.env.EXPORT_BUDGET_MS;
+    }
+    expect(refused.status).toBe(422);
+    expect(refused.body).toMatchObject({
+      type: "https://loyalty-wallet.dev/problems/export-too-large",
+      rowsWritten: expect.any(Number),
+    });
+    // Nothing was recorded under the key: the same request, now within budget, is produced.
+    const produced = await post(`/v1/customers/${quoted}/export`, undefined, alice, key);
+    expect(produced.status).toBe(201);
+    expect(produced.headers.get("idempotent-replayed")).toBeNull();
+    expect(produced.body.export).toMatchObject({ kind: "customer", status: "ready", attempts: 0 });
+  });
 });
 
 describe("access control and links", () => {

@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import { QueryCommand } from "@aws-sdk/lib-dynamodb";
 import type { ScheduledEvent } from "aws-lambda";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { handler as importJob } from "../../functions/imports-job.ts";
@@ -89,6 +90,18 @@ async function allLines(importId: string) {
   return lines;
 }
 
+/** The import's own items as stored: its record, parts, lines and seen contacts. */
+async function storedItems(importId: string) {
+  const page = await stack.db.client.send(
+    new QueryCommand({
+      TableName: stack.db.table,
+      KeyConditionExpression: "pk = :pk",
+      ExpressionAttributeValues: { ":pk": `MERCHANT#${DEMO.merchantId}#IMPORT#${importId}` },
+    }),
+  );
+  return page.Items ?? [];
+}
+
 const balanceOf = async (customerId: string) =>
   (await get(`/v1/customers/${customerId}`)).body.customer.balance;
 const entriesOf = async (customerId: string) =>
@@ -138,6 +151,22 @@ describe("importing members and balances from a CSV file", () => {
     expect(byLine.get(12)?.problems).toEqual([{ code: "duplicate_in_file", line: 2 }]);
     expect(lines.every((l) => l.imported === false)).toBe(true);
 
+    // The dry run done, the file itself is gone (no part); the phones and e-mails it met expire within 2
+    // days; a merge line keeps no copy of the member's name or contacts; the report expires in 90 days.
+    const stored = await storedItems(importId);
+    expect(stored.filter((i) => String(i.sk).startsWith("PART#"))).toEqual([]);
+    const seen = stored.filter((i) => String(i.sk).startsWith("SEEN#"));
+    expect(seen.length).toBeGreaterThan(0);
+    const inTwoDays = Date.now() / 1000 + 2 * 24 * 3600;
+    for (const item of seen) expect(Math.abs((item.ttl as number) - inTwoDays)).toBeLessThan(600);
+    const storedLines = stored.filter((i) => String(i.sk).startsWith("LINE#"));
+    expect(storedLines).toHaveLength(11);
+    const merged = storedLines.find((i) => i.line === 3);
+    expect(merged).toMatchObject({ outcome: "merge", customerId: camille.id });
+    expect(merged?.name ?? merged?.phone ?? merged?.email).toBeUndefined();
+    const inNinetyDays = Date.now() / 1000 + 90 * 24 * 3600;
+    for (const line of storedLines) expect(Math.abs((line.ttl as number) - inNinetyDays)).toBeLessThan(600);
+
     // Nothing written: Camille unchanged, nobody enrolled.
     expect(await balanceOf(camille.id)).toBe(camilleBefore);
     expect((await entriesOf(camille.id)).length).toBe(camilleEntries);
@@ -183,6 +212,11 @@ describe("importing members and balances from a CSV file", () => {
     }
     const lines = await allLines(importId);
     expect(lines.filter((l) => l.imported).map((l) => l.line)).toEqual([2, 3, 9, 10, 11]);
+    // Imported, a created member's line keeps no copy of what the member now holds (the SEEN# items, with
+    // the file's phones and e-mails, are the dry run's and expire within 2 days: above).
+    const stored = (await storedItems(importId)).filter((i) => !String(i.sk).startsWith("SEEN#"));
+    expect(JSON.stringify(stored)).not.toMatch(/Jeanne|Hugo|\+33611223344|hugo@example\.com/);
+    expect(stored.find((i) => i.line === 2)).toMatchObject({ customerId: jeanne, points: 120 });
   });
 
   it("changes nothing when run again, by the API or the job, or when the same file is sent again", async () => {

@@ -638,6 +638,7 @@ describe("programs", () => {
       rule: { kind: "purchase", currency: "JPY", points: 2, per: "100", rounding: "down" },
       expiry: { kind: "none" },
       tiers: null,
+      referrals: null,
       description: "2 points per 100 JPY spent, rounded down; points do not expire",
       updatedAt: expect.any(String),
       updatedBy: DEMO.staff.alice.id,

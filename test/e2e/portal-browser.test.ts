@@ -10,7 +10,8 @@ import { DEMO } from "../../infra/local/seed.ts";
 import { verifyStatement } from "../../shared/statements/verify.ts";
 import { accessibilityViolations, CHROMIUM, CHROMIUM_ARGS, chromiumAvailable } from "../support/browser.ts";
 import { assertConforms, checkBrowserTraffic } from "../support/openapi-validator.ts";
-import { earn, enrolCustomer, portalLinkFor } from "../support/portal.ts";
+import { asCustomer, earn, enrolCustomer, portalLinkFor, tokenOf } from "../support/portal.ts";
+import { setProgramTiers, twelveMonthTiers } from "../support/program-tiers.ts";
 import { startTestStack, type TestStack } from "../support/test-stack.ts";
 
 /**
@@ -20,6 +21,7 @@ import { startTestStack, type TestStack } from "../support/test-stack.ts";
 const available = chromiumAvailable("portal browser tests");
 
 const SCREENSHOTS = new URL("./__screenshots__/", import.meta.url).pathname;
+const OUTPUT = new URL("../output/", import.meta.url).pathname;
 const camille = DEMO.customers.camille;
 let stack: TestStack;
 let profile: string;
@@ -29,7 +31,7 @@ beforeAll(async () => {
   if (!available) return;
   stack = await startTestStack();
   profile = await mkdtemp(join(tmpdir(), "portal-chromium-"));
-  await mkdir(SCREENSHOTS, { recursive: true });
+  await Promise.all([mkdir(SCREENSHOTS, { recursive: true }), mkdir(OUTPUT, { recursive: true })]);
   [browser] = await Promise.all([
     // A fresh profile every run: nothing cached or stored from an earlier one.
     chromium.launchPersistentContext(profile, {
@@ -372,6 +374,66 @@ describe.runIf(available)("the customer portal in Chromium", () => {
     expect(await page.locator("h1").textContent()).toBe("Ma carte de fidélité");
     expect(await page.getAttribute("html", "lang")).toBe("fr");
     await page.close();
+  });
+
+  it("shows the member's tier, its progress and until when it is kept, in French and English", async () => {
+    // Camille has no tier (the Paris program has none): the section stays hidden.
+    const plain = await open(await portalLinkFor(stack, camille.id));
+    expect(await plain.locator("#tier").isHidden()).toBe(true);
+    await plain.close();
+
+    // Tiers on the Lyon program only, which no other test here earns with: one visit (10 points) is Silver.
+    const alice = await stack.token("alice");
+    await setProgramTiers(
+      stack,
+      alice,
+      DEMO.locations["lyon-01"].programId,
+      twelveMonthTiers([
+        { name: "Silver", threshold: 10, multiplier: "1.25" },
+        { name: "Gold", threshold: 30, multiplier: "1.5" },
+      ]),
+    );
+    for (const [locale, name, lines] of [
+      [
+        "fr",
+        "Inès Niveau",
+        (until: string) => [
+          "Vos points gagnés sont multipliés par 1,25.",
+          "10 points qualifiants sur les 12 derniers mois",
+          `Encore 10 points d'ici le ${until} pour rester Silver`,
+          "Encore 20 points pour devenir Gold",
+        ],
+      ],
+      [
+        "en",
+        "Ian Tier",
+        (until: string) => [
+          "Points you earn are multiplied by 1.25.",
+          "10 qualifying points over the last 12 months",
+          `10 more points by ${until} to stay Silver`,
+          "20 points to Gold",
+        ],
+      ],
+    ] as const) {
+      const id = await enrolCustomer(stack, { name, locale });
+      await earn(stack, { customerId: id, locationId: "lyon-01", type: "visit" });
+      const link = await portalLinkFor(stack, id);
+      const me = await asCustomer(stack, tokenOf(link), "GET", "/v1/me");
+      const { keptUntil } = me.body.tiers[0] as { keptUntil: string };
+      // The day as a calendar day, wherever the browser is (Europe/Paris here).
+      const until = new Intl.DateTimeFormat(locale, { dateStyle: "long", timeZone: "UTC" }).format(
+        new Date(`${keptUntil}T00:00:00Z`),
+      );
+      const page = await open(link);
+      const section = page.locator("#tier");
+      await section.waitFor({ state: "visible" });
+      expect(await section.locator("h2").textContent()).toBe(locale === "fr" ? "Mon niveau" : "My tier");
+      expect(await section.locator("li strong").textContent()).toBe("Silver");
+      expect(await section.locator("li p").allTextContents()).toEqual(lines(until));
+      expect(await accessibilityViolations(page)).toEqual([]);
+      await page.screenshot({ path: join(OUTPUT, `portal-tier-${locale}.png`), fullPage: false });
+      await page.close();
+    }
   });
 
   it("tells the customer, in their browser's language, that a revoked link no longer works", async () => {

@@ -8,10 +8,11 @@ import { MAX_ACCOUNT_ID_LENGTH } from "../../passes/google/account-id.ts";
 import { SAVE_URL_PREFIX } from "../../passes/google/save-link.ts";
 import { googleIds } from "../../passes/member-pass.ts";
 import { listPassDevices } from "../../shared/store/pass-devices.ts";
+import { setProgramTiers, twelveMonthTiers } from "../support/program-tiers.ts";
 import { startTestStack, type TestStack } from "../support/test-stack.ts";
 import { appleCall, eventually, memberPass, passBalance } from "../support/wallet.ts";
-import { pngSize } from "../unit/passes/apple-pass-rules.ts";
-import { removeUnzippedPasses } from "../unit/passes/apple-pkpass-tools.ts";
+import { passBundleProblems, pngSize } from "../unit/passes/apple-pass-rules.ts";
+import { removeUnzippedPasses, unzipPkpass } from "../unit/passes/apple-pkpass-tools.ts";
 
 const camille = DEMO.customers.camille;
 let stack: TestStack;
@@ -218,6 +219,62 @@ describe("more Apple updates", () => {
     // Only ever at or before the update time, which can only have moved on since.
     const tag = (await listChanged(device)).json.lastUpdated as string;
     expect(Date.parse(lastModifiedOf(latest))).toBeLessThanOrEqual(Number(tag) * 1000);
+  });
+});
+
+// After every earn above: the multiplier the tiers bring would change their balances.
+describe("a tier change reaches the member's wallets", () => {
+  it("pushes when an earn promotes, and the re-fetched pass shows the new level with its lock-screen message", async () => {
+    await setProgramTiers(
+      stack,
+      alice,
+      DEMO.locations["paris-01"].programId,
+      twelveMonthTiers([
+        { name: "Silver", threshold: 20, multiplier: "1.25" },
+        { name: "Gold", threshold: 1000, multiplier: "1.5" },
+      ]),
+    );
+    const device = "7e7e7e7e7e7e7e7e7e7e7e7e7e7e7e7e";
+    const pushToken = `tier-${randomUUID()}`;
+    expect((await register(device, pushToken)).status).toBe(201);
+    const tag = (await listChanged(device)).json.lastUpdated as string;
+
+    // 25 points qualify: Silver from 20, reached by this earn.
+    await earn("25.00");
+    await wallet().apns.waitFor((delivery) => delivery.token === pushToken, 5_000);
+    const changed = await listChanged(device, tag);
+    expect(changed.json.serialNumbers).toEqual([pass.serialNumber]);
+    await clockPast(changed.json.lastUpdated);
+    const fetched = await fetchPass();
+    expect(fetched.status).toBe(200);
+    const { passJson } = await unzipPkpass(fetched.bytes);
+    // Camille is French.
+    expect(passJson.storeCard.auxiliaryFields?.find((field) => field.key === "tier")).toEqual({
+      key: "tier",
+      label: "Niveau",
+      value: "Silver",
+      changeMessage: "Vous êtes maintenant %@",
+    });
+    expect(passJson.storeCard.backFields?.find((field) => field.key === "tierProgress1")?.value).toMatch(
+      /^Encore 20 points d'ici le \d{1,2} \p{L}+\.?( \d{4})? pour rester Silver\nEncore 975 points pour devenir Gold$/u,
+    );
+    // Apple's rules (a changeMessage holds %@, keys unique…): the signature is checked by the suites above.
+    expect(
+      passBundleProblems(await unzipPkpass(fetched.bytes), { wwdrPath: "", checkSignature: false }),
+    ).toEqual([]);
+
+    // The Google object shows the level beside the balance, in her language.
+    const { objectId } = googleIds(LOCAL_GOOGLE_ISSUER_ID, DEMO.merchantId, pass.serialNumber);
+    await eventually(
+      async () => {
+        const object = wallet().google.objects.get(objectId) as
+          | { secondaryLoyaltyPoints?: { label: string; balance: { string?: string } } }
+          | undefined;
+        return object?.secondaryLoyaltyPoints?.balance.string === "Silver" ? object : undefined;
+      },
+      5_000,
+      "Google object with the tier",
+    );
   });
 });
 

@@ -301,4 +301,64 @@ describe("webhooks", () => {
     ).toBe(200);
     expect((await redeliver()).status).toBe(200);
   });
+
+  // Last: it gives the program tiers, which would multiply the earlier tests' points.
+  it("sends tier.changed when an earn promotes a member, signed, besides the tier_change's entry.created", async () => {
+    const { id, secret } = await register("/tiers", ["tier.changed"]);
+    const { id: entries } = await register("/tier-entries", ["entry.created"]);
+    const programPath = `/v1/programs/${DEMO.locations["paris-01"].programId}`;
+    const { program } = (await stack.call("GET", programPath, { token: alice })).body;
+    const tiers = {
+      window: { kind: "rolling", months: 12 },
+      levels: [
+        { name: "Bronze", threshold: 0, multiplier: "1" },
+        { name: "Silver", threshold: 5, multiplier: "1.5" },
+      ],
+    };
+    const saved = await stack.call("PUT", programPath, {
+      token: alice,
+      body: { name: program.name, rule: program.rule, expiry: program.expiry, tiers },
+      headers: { "idempotency-key": randomUUID() },
+    });
+    expect(saved.status).toBe(200);
+    const joined = await post("/v1/customers", { name: "Tier Member" });
+    expect(joined.status).toBe(201);
+    const customerId = joined.body.customer.id as string;
+    const promoting = await post("/v1/transactions", {
+      customerId,
+      locationId: "paris-01",
+      type: "purchase",
+      amount: "6.00",
+      currency: "EUR",
+    });
+    expect(promoting.status).toBe(201);
+    const delivered = await eventually(async () => at("/tiers")[0], 20_000, "the tier.changed webhook");
+    const payload = new Webhook(secret).verify(delivered.body, delivered.headers as Record<string, string>);
+    expect(payload).toMatchObject({
+      type: "tier.changed",
+      data: {
+        customerId,
+        programId: DEMO.locations["paris-01"].programId,
+        direction: "promotion",
+        from: "Bronze",
+        to: "Silver",
+        reason: "earn",
+        causedByEntryId: promoting.body.transaction.id,
+      },
+    });
+    const change = (payload as { data: { entryId: string } }).data.entryId;
+    const ledger = await stack.call("GET", `/v1/customers/${customerId}/ledger`, { token: alice });
+    expect(ledger.body.entries.find((e: { id: string }) => e.id === change)).toMatchObject({
+      type: "tier_change",
+    });
+    // The same entry reaches an entry.created endpoint as itself, under another webhook-id.
+    const asEntry = await eventually(
+      async () => at("/tier-entries").find((r) => payloadOf(r).data.id === change),
+      20_000,
+      "the tier_change's entry.created",
+    );
+    expect(asEntry.headers["webhook-id"]).not.toBe(delivered.headers["webhook-id"]);
+    expect((await deliveries(id)).map((d) => d.eventType)).toEqual(["tier.changed"]);
+    expect(await deliveries(entries)).toHaveLength(2);
+  });
 });

@@ -5,7 +5,8 @@ import { BatchWriteCommand } from "@aws-sdk/lib-dynamodb";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { nameTokens } from "../../shared/customers/contact.ts";
 import { EXPORT_PAGE_SIZE } from "../../shared/exports/csv-export.ts";
-import { createExport } from "../../shared/exports/exports.ts";
+import { createExport, type ExportRecord, readExportRecord } from "../../shared/exports/exports.ts";
+import { runExportJob } from "../../shared/exports/job.ts";
 import { CHUNK_BYTES } from "../../shared/exports/sink.ts";
 import type { FileStore } from "../../shared/files/file-store.ts";
 import { localFileStore } from "../../shared/files/local-store.ts";
@@ -18,8 +19,9 @@ import { onItsOwnDatabase } from "../support/own-dynamodb.ts";
 
 /**
  * A members export of 50,000 rows (issue 21: "export of 50,000 rows without loading it all in memory"):
- * the producer never holds more than one page of profiles, the file store receives bounded chunks, and
- * the file holds every member once. The time is printed for the README.
+ * past the request's budget it goes to the export job, whose producer never holds more than one page of
+ * profiles; the file store receives bounded chunks, and the file holds every member once. The job's time is
+ * printed for the README.
  */
 
 const MEMBERS = 50_000;
@@ -104,22 +106,33 @@ describe("members export at 50,000 rows", () => {
       },
     };
     const pages: number[] = [];
-    const started = performance.now();
-    const { result } = await createExport(
-      { db, clock: () => new Date(), files, observe: (rows) => pages.push(rows) },
+    const clock = () => new Date();
+    // Past the request's budget (1 ms here, 12 s in the API) the export is handed to the job, which makes it.
+    const accepted = await createExport(
+      { db, clock, files, budgetMs: 1 },
       ownerOf(merchantId),
       { kind: "members" },
       "exports-50k",
     );
+    expect(accepted.result.status).toBe("running");
+    chunks.length = 0;
+    const started = performance.now();
+    const run = await runExportJob(
+      { db, clock, files, observe: (rows) => pages.push(rows) },
+      { remainingMs: () => 15 * 60_000, startMs: 60_000, reserveMs: 30_000 },
+    );
     const tookMs = performance.now() - started;
+    expect(run).toMatchObject({ produced: 1, failed: 0 });
+    const result = (await readExportRecord(files, merchantId, accepted.result.id)) as ExportRecord;
     console.log(
       JSON.stringify({
-        case: "members export",
+        case: "members export (export job)",
         rows: result.rows,
         bytes: result.bytes,
         tookMs: Math.round(tookMs),
       }),
     );
+    expect(result).toMatchObject({ status: "ready", attempts: 1 });
     expect(result.rows).toBe(MEMBERS);
     // Never more than a page of profiles at once, and the file received in bounded pieces.
     expect(Math.max(...pages)).toBeLessThanOrEqual(EXPORT_PAGE_SIZE);

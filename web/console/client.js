@@ -57,8 +57,8 @@ export const get = async (path, params) => (await call("GET", `${path}${query(pa
  * A change: POST, PUT, PATCH or DELETE with an Idempotency-Key. The caller keeps the key for one intended
  * action (see `useAction`), so retrying after a lost answer replays rather than repeats it.
  */
-export const send = async (method, path, body, idempotencyKey) =>
-  (await call(method, path, { body, idempotencyKey })).body;
+export const send = async (method, path, body, idempotencyKey, { timeoutMs } = {}) =>
+  (await call(method, path, { body, idempotencyKey, ...(timeoutMs ? { timeoutMs } : {}) })).body;
 
 /** Raw bytes of a GET (a poster, a statement), for a download link. */
 export async function download(path) {

@@ -42,6 +42,7 @@ export const WORDS = {
     field_email: "e-mail",
     field_locale: "language",
     field_marketingConsent: "marketing consent",
+    field_erased: "personal data erased",
   },
   fr: {
     contact: "Coordonnées",
@@ -75,6 +76,7 @@ export const WORDS = {
     field_email: "e-mail",
     field_locale: "langue",
     field_marketingConsent: "consentement marketing",
+    field_erased: "données personnelles effacées",
   },
 };
 const t = translator(WORDS);

@@ -3,9 +3,11 @@ import { EntryDetails, EntryTime, signedPoints, typeText } from "./activity-entr
 import { get } from "./client.js";
 import { PointsDialog, ReturnDialog } from "./customer-actions.js";
 import { ContactAudit, ContactDialog, ContactFacts, contactText, fieldText } from "./customer-contact.js";
+import { EraseDialog, PersonalData, privacyText } from "./customer-privacy.js";
 import { Notifications, Reachability } from "./customer-reach.js";
+import { Tiers } from "./customer-tiers.js";
 import { html } from "./html.js";
-import { formatDate, formatPoints, translator } from "./i18n.js";
+import { formatDate, formatDateTime, formatPoints, translator } from "./i18n.js";
 import { navigate } from "./router.js";
 import { useSession } from "./session.js";
 import { ErrorMessage, Loading, Page, Pager, useLoad } from "./ui.js";
@@ -13,7 +15,8 @@ import { ErrorMessage, Loading, Page, Pager, useLoad } from "./ui.js";
 /**
  * A customer's page: balance and what expires when, how to reach them, their contact details (edited and
  * audited), the explained ledger, the chain check, and the changes the role may make: Issue / Deduct
- * points (the help article's step 4) and a purchase return from a purchase row.
+ * points (the help article's step 4) and a purchase return from a purchase row; the tier standing; the
+ * access export and the erasure (customer-privacy.js).
  */
 
 export const WORDS = {
@@ -215,6 +218,8 @@ export default function CustomerPage({ params, query }) {
   const locations = useLoad(() => get("/v1/locations"), []);
   const mayAdjust = session.can("points:adjust");
   const mayEdit = session.can("customers:write");
+  const mayExport = session.can("data:export");
+  const mayErase = session.can("customers:erase");
 
   const staffName = (id) =>
     staff.data?.staff.find((member) => member.id === id)?.name ??
@@ -238,7 +243,12 @@ export default function CustomerPage({ params, query }) {
       ? html`<${ErrorMessage} error=${found.error} onRetry=${found.reload} />`
       : html`<${Loading} />`;
   }
-  const { customer, reachability, upcomingExpiries } = found.data;
+  const { customer, reachability, upcomingExpiries, tiers } = found.data;
+  // An erased member keeps the ledger but no contact to edit; the API would refuse nothing else, the page offers
+  // only what still makes sense.
+  const erased = Boolean(customer.erasedAt);
+  const title = erased ? privacyText("erasedName", { id: customer.id }) : customer.name;
+  const editable = mayEdit && !erased;
   const usable = (locations.data?.locations ?? []).filter(
     (location) => session.staff.locationIds === "*" || session.staff.locationIds.includes(location.id),
   );
@@ -248,16 +258,18 @@ export default function CustomerPage({ params, query }) {
         <button type="button" id="deduct-points" onClick=${() => setDialog("deduct")}>${t("deduct")}</button>`
       : null
   }
-    ${mayEdit ? html`<button type="button" id="edit-contact" onClick=${() => setDialog("contact")}>${t("edit")}</button>` : null}`;
+    ${editable ? html`<button type="button" id="edit-contact" onClick=${() => setDialog("contact")}>${t("edit")}</button>` : null}`;
 
-  return html`<${Page} title=${customer.name} actions=${mayAdjust || mayEdit ? actions : undefined}>
+  return html`<${Page} title=${title} actions=${mayAdjust || editable ? actions : undefined}>
     <p role="status" id="customer-status" class=${message ? "success" : ""}>${message}</p>
+    ${erased ? html`<p class="notice" id="customer-erased">${privacyText("erasedBanner", { date: formatDateTime(customer.erasedAt) })}</p>` : null}
     <div class="cards customer-cards">
       <div class="card">
         <h2>${t("balance")}</h2>
         <p class="big" id="customer-balance">${t("points", { points: formatPoints(freshBalance ?? customer.balance) })}</p>
       </div>
       <${Expiries} expiries=${upcomingExpiries ?? []} />
+      <${Tiers} tiers=${tiers} />
       <${Reachability} reachability=${reachability} />
     </div>
     <section aria-labelledby="contact-h">
@@ -277,6 +289,7 @@ export default function CustomerPage({ params, query }) {
     />
     <${Notifications} customerId=${customerId} version=${version} />
     <${ChainCheck} customerId=${customerId} />
+    <${PersonalData} customer=${customer} mayExport=${mayExport} mayErase=${mayErase} onErase=${() => setDialog("erase")} />
     ${
       mayAdjust
         ? html`<${PointsDialog}
@@ -309,7 +322,17 @@ export default function CustomerPage({ params, query }) {
         : null
     }
     ${
-      mayEdit
+      mayErase && !erased
+        ? html`<${EraseDialog}
+          open=${dialog === "erase"}
+          customer=${customer}
+          onClose=${() => setDialog(undefined)}
+          onDone=${(erasure) => changed(privacyText("erased", { date: formatDateTime(erasure.erasedAt) }))}
+        />`
+        : null
+    }
+    ${
+      editable
         ? html`<${ContactDialog}
           open=${dialog === "contact"}
           customer=${customer}

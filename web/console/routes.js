@@ -9,6 +9,7 @@ export const ROUTES = [
   ["/customers/:customerId", () => import("./page-customer.js")],
   ["/redemptions/:redemptionId", () => import("./page-redemption.js")],
   ["/claims", () => import("./page-claims.js")],
+  ["/alerts", () => import("./page-alerts.js")],
   ["/settings", () => import("./page-settings.js")],
   ["/settings/:section", () => import("./page-settings.js")],
   ["/settings/programs/:programId", () => import("./page-program.js")],
@@ -19,6 +20,7 @@ export const NAV = [
   { path: "/activity", word: "navActivity", anyOf: ["activity:read"] },
   { path: "/customers", word: "navCustomers", anyOf: ["customers:read"] },
   { path: "/claims", word: "navClaims", anyOf: ["claims:review"] },
+  { path: "/alerts", word: "navAlerts", anyOf: ["alerts:review"] },
   {
     path: "/settings",
     word: "navSettings",

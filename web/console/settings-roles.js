@@ -41,6 +41,7 @@ export const WORDS = {
     "data:import": "Import members and balances",
     "data:export": "Export members, activity and a customer's data",
     "alerts:review": "See fraud alerts and approve held points",
+    "referrals:cancel": "Cancel a referral and take its rewards back",
   },
   fr: {
     title: "Ce que chaque rôle peut faire",
@@ -71,6 +72,7 @@ export const WORDS = {
     "data:import": "Importer des membres et leurs soldes",
     "data:export": "Exporter les membres, l'activité et les données d'un client",
     "alerts:review": "Voir les alertes de fraude et approuver les points en attente",
+    "referrals:cancel": "Annuler un parrainage et reprendre ses récompenses",
   },
 };
 const t = translator(WORDS);

@@ -31,6 +31,16 @@ export const JOIN_SCRIPT = String.raw`
   };
   var lang = document.documentElement.lang === "en" ? "en" : "fr";
   var $ = function (id) { return document.getElementById(id); };
+  // A friend's link (?ref=CODE) is read here, not by the server, so the page stays the same for everyone;
+  // the language switch keeps it.
+  var refCode = new URLSearchParams(window.location.search).get("ref");
+  if (refCode && !/^[A-Z2-9]{4,32}$/.test(refCode)) refCode = null;
+  var switchLink = document.querySelector("a.lang");
+  if (refCode && switchLink) {
+    var switched = new URL(switchLink.getAttribute("href"), window.location.href);
+    switched.searchParams.set("ref", refCode);
+    switchLink.setAttribute("href", switched.pathname + switched.search);
+  }
   var t = function (key, values) {
     return TEXT[lang][key].replace(/\{(\w+)\}/g, function (_, name) { return values && values[name] !== undefined ? values[name] : ""; });
   };
@@ -128,6 +138,7 @@ export const JOIN_SCRIPT = String.raw`
       if (email) body.email = email;
       if (phone) body.phone = phone;
       if (joinForm.dataset.location) body.locationId = joinForm.dataset.location;
+      if (refCode) body.referralCode = refCode;
       var text = JSON.stringify(body);
       // The same submission keeps its key, so a retry after a timeout cannot make a second card.
       if (!attempt || attempt.text !== text) attempt = { text: text, key: newKey() };

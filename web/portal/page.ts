@@ -40,6 +40,10 @@ export function portalPage(locale: Locale): string {
 <p><span id="balance" class="big"></span> <span data-t="points"></span></p>
 <p id="wallet" class="wallet" hidden><a id="apple-wallet" class="button" data-t="addApple"></a> <a id="google-wallet" class="button secondary" data-t="addGoogle"></a></p>
 </section>
+<section id="tier" aria-labelledby="tier-h" hidden>
+<h2 id="tier-h" data-t="tierTitle"></h2>
+<ul id="tiers"></ul>
+</section>
 <section aria-labelledby="expiries-h">
 <h2 id="expiries-h" data-t="expiries"></h2>
 <ul id="expiries"></ul>

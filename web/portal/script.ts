@@ -21,6 +21,10 @@ export const PORTAL_SCRIPT = String.raw`
       balance: "Solde", points: "points", expiries: "Prochaines expirations",
       addApple: "Ajouter à Apple Wallet", addGoogle: "Enregistrer dans Google Wallet",
       noExpiries: "Aucun point n'expire prochainement.", expiryLine: "{points} points expirent le {date}",
+      tierTitle: "Mon niveau", tierMultiplier: "Vos points gagnés sont multipliés par {m}.",
+      tierQualifying: "{n} points qualifiants sur les {months} derniers mois", tierQualifyingYear: "{n} points qualifiants cette année",
+      tierKeep: "Encore {n} points d'ici le {date} pour rester {tier}", tierKept: "{tier} jusqu'au {date}",
+      tierReach: "Encore {n} points pour devenir {tier}", tierTop: "C'est le plus haut niveau.",
       expiryInactivity: "{points} points expirent le {date} si vous n'en gagnez pas d'ici là",
       rules: "Comment vous gagnez des points", history: "Historique", noHistory: "Aucune opération pour l'instant.",
       balanceAfter: "solde après : {n}", more: "Voir plus",
@@ -78,6 +82,10 @@ export const PORTAL_SCRIPT = String.raw`
       balance: "Balance", points: "points", expiries: "Upcoming expiries",
       addApple: "Add to Apple Wallet", addGoogle: "Save to Google Wallet",
       noExpiries: "No points expire soon.", expiryLine: "{points} points expire on {date}",
+      tierTitle: "My tier", tierMultiplier: "Points you earn are multiplied by {m}.",
+      tierQualifying: "{n} qualifying points over the last {months} months", tierQualifyingYear: "{n} qualifying points this year",
+      tierKeep: "{n} more points by {date} to stay {tier}", tierKept: "{tier} until {date}",
+      tierReach: "{n} points to {tier}", tierTop: "This is the highest tier.",
       expiryInactivity: "{points} points expire on {date} unless you earn some before",
       rules: "How you earn points", history: "History", noHistory: "Nothing here yet.",
       balanceAfter: "balance after: {n}", more: "Show more",
@@ -145,6 +153,8 @@ export const PORTAL_SCRIPT = String.raw`
     return new Intl.DateTimeFormat(lang, { dateStyle: "medium", timeStyle: "short" }).format(new Date(iso));
   };
   var day = function (iso) { return new Intl.DateTimeFormat(lang, { dateStyle: "long" }).format(new Date(iso)); };
+  // A calendar day (YYYY-MM-DD, as keptUntil is): written as that day wherever the browser is.
+  var calendarDay = function (iso) { return new Intl.DateTimeFormat(lang, { dateStyle: "long", timeZone: "UTC" }).format(new Date(iso + "T00:00:00Z")); };
   var placeName = function (id) {
     var found = me && me.locations.filter(function (l) { return l.id === id; })[0];
     return found ? found.name : t("otherPlace");
@@ -209,6 +219,7 @@ export const PORTAL_SCRIPT = String.raw`
     if (wallet.appleWalletUrl) $("apple-wallet").href = wallet.appleWalletUrl;
     if (wallet.googleWalletUrl) $("google-wallet").href = wallet.googleWalletUrl;
     $("wallet").hidden = !wallet.appleWalletUrl && !wallet.googleWalletUrl;
+    renderTiers(me.tiers || []);
     var expiries = $("expiries");
     expiries.replaceChildren();
     me.upcomingExpiries.forEach(function (e) {
@@ -237,6 +248,33 @@ export const PORTAL_SCRIPT = String.raw`
     form.elements.phone.value = me.customer.phone || "";
     form.elements.locale.value = me.customer.locale;
     form.elements.marketingConsent.checked = me.customer.marketingConsent;
+  }
+
+  // GET /v1/me's tiers: the level, its multiplier, the qualifying points, what keeps it and what the next needs.
+  function renderTiers(tiers) {
+    var list = $("tiers");
+    list.replaceChildren();
+    tiers.forEach(function (standing) {
+      var item = el("li");
+      var lines = [];
+      var multiplier = Number(standing.multiplier);
+      if (multiplier !== 1) lines.push(t("tierMultiplier", { m: new Intl.NumberFormat(lang).format(multiplier) }));
+      lines.push(standing.window.kind === "rolling"
+        ? t("tierQualifying", { n: standing.qualifyingPoints, months: standing.window.months })
+        : t("tierQualifyingYear", { n: standing.qualifyingPoints }));
+      if (standing.keptUntil) {
+        var until = calendarDay(standing.keptUntil);
+        lines.push(standing.pointsToKeep > 0
+          ? t("tierKeep", { n: standing.pointsToKeep, date: until, tier: standing.tier })
+          : t("tierKept", { tier: standing.tier, date: until }));
+      }
+      if (standing.next && standing.next.pointsNeeded > 0) lines.push(t("tierReach", { n: standing.next.pointsNeeded, tier: standing.next.tier }));
+      if (!standing.next) lines.push(t("tierTop"));
+      item.append(el("strong", "big", standing.tier));
+      lines.forEach(function (line) { item.append(el("p", "meta", line)); });
+      list.append(item);
+    });
+    $("tier").hidden = tiers.length === 0;
   }
 
   function entryItem(entry) {

@@ -69,6 +69,19 @@ export const EN = {
       ? `Promoted from ${p.from} to ${p.to}: ${points(p.qualifying)} qualifying from ${p.firstMonth} to ${p.lastMonth} (${p.to} from ${p.threshold})`
       : `Moved from ${p.from} to ${p.to}: ${points(p.qualifying)} qualifying from ${p.firstMonth} to ${p.lastMonth}, below the ${p.threshold} ${p.from} needs`,
   import: (p) => `Balance carried over from ${p.platform} on ${p.on}`,
+  // Never the other member's name: entries hold no personal data.
+  referralReward: (p) =>
+    p.role === "referrer"
+      ? `Referral: a friend you referred joined on ${p.joinedOn} and made a first purchase on ${p.qualifiedOn} → ${points(p.points)}`
+      : `Referral: you joined with a friend's code on ${p.joinedOn} and made a first purchase on ${p.qualifiedOn} → ${points(p.points)}`,
+  referralReversal: (p) => {
+    const why =
+      p.cause === "purchase_returned" ? "the qualifying purchase was returned" : "cancelled by staff";
+    const taken = `Referral cancelled (${why}): the ${points(p.reward)} it gave taken back`;
+    return p.shortfall > 0
+      ? `${taken}; the balance covered ${p.taken}, ${p.shortfall} could not be taken back (shortfall)`
+      : taken;
+  },
   summary: {
     purchase: (n) => `Purchase: ${signed(n)} points`,
     visit: (n) => `Visit: ${signed(n)} points`,
@@ -79,6 +92,8 @@ export const EN = {
     expiry: (n) => `Points expired: ${signed(n)} points`,
     tier_change: () => "Tier changed",
     import: (n) => `Balance carried over: ${signed(n)} points`,
+    referral_reward: (n) => `Referral: ${signed(n)} points`,
+    referral_reversal: (n) => `Referral cancelled: ${signed(n)} points`,
   },
   rule: (rule) => {
     if (rule.kind === "visit") {

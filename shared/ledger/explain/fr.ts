@@ -78,6 +78,18 @@ export const FR = {
       ? `Passage de ${p.from} à ${p.to} : ${points(p.qualifying)} ${agree(p.qualifying, "qualifiant", "qualifiants")} de ${p.firstMonth} à ${p.lastMonth} (${p.to} dès ${p.threshold})`
       : `Passage de ${p.from} à ${p.to} : ${points(p.qualifying)} ${agree(p.qualifying, "qualifiant", "qualifiants")} de ${p.firstMonth} à ${p.lastMonth}, sous les ${p.threshold} qu'il faut pour ${p.from}`,
   import: (p) => `Solde repris de ${p.platform} le ${p.on}`,
+  referralReward: (p) =>
+    p.role === "referrer"
+      ? `Parrainage : un ami que vous avez parrainé a adhéré le ${p.joinedOn} et fait un premier achat le ${p.qualifiedOn} → ${points(p.points)}`
+      : `Parrainage : vous avez adhéré avec le code d'un ami le ${p.joinedOn} et fait un premier achat le ${p.qualifiedOn} → ${points(p.points)}`,
+  referralReversal: (p) => {
+    const why =
+      p.cause === "purchase_returned" ? "l'achat qualifiant a été retourné" : "annulé par le commerçant";
+    const taken = `Parrainage annulé (${why}) : ${single(p.reward) ? "le point donné repris" : `les ${points(p.reward)} donnés repris`}`;
+    return p.shortfall > 0
+      ? `${taken} ; le solde couvrait ${points(p.taken)}, ${p.shortfall} n'${agree(p.shortfall, "a", "ont")} pas pu être repris (manque)`
+      : taken;
+  },
   summary: {
     purchase: (n) => `Achat : ${signed(n)}`,
     visit: (n) => `Visite : ${signed(n)}`,
@@ -88,6 +100,8 @@ export const FR = {
     expiry: (n) => `Points expirés : ${signed(n)}`,
     tier_change: () => "Changement de niveau",
     import: (n) => `Solde repris : ${signed(n)}`,
+    referral_reward: (n) => `Parrainage : ${signed(n)}`,
+    referral_reversal: (n) => `Parrainage annulé : ${signed(n)}`,
   },
   rule: (rule) => {
     if (rule.kind === "visit") {

@@ -7,6 +7,8 @@ import type {
   ManualParts,
   PurchaseParts,
   RedemptionParts,
+  ReferralReversalParts,
+  ReferralRewardParts,
   RefundParts,
   ReversalParts,
   TierChangeParts,
@@ -32,6 +34,9 @@ import type {
  *   (integers), firstMonth, lastMonth (YYYY-MM), cause ("earn" | "review") — tierChangeInputs().
  * - import: platform, asOf (YYYY-MM-DD), importId, line (the CSV line number), reference (the source
  *   platform's id of the member, when the file has one) — importInputs().
+ * - referral_reward: role ("referrer" | "referee"), joinedAt, qualifiedAt (ISO times) — referralRewardInputs().
+ * - referral_reversal: role, cause ("purchase_returned" | "cancelled_by_staff"), reward (the points the
+ *   reward gave) — referralReversalInputs(); `shortfall` as for a purchase return.
  * A purchase or visit under a program with tiers also records `tier` (name, multiplier) and, for a visit,
  * `raw` (the exact product before rounding down).
  */
@@ -156,6 +161,39 @@ export function importParts(entry: ExplainableEntry): ImportParts | undefined {
   const { platform, asOf } = entry.inputs;
   if (!platform || !isDay(asOf)) return undefined;
   return { points: entry.points, platform, on: day(asOf) };
+}
+
+export const referralRewardInputs = (input: {
+  role: "referrer" | "referee";
+  joinedAt: string;
+  qualifiedAt: string;
+}): Record<string, string> => ({
+  role: input.role,
+  joinedAt: input.joinedAt,
+  qualifiedAt: input.qualifiedAt,
+});
+
+export function referralRewardParts(entry: ExplainableEntry): ReferralRewardParts | undefined {
+  const { role, joinedAt, qualifiedAt } = entry.inputs;
+  if (role !== "referrer" && role !== "referee") return undefined;
+  if (!isDay(joinedAt) || !isDay(qualifiedAt)) return undefined;
+  return { points: entry.points, role, joinedOn: day(joinedAt), qualifiedOn: day(qualifiedAt) };
+}
+
+export const referralReversalInputs = (input: {
+  role: "referrer" | "referee";
+  cause: "purchase_returned" | "cancelled_by_staff";
+  reward: number;
+}): Record<string, string> => ({ role: input.role, cause: input.cause, reward: String(input.reward) });
+
+export function referralReversalParts(entry: ExplainableEntry): ReferralReversalParts | undefined {
+  const { role, cause } = entry.inputs;
+  const reward = integer(entry.inputs.reward);
+  if (role !== "referrer" && role !== "referee") return undefined;
+  if (cause !== "purchase_returned" && cause !== "cancelled_by_staff") return undefined;
+  if (reward === undefined) return undefined;
+  const shortfall = entry.shortfall ?? 0;
+  return { role, cause, reward, taken: -entry.points, shortfall };
 }
 
 const MANUAL_REASONS: Record<ManualReason, true> = {

@@ -108,6 +108,23 @@ export interface ReversalParts {
   shortfall: number;
 }
 
+/** A referral's reward: who it is for, and the days the friend joined and made the first qualifying earn. */
+export interface ReferralRewardParts {
+  points: number;
+  role: "referrer" | "referee";
+  joinedOn: string;
+  qualifiedOn: string;
+}
+
+/** A cancelled referral taking a reward back: why, what the reward was, and what the balance covered. */
+export interface ReferralReversalParts {
+  role: "referrer" | "referee";
+  cause: "purchase_returned" | "cancelled_by_staff";
+  reward: number;
+  taken: number;
+  shortfall: number;
+}
+
 export type ExpiryParts =
   | { policy: "inactivity"; points: number; on: string; days: number; since: string }
   | { policy: "dated"; points: number; on: string; lots: { points: number; due: string }[] };
@@ -128,6 +145,8 @@ export interface Wording {
   expiry(parts: ExpiryParts): string;
   tierChange(parts: TierChangeParts): string;
   import(parts: ImportParts): string;
+  referralReward(parts: ReferralRewardParts): string;
+  referralReversal(parts: ReferralReversalParts): string;
   /** For an entry written before the fields its explanation needs were recorded: what it did, in short. */
   summary: Record<EntryType, (points: number) => string>;
   /** One line a customer can read, e.g. on the pass's back: "1 point per 1.00 EUR spent, rounded down". */

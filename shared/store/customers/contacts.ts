@@ -1,6 +1,6 @@
-import { GetCommand } from "@aws-sdk/lib-dynamodb";
 import type { ContactField } from "../../customers/contact.ts";
 import type { Db } from "../db/client.ts";
+import { getItem } from "../db/get-item.ts";
 import type { StoredItemType } from "../db/item-types.ts";
 import type { NamedItem } from "../db/transact.ts";
 
@@ -67,7 +67,7 @@ export function contactRelease(db: Db, merchantId: string, field: ContactField, 
 }
 
 async function holder(db: Db, key: { pk: string; sk: string }): Promise<string | undefined> {
-  const { Item } = await db.client.send(new GetCommand({ TableName: db.table, Key: key }));
+  const Item = await getItem(db, key);
   return Item?.customerId as string | undefined;
 }
 

@@ -1,7 +1,7 @@
-import { GetCommand } from "@aws-sdk/lib-dynamodb";
 import type { Customer, LedgerEntry } from "../../model.ts";
 import { batchGet } from "../db/batch-get.ts";
 import type { Db } from "../db/client.ts";
+import { getItem } from "../db/get-item.ts";
 import type { StoredItemType } from "../db/item-types.ts";
 import { customerPk } from "../db/partitions.ts";
 import type { NamedItem } from "../db/transact.ts";
@@ -28,9 +28,7 @@ export async function readCustomer(
   merchantId: string,
   customerId: string,
 ): Promise<Customer | undefined> {
-  const { Item } = await db.client.send(
-    new GetCommand({ TableName: db.table, Key: key(merchantId, customerId), ConsistentRead: true }),
-  );
+  const Item = await getItem(db, key(merchantId, customerId), { consistent: true });
   return Item ? customerFromItem(Item) : undefined;
 }
 

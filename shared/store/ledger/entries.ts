@@ -1,7 +1,9 @@
 import { GetCommand, QueryCommand } from "@aws-sdk/lib-dynamodb";
+import { decodeTime } from "ulidx";
 import type { StoredEntry } from "../../ledger/hash-chain.ts";
 import type { LedgerEntry } from "../../model.ts";
 import {
+  ACTIVITY_CLASSES,
   activityClassOf,
   activityClassPk,
   activitySk,
@@ -18,14 +20,13 @@ import type { NamedItem } from "../db/transact.ts";
 /**
  * Ledger entries: `ENTRY#<seq>` under the customer, never changed once written. Each is indexed for the
  * merchant's activity by class (gsi5, keys only), its location's (gsi2), its staff member's (gsi3, with the
- * attributes activity filters test), and by id (gsi4).
+ * attributes activity filters test). An entry is found by id through the class index too: its id is minted
+ * at its `createdAt` (shared/ids.ts), so the id alone gives its sort key there.
  */
 
 export const SEQ_DIGITS = 10;
 export const ENTRY_PREFIX = "ENTRY#";
 export const entrySk = (seq: number) => `ENTRY#${String(seq).padStart(SEQ_DIGITS, "0")}`;
-const entryByIdPk = (merchantId: string, entryId: string) => `MERCHANT#${merchantId}#ENTRY#${entryId}`;
-const entryByIdSk = () => "#ENTRY";
 
 export function entryPut(db: Db, entry: LedgerEntry): NamedItem {
   const sk = activitySk(entry.createdAt, entry.id);
@@ -42,8 +43,6 @@ export function entryPut(db: Db, entry: LedgerEntry): NamedItem {
             ? { gsi2pk: locationActivityPk(entry.merchantId, entry.locationId), gsi2sk: sk }
             : {}),
           ...(entry.staffId ? { gsi3pk: staffActivityPk(entry.merchantId, entry.staffId), gsi3sk: sk } : {}),
-          gsi4pk: entryByIdPk(entry.merchantId, entry.id),
-          gsi4sk: entryByIdSk(),
           gsi5pk: activityClassPk(entry.merchantId, activityClassOf(entry)),
           gsi5sk: sk,
         },
@@ -102,25 +101,43 @@ export async function readEntry(
   return Item as StoredEntry | undefined;
 }
 
+/** The class index's sort key of the entry with this id, from the time its ULID carries. */
+function sortKeyOfId(entryId: string): string | undefined {
+  const ulid = /^[a-z]+_([0-9A-HJKMNP-TV-Z]{26})$/.exec(entryId)?.[1];
+  if (!ulid) return undefined;
+  const at = new Date(decodeTime(ulid));
+  return Number.isNaN(at.getTime()) ? undefined : activitySk(at.toISOString(), entryId);
+}
+
 /**
- * An entry by its id, within one merchant. The id index is eventually consistent (milliseconds);
- * the entry itself is then read consistently.
+ * An entry by its id, within one merchant: its key from the class index (gsi5), where its sort key is known
+ * from the id, looked up first in the class the caller expects (a purchase, for a return), then in the others
+ * at once, so that an entry of another type is still found (and refused by its type, not as missing). The
+ * index is eventually consistent (milliseconds); the entry itself is then read consistently.
  */
 export async function findEntryById(
   db: Db,
   merchantId: string,
   entryId: string,
+  expected?: { type: LedgerEntry["type"]; points: number },
 ): Promise<StoredEntry | undefined> {
-  const { Items = [] } = await db.client.send(
-    new QueryCommand({
-      TableName: db.table,
-      IndexName: "gsi4",
-      KeyConditionExpression: "gsi4pk = :pk",
-      ExpressionAttributeValues: { ":pk": entryByIdPk(merchantId, entryId) },
-      Limit: 1,
-    }),
-  );
-  const key = Items[0];
+  const sk = sortKeyOfId(entryId);
+  if (!sk) return undefined;
+  const keyIn = async (activityClass: string) => {
+    const { Items = [] } = await db.client.send(
+      new QueryCommand({
+        TableName: db.table,
+        IndexName: "gsi5",
+        KeyConditionExpression: "gsi5pk = :pk AND gsi5sk = :sk",
+        ExpressionAttributeValues: { ":pk": activityClassPk(merchantId, activityClass), ":sk": sk },
+      }),
+    );
+    return Items[0];
+  };
+  const first = expected ? activityClassOf(expected) : undefined;
+  const key =
+    (first ? await keyIn(first) : undefined) ??
+    (await Promise.all(ACTIVITY_CLASSES.filter((c) => c !== first).map(keyIn))).find(Boolean);
   if (!key) return undefined;
   const { Item } = await db.client.send(
     new GetCommand({ TableName: db.table, Key: { pk: key.pk, sk: key.sk }, ConsistentRead: true }),
@@ -129,5 +146,5 @@ export async function findEntryById(
 }
 
 export const STORED_ITEMS = [
-  { type: "ledger-entry", sk: "ENTRY#<seq>", indexes: ["gsi2", "gsi3", "gsi4", "gsi5"] },
+  { type: "ledger-entry", sk: "ENTRY#<seq>", indexes: ["gsi2", "gsi3", "gsi5"] },
 ] as const satisfies readonly StoredItemType[];

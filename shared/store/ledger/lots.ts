@@ -1,6 +1,6 @@
-import { GetCommand } from "@aws-sdk/lib-dynamodb";
 import { INACTIVITY, type Lot, NEVER } from "../../ledger/lots.ts";
 import type { Db } from "../db/client.ts";
+import { getItem } from "../db/get-item.ts";
 import type { StoredItemType } from "../db/item-types.ts";
 import { customerPk } from "../db/partitions.ts";
 import { queryAll } from "../db/query-all.ts";
@@ -39,12 +39,10 @@ export function lotOfItem(item: Record<string, unknown>): Lot {
 export const emptyLot = (key: string): Lot => ({ key, points: 0, rev: 0 });
 
 export async function readLot(db: Db, merchantId: string, customerId: string, key: string): Promise<Lot> {
-  const { Item } = await db.client.send(
-    new GetCommand({
-      TableName: db.table,
-      Key: { pk: customerPk(merchantId, customerId), sk: lotSk(key) },
-      ConsistentRead: true,
-    }),
+  const Item = await getItem(
+    db,
+    { pk: customerPk(merchantId, customerId), sk: lotSk(key) },
+    { consistent: true },
   );
   return Item ? lotOfItem(Item) : emptyLot(key);
 }

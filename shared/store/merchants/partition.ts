@@ -1,5 +1,5 @@
-import { GetCommand } from "@aws-sdk/lib-dynamodb";
 import type { Db } from "../db/client.ts";
+import { getItem } from "../db/get-item.ts";
 import type { StoredItemType } from "../db/item-types.ts";
 import { merchantPk } from "../db/partitions.ts";
 import { queryAll } from "../db/query-all.ts";
@@ -24,9 +24,7 @@ export async function readRecord<T>(
   sk: string,
   consistent: boolean,
 ): Promise<T | undefined> {
-  const { Item } = await db.client.send(
-    new GetCommand({ TableName: db.table, Key: recordKey(merchantId, sk), ConsistentRead: consistent }),
-  );
+  const Item = await getItem(db, recordKey(merchantId, sk), { consistent });
   return Item ? recordFromItem<T>(Item) : undefined;
 }
 

@@ -1,6 +1,7 @@
 import { QueryCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import type { Notification } from "../../notifications/moments.ts";
 import type { AttemptResult, NotificationRecord } from "../../notifications/records.ts";
+import { itemsOf } from "../db/batch-get.ts";
 import type { Db } from "../db/client.ts";
 import { isConditionFailed } from "../db/contention.ts";
 import type { StoredItemType } from "../db/item-types.ts";
@@ -180,7 +181,8 @@ export async function readRecentRecords(
       Limit: limit,
     }),
   );
-  return Items.map(recordOf);
+  // The index holds keys (and a few entry attributes): the records themselves are read by key.
+  return (await itemsOf(db, Items)).map(recordOf);
 }
 
 export const STORED_ITEMS = [

@@ -31,6 +31,8 @@ describe("the entry-type registry", () => {
       expiry: true,
       tier_change: true,
       import: true,
+      referral_reward: true,
+      referral_reversal: true,
     };
     expect([...ENTRY_TYPE_NAMES].sort()).toEqual(Object.keys(all).sort());
     for (const words of Object.values(WORDINGS)) {
@@ -83,7 +85,12 @@ describe("the entry-type registry", () => {
     expect(matchesFilters(rare, entry("expiry", -5, { staffId: "alice" }))).toBe(true);
     expect(matchesFilters(rare, entry("expiry", -5, { staffId: "bob" }))).toBe(false);
     // The class index holds each filter's entries in whole partitions: a manual credit is under "issued".
-    expect(activityClassesListedUnder("issued").sort()).toEqual(["manual.credit", "purchase", "visit"]);
+    expect(activityClassesListedUnder("issued").sort()).toEqual([
+      "manual.credit",
+      "purchase",
+      "referral_reward",
+      "visit",
+    ]);
     expect(activityClassesListedUnder("manual").sort()).toEqual(["manual.credit", "manual.debit"]);
     for (const activity of ACTIVITY_TYPES) {
       for (const sample of [

@@ -8,6 +8,7 @@ import type { Permission } from "../../../shared/auth/permissions.ts";
 import { runtimeDeps } from "../../../shared/runtime.ts";
 import { merchantSk } from "../../../shared/store/merchants/merchant.ts";
 import { staffSk } from "../../../shared/store/merchants/staff.ts";
+import { answerBatchGetsWithGets } from "../../support/batch-get-via-gets.ts";
 
 // The handler's body, replaced so the test sees whether the pipeline let the request reach it.
 const body = vi.hoisted(() => ({
@@ -80,7 +81,7 @@ function call(): Promise<APIGatewayProxyStructuredResultV2> {
 }
 
 beforeEach(() => {
-  ddb.reset();
+  answerBatchGetsWithGets(ddb.reset());
   body.locationPoster.mockClear();
 });
 

@@ -11,6 +11,7 @@ import type { Role } from "../../../shared/model.ts";
 import { runtimeDeps } from "../../../shared/runtime.ts";
 import { merchantSk } from "../../../shared/store/merchants/merchant.ts";
 import { staffSk } from "../../../shared/store/merchants/staff.ts";
+import { answerBatchGetsWithGets } from "../../support/batch-get-via-gets.ts";
 
 // The handlers' bodies, replaced so a test can tell whether the pipeline let the request reach them.
 const body = vi.hoisted(() => ({
@@ -91,7 +92,7 @@ const problemOf = (result: APIGatewayProxyStructuredResultV2) =>
   JSON.parse(String(result.body)) as { type: string; status: number; detail: string };
 
 beforeEach(() => {
-  ddb.reset();
+  answerBatchGetsWithGets(ddb.reset());
   for (const fn of Object.values(body)) fn.mockClear();
 });
 
@@ -103,8 +104,12 @@ describe("the staff pipeline enforces the route's permission", () => {
     expect(result.headers?.["content-type"]).toBe("application/problem+json");
     expect(problemOf(result)).toMatchObject({ status: 403, detail: expect.stringContaining("staff:manage") });
     expect(body.listStaffMembers).not.toHaveBeenCalled();
-    // Only resolvePrincipal's reads: nothing of the handler's.
-    expect(ddb.calls()).toHaveLength(2);
+    // Only resolvePrincipal's reads (one BatchGet of two items): nothing of the handler's.
+    expect(ddb.commandCalls(GetCommand).map((c) => c.args[0].input.Key?.sk)).toEqual([
+      staffSk("sam"),
+      merchantSk(),
+    ]);
+    expect(ddb.calls()).toHaveLength(3);
   });
 
   it("lets the request through when the role holds it, as the merchant set it", async () => {

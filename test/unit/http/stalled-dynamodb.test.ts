@@ -10,6 +10,7 @@ import { AWS_UNAVAILABLE_RETRY_AFTER_SECONDS, DYNAMODB_CALL_BUDGET_MS } from "..
 import { systemClock } from "../../../shared/clock.ts";
 import type { SdkClientBudget } from "../../../shared/sdk-client-budget.ts";
 import { createDb, type Db, dbFromEnv } from "../../../shared/store/db/client.ts";
+import { answerBatchGetsWithGets } from "../../support/batch-get-via-gets.ts";
 
 // The handlers' table, swapped per test: a client on the stalling server, with the budget under test.
 const state = vi.hoisted(() => ({ db: undefined as Db | undefined }));
@@ -151,7 +152,7 @@ describe("errors that outlived the SDK's retries", () => {
     ["UnmodelledServiceError", { $fault: "server", $metadata: { httpStatusCode: 503 } }],
   ])("%s %o is a 503 with Retry-After", async (name, extra) => {
     state.db = createDb({ table: "t", endpoint: stall.url, budget: SHORT });
-    mockClient(state.db.client as unknown as DynamoDBDocumentClient)
+    answerBatchGetsWithGets(mockClient(state.db.client as unknown as DynamoDBDocumentClient))
       .on(GetCommand)
       .rejects(awsError(name, extra));
     expectUnavailable(await callLocations());

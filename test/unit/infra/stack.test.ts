@@ -23,6 +23,7 @@ import { readStageConfig, type SecretKey } from "../../../infra/stack/stage-conf
 import { PASS_UPDATES_FILTER_PATTERNS } from "../../../passes/pass-changes.ts";
 import { INVITATION_MESSAGE } from "../../../shared/auth/invitation-message.ts";
 import { SIGN_IN_ACTIONS } from "../../../shared/auth/sign-in-actions.ts";
+import { JOB_FUNCTION_TIMEOUT_SECONDS } from "../../../shared/budgets.ts";
 import { TABLE } from "../../../shared/store/db/table-definition.ts";
 import {
   actionsOf,
@@ -772,6 +773,35 @@ describe("background functions", () => {
         Input: JSON.stringify({ time: "<aws.scheduler.scheduled-time>" }),
       },
     });
+  });
+});
+
+describe("exports job", () => {
+  it("runs every minute for Lambda's 15 minutes, with the exports bucket's files and the table", () => {
+    full.template.hasResourceProperties("AWS::Scheduler::Schedule", {
+      ScheduleExpression: "cron(* * * * ? *)",
+      Target: Match.objectLike({
+        Arn: { "Fn::GetAtt": [Match.stringLikeRegexp("^ExportsJobFunction"), "Arn"] },
+      }),
+    });
+    full.template.hasResourceProperties("AWS::Lambda::Function", {
+      Description: Match.stringLikeRegexp("functions/exports-job\\.ts"),
+      Timeout: JOB_FUNCTION_TIMEOUT_SECONDS,
+      Environment: {
+        Variables: Match.objectLike({ EXPORTS_BUCKET: Match.anyValue(), TABLE_NAME: Match.anyValue() }),
+      },
+    });
+    const actions = actionsOfHandler(full.template, "exports-job");
+    for (const action of [
+      "s3:PutObject",
+      "s3:GetObject",
+      "s3:AbortMultipartUpload",
+      "dynamodb:Query",
+      "dynamodb:UpdateItem",
+      "dynamodb:DeleteItem",
+    ]) {
+      expect(actions, action).toContain(action);
+    }
   });
 });
 

@@ -13,6 +13,7 @@ import { merchantPk } from "../../../shared/store/db/partitions.ts";
 import { locationSk } from "../../../shared/store/merchants/locations.ts";
 import { programSk, programVersionSk } from "../../../shared/store/merchants/programs.ts";
 import { staffSk } from "../../../shared/store/merchants/staff.ts";
+import { answerBatchGetsWithGets } from "../../support/batch-get-via-gets.ts";
 import { fakeSignInDirectory } from "../../support/fake-sign-in-directory.ts";
 import { cancelled, recordingBackoff } from "../../support/transaction-faults.ts";
 
@@ -52,7 +53,7 @@ const transactKeys = (call: number) =>
   );
 
 beforeEach(() => {
-  mock.reset();
+  answerBatchGetsWithGets(mock.reset());
   sleeps.length = 0;
 });
 

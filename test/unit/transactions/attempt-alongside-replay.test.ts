@@ -8,6 +8,7 @@ import type { Customer } from "../../../shared/model.ts";
 import { type LedgerOperation, ledgerWrite } from "../../../shared/pipeline/ledger-write.ts";
 import { StaleRead } from "../../../shared/pipeline/write.ts";
 import { createDb } from "../../../shared/store/db/client.ts";
+import { answerBatchGetsWithGets } from "../../support/batch-get-via-gets.ts";
 import { recordingBackoff } from "../../support/transaction-faults.ts";
 
 // The earn's first attempt (customer and lot reads, the plan) runs alongside the replay check: these prove
@@ -76,7 +77,7 @@ const replayOf = (result: unknown) => ({
   result: JSON.stringify(result),
 });
 
-beforeEach(() => mock.reset());
+beforeEach(() => answerBatchGetsWithGets(mock.reset()));
 
 describe("the first attempt alongside the replay check", () => {
   it("reads the customer before the key's record has answered, and writes once for a new key", async () => {

@@ -1,7 +1,12 @@
 import type { AttributeValue, DynamoDBRecord } from "aws-lambda";
 import { describe, expect, it } from "vitest";
 import { webhookId } from "../../../shared/webhooks/deliver.ts";
-import { type PendingEvent, pendingEventOfRecord, webhookEventOf } from "../../../shared/webhooks/events.ts";
+import {
+  type PendingEvent,
+  pendingEventOfRecord,
+  pendingEventsOfRecord,
+  webhookEventOf,
+} from "../../../shared/webhooks/events.ts";
 
 /** Which stream records are which events, and what a delivery carries of them. */
 
@@ -74,6 +79,18 @@ describe("pendingEventOfRecord", () => {
   });
 });
 
+describe("pendingEventsOfRecord", () => {
+  it("makes a new tier_change entry both entry.created and tier.changed, and other entries one event", () => {
+    const tierChange = record("INSERT", ENTRY_KEY, { ...merchant, type: { S: "tier_change" } });
+    expect(pendingEventsOfRecord(tierChange).map((e) => e.type)).toEqual(["entry.created", "tier.changed"]);
+    const purchase = record("INSERT", ENTRY_KEY, { ...merchant, type: { S: "purchase" } });
+    expect(pendingEventsOfRecord(purchase).map((e) => e.type)).toEqual(["entry.created"]);
+    expect(pendingEventsOfRecord(record("MODIFY", ENTRY_KEY, tierChange.dynamodb?.NewImage ?? {}))).toEqual(
+      [],
+    );
+  });
+});
+
 describe("webhookEventOf", () => {
   const entryPending: PendingEvent = {
     type: "entry.created",
@@ -107,6 +124,34 @@ describe("webhookEventOf", () => {
       data: { id: "ent_1", type: "purchase", points: 12, customerId: "c1", inputs: {} },
     });
     expect(JSON.stringify(event?.data)).not.toMatch(/gsi|MERCHANT#/);
+  });
+
+  it("carries a tier change's customer, program, levels, reason and entries; nothing for another entry", () => {
+    const tierPending: PendingEvent = { ...entryPending, type: "tier.changed" };
+    const change = {
+      ...entryItem,
+      id: "ent_2",
+      type: "tier_change",
+      points: 0,
+      programId: "prog_1",
+      refs: { entryId: "ent_1" },
+      inputs: { direction: "promotion", from: "Bronze", to: "Silver", cause: "earn" },
+    };
+    expect(webhookEventOf(tierPending, change)).toMatchObject({
+      type: "tier.changed",
+      occurredAt: entryItem.createdAt,
+      data: {
+        entryId: "ent_2",
+        customerId: "c1",
+        programId: "prog_1",
+        direction: "promotion",
+        from: "Bronze",
+        to: "Silver",
+        reason: "earn",
+        causedByEntryId: "ent_1",
+      },
+    });
+    expect(webhookEventOf(tierPending, entryItem)).toBeUndefined();
   });
 
   it("carries a customer's view, without the pass's secrets", () => {
