@@ -1,4 +1,5 @@
 import * as z from "zod";
+import { refuseErased } from "../shared/customers/erased.ts";
 import { notFound } from "../shared/errors.ts";
 import { portalLink, revokePortalLinks } from "../shared/portal/access.ts";
 import { readCustomer } from "../shared/store/customers/profile.ts";
@@ -17,7 +18,10 @@ export const handler = staffHandler(async (request, principal) => {
   const { revoke } = parse(Body, request.json(), "body");
   const deps = signingDeps();
   const member = { merchantId: principal.merchantId, customerId };
-  if (!(await readCustomer(deps.db, member.merchantId, customerId))) throw notFound("Customer");
+  const customer = await readCustomer(deps.db, member.merchantId, customerId);
+  if (!customer) throw notFound("Customer");
+  // The erasure revoked every link; a new one would open an empty portal under the member's old card.
+  refuseErased(customer);
   if (revoke) await revokePortalLinks(deps.db, member, deps.clock());
   return { status: 201, body: { portalUrl: await portalLink(deps, publicBaseUrl(request), member) } };
 });

@@ -1,4 +1,4 @@
-import { listCustomerReferrals } from "../shared/referrals/referrals.ts";
+import { listCustomerReferrals } from "../shared/referrals/view.ts";
 import { runtimeDeps } from "../shared/runtime.ts";
 import { parse, staffHandler } from "./http/api.ts";
 import { CustomerPath } from "./http/params.ts";

@@ -1,6 +1,6 @@
 import * as z from "zod";
 import { idempotencyFrom } from "../shared/idempotency.ts";
-import { cancelReferralByStaff } from "../shared/referrals/referrals.ts";
+import { cancelReferralByStaff } from "../shared/referrals/cancel.ts";
 import { runtimeDeps } from "../shared/runtime.ts";
 import { parse, staffHandler } from "./http/api.ts";
 import { RecordId } from "./http/fields.ts";

@@ -15,6 +15,7 @@ export type ProblemKind =
   | "forbidden"
   | "not-found"
   | "conflict"
+  | "customer-erased"
   | "gone"
   | "idempotency-key-reuse"
   | "export-too-large"

@@ -13,6 +13,7 @@ const STATUS: Record<ProblemKind, { status: number; title: string }> = {
   forbidden: { status: 403, title: "Forbidden" },
   "not-found": { status: 404, title: "Not found" },
   conflict: { status: 409, title: "Conflict" },
+  "customer-erased": { status: 409, title: "Customer erased" },
   gone: { status: 410, title: "Gone" },
   "idempotency-key-reuse": { status: 422, title: "Idempotency-Key reused" },
   "export-too-large": { status: 422, title: "Export too large to produce in a request" },

@@ -1,5 +1,6 @@
 import { type Principal, requireLocation } from "../auth/principal.ts";
 import { checkOccurredAt } from "../bounds.ts";
+import { refuseErased } from "../customers/erased.ts";
 import { conflict, forbidden, notFound, ValidationError } from "../errors.ts";
 import { creditExpiryPolicy } from "../expiry/credit-policy.ts";
 import { idempotencyFrom } from "../idempotency.ts";
@@ -82,6 +83,7 @@ export async function holdPoints(
         input.occurredAt ? getMerchant(db, merchantId) : undefined,
       ]);
       if (!customer) throw notFound("Customer");
+      refuseErased(customer);
       if (input.occurredAt && merchant) checkOccurredAt(input.occurredAt, merchant.createdAt, deps.clock());
       if (input.locationId !== undefined) {
         const location = await getLocation(db, merchantId, input.locationId);
@@ -143,6 +145,7 @@ export async function approveHold(
     customerId: ({ hold }) => hold.customerId,
     expiry: ({ expiry }) => expiry,
     plan: async ({ customer, now }) => {
+      refuseErased(customer);
       // Read again on every attempt: a concurrent decision makes this one a 409, not a second credit.
       const current = await pendingHold(deps, principal, holdId);
       const decided: Hold = {

@@ -1,5 +1,6 @@
 import { type Principal, requireLocation } from "../auth/principal.ts";
 import { MAX_MANUAL_POINTS } from "../bounds.ts";
+import { refuseErased } from "../customers/erased.ts";
 import { conflict, notFound, ValidationError } from "../errors.ts";
 import { creditExpiryPolicy } from "../expiry/credit-policy.ts";
 import { idempotencyFrom } from "../idempotency.ts";
@@ -62,6 +63,7 @@ export async function approveClaim(
     customerId: ({ claim }) => claim.customerId,
     expiry: ({ expiry }) => expiry,
     plan: async ({ customer, context: { claim, points }, now }) => {
+      refuseErased(customer);
       // Read again on every attempt: a concurrent decision makes this one a 409, not a second credit.
       const current = await openClaim(db, principal, claimId);
       const decided: Claim = {

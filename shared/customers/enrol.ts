@@ -8,7 +8,7 @@ import type { Customer } from "../model.ts";
 import { welcomeByEmail, welcomeOutbox } from "../notifications/welcome.ts";
 import { runWrite, type WriteResult } from "../pipeline/write.ts";
 import { qrCodeSvg } from "../qr-code.ts";
-import { REFERRAL_CODE_LENGTH, type ReferralInvite, referralAtEnrolment } from "../referrals/referrals.ts";
+import { REFERRAL_CODE_LENGTH, type ReferralInvite, referralAtEnrolment } from "../referrals/join.ts";
 import { barcodeClaim, claimedField, contactClaim } from "../store/customers/contacts.ts";
 import { nameIndexChanges } from "../store/customers/names.ts";
 import { newProfileItem } from "../store/customers/profile.ts";

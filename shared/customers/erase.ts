@@ -46,7 +46,8 @@ import { personalValues, redactPayload } from "./redact.ts";
  *
  * Kept: the ledger entries (amounts, types, staff and location ids, hashes), lots, redemptions, the pass
  * pointer and the audit trail (field names and staff ids, never values), keyed by the customer id alone, so
- * the merchant's accounting and the hash chain still verify. See README "Personal data".
+ * the merchant's accounting and the hash chain still verify. From then on, the writes that would attach new
+ * points, contacts or a portal link to the record refuse it (./erased.ts). See README "Personal data".
  */
 
 export interface EraseDeps {

@@ -6,7 +6,7 @@ import { getLocation } from "../merchants/directory.ts";
 import type { Merchant } from "../model.ts";
 import { runWrite, type WriteResult } from "../pipeline/write.ts";
 import { portalLink } from "../portal/access.ts";
-import { inviteOf, type ReferralInvite, refusedAtJoin } from "../referrals/referrals.ts";
+import { inviteOf, type ReferralInvite, refusedAtJoin } from "../referrals/join.ts";
 import { findContactHolder } from "../store/customers/contacts.ts";
 import type { CustomerView } from "../views.ts";
 import { type CardDeliveryDeps, type ContactAddress, sendCard } from "./card-request.ts";

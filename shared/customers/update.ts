@@ -13,6 +13,7 @@ import type { NamedItem } from "../store/db/transact.ts";
 import { clearEmailStatus } from "../store/notifications/email-status.ts";
 import { customerView } from "../views.ts";
 import { type ContactField, contactTaken, nameTokens, normalizeContact } from "./contact.ts";
+import { refuseErased } from "./erased.ts";
 
 export interface CustomerChanges {
   name?: string;
@@ -59,6 +60,7 @@ export async function updateCustomer(
     getMerchant(db, merchantId),
   ]);
   if (!customer || !merchant) throw notFound("Customer");
+  refuseErased(customer);
   const contact = normalizeContact(changes, merchant.country);
   const wanted: Partial<Record<Field, unknown>> = { ...changes, ...contact };
   const changed = (Object.keys(wanted) as Field[]).filter(

@@ -1,6 +1,7 @@
 import { type Principal, requireLocation } from "../auth/principal.ts";
 import type { CouponIssuer, CouponRef } from "../coupons/issuer.ts";
 import { type IssuerFor, issuersFromEnv } from "../coupons/issuers.ts";
+import { refuseErased } from "../customers/erased.ts";
 import { conflict, DomainError, notFound, ValidationError } from "../errors.ts";
 import { idempotencyFrom } from "../idempotency.ts";
 import { newId, randomCode } from "../ids.ts";
@@ -69,6 +70,7 @@ export async function redeemReward(
         // Checked before the coupon is created, so a short balance never reaches the issuer.
         const customer = await readCustomer(db, merchantId, input.customerId);
         if (!customer) throw notFound("Customer");
+        refuseErased(customer);
         if (customer.balance < reward.points) {
           throw conflict("The balance is too low for this reward.", {
             balance: customer.balance,

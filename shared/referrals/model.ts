@@ -6,6 +6,9 @@
  * → rewarded (the stream paid the referrer); pending → refused (a reason below); pending, rewarded →
  * cancelled (by staff, or the qualifying purchase returned), which takes both rewards back.
  */
+/** Which side of a referral a member is on. */
+export type ReferralRole = "referrer" | "referee";
+
 export type ReferralStatus = "pending" | "qualified" | "rewarded" | "refused" | "cancelled";
 
 /** Why a referral paid nothing, or stopped paying. */

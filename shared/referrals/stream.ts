@@ -1,7 +1,8 @@
 import type { AttributeValue, DynamoDBRecord } from "aws-lambda";
 import type { LedgerDeps } from "../pipeline/ledger-write.ts";
 import { TABLE } from "../store/db/table-definition.ts";
-import { cancelOnReturn, payReferrer } from "./referrals.ts";
+import { cancelOnReturn } from "./cancel.ts";
+import { payReferrer } from "./pay.ts";
 
 /**
  * The referrals step of the webhooks stream consumer (functions/webhooks-stream.ts), from new ledger

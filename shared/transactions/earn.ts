@@ -1,5 +1,6 @@
 import { type Principal, requireLocation } from "../auth/principal.ts";
 import { checkEarnedPoints, checkPurchaseAmount, maxPurchaseOf } from "../bounds.ts";
+import { refuseErased } from "../customers/erased.ts";
 import { conflict, notFound, ValidationError } from "../errors.ts";
 import { NO_EXPIRY } from "../expiry/policy.ts";
 import { idempotencyFrom } from "../idempotency.ts";
@@ -9,7 +10,7 @@ import type { LedgerEntry } from "../model.ts";
 import { type LedgerDeps, ledgerWrite } from "../pipeline/ledger-write.ts";
 import type { WriteResult } from "../pipeline/write.ts";
 import { computePurchasePoints, computeVisitPoints, type EarnComputation } from "../programs/rules.ts";
-import { referralOnEarn } from "../referrals/referrals.ts";
+import { referralOnEarn } from "../referrals/qualify.ts";
 import { findCustomerIdByBarcode } from "../store/customers/contacts.ts";
 import { tierBonus, tierWrites } from "../tiers/ledger.ts";
 import { afterQualifying } from "../tiers/qualify.ts";
@@ -82,6 +83,7 @@ export async function earnPoints(
     customerId: (loaded) => loaded.customerId,
     expiry: ({ program }) => program.expiry ?? NO_EXPIRY,
     plan: async ({ customer, context: { location, program, inputs, ...loaded }, now }) => {
+      refuseErased(customer);
       const { rule } = program;
       // The tier held before this earn multiplies it, in the rule's own arithmetic (shared/tiers/).
       const bonus = tierBonus(program, customer, now);

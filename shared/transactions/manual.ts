@@ -1,5 +1,6 @@
 import { type Principal, requireLocation } from "../auth/principal.ts";
 import { checkOccurredAt } from "../bounds.ts";
+import { refuseErased } from "../customers/erased.ts";
 import { notFound, ValidationError } from "../errors.ts";
 import { creditExpiryPolicy } from "../expiry/credit-policy.ts";
 import { idempotencyFrom } from "../idempotency.ts";
@@ -70,9 +71,12 @@ export async function adjustPoints(
     },
     customerId: () => customerId,
     expiry: (policy) => policy,
-    plan: () => ({
-      entry: manualDraft(principal, input),
-      result: (entry) => ({ transaction: transactionView(entry) }),
-    }),
+    plan: ({ customer }) => {
+      refuseErased(customer);
+      return {
+        entry: manualDraft(principal, input),
+        result: (entry) => ({ transaction: transactionView(entry) }),
+      };
+    },
   });
 }

@@ -8,6 +8,7 @@ import { benchExpiry } from "./expiry.ts";
 import { benchFreshness } from "./freshness.ts";
 import { benchPasses } from "./passes.ts";
 import { toMarkdown } from "./report.ts";
+import { benchScale } from "./scale.ts";
 
 /**
  * `npm run bench`: every figure is measured in this run, beside its baseline from the same run, and
@@ -22,6 +23,7 @@ const sections: Record<string, () => unknown> = {
   expiry: benchExpiry,
   freshness: benchFreshness,
   earn: benchEarn,
+  scale: benchScale,
 };
 
 const dir = join(process.cwd(), "test", "bench", "results");

@@ -45,6 +45,8 @@ let customerId: string;
 let portalToken: string;
 let passSerial: string;
 let importId: string;
+let claimId: string;
+let holdId: string;
 /** The create and the manual points, sent again with their keys after the erasure. */
 const CREATE_BODY = { name: NAME, phone: PHONE_FORMS[2], email: EMAIL, marketingConsent: true, locale: "fr" };
 const createKey = randomUUID();
@@ -122,6 +124,7 @@ beforeAll(async () => {
     headers: headers(),
   });
   expect(held.status, JSON.stringify(held.body)).toBe(202);
+  holdId = held.body.hold.id;
 
   // An import still receiving its file, whose first part has a line with the member's name and phone.
   const started = await stack.call("POST", "/v1/imports", {
@@ -183,6 +186,7 @@ beforeAll(async () => {
     headers(),
   );
   expect(claim.status, JSON.stringify(claim.body)).toBe(201);
+  claimId = claim.body.claim.id;
 
   const registered = await appleCall(
     stack,
@@ -407,6 +411,67 @@ describe("erasing a member", () => {
     expect(reused.status).toBe(422);
     const ledger = await stack.call("GET", `/v1/customers/${customerId}/ledger`, { token: alice });
     expect(ledger.body.entries).toHaveLength(4);
+  });
+
+  it("refuses new points, contacts, redemptions and portal links for the member, writing nothing", async () => {
+    // A manager other than the hold's requester, so the approval reaches the member's profile.
+    const manager = await stack.call("POST", "/v1/staff", {
+      token: alice,
+      body: { name: "Mia Manager", role: "manager", locationIds: "*" },
+      headers: headers(),
+    });
+    expect(manager.status, JSON.stringify(manager.body)).toBe(201);
+    const mia = await stack.tokenFor(manager.body.staff.id);
+    const reward = await loyaltyApi(stack, alice).reward({ name: "Free croissant", points: 100 });
+    const before = await stack.call("GET", `/v1/customers/${customerId}/ledger`, { token: alice });
+    const post = (path: string, body: unknown, token = alice) =>
+      stack.call("POST", path, { token, body, headers: headers() });
+    const refusals = {
+      manual: await post(`/v1/customers/${customerId}/points`, { points: 10, reason: "goodwill" }),
+      // Over the hold limit: not even kept as a hold.
+      hold: await post(`/v1/customers/${customerId}/points`, { points: 5000, reason: "goodwill" }),
+      holdApproval: await post(`/v1/holds/${holdId}/approve`, undefined, mia),
+      earn: await post("/v1/transactions", {
+        customerId,
+        locationId: "paris-01",
+        type: "purchase",
+        amount: "20.00",
+        currency: "EUR",
+      }),
+      redemption: await post("/v1/redemptions", { customerId, rewardId: reward.id, locationId: "paris-01" }),
+      claimApproval: await post(`/v1/claims/${claimId}/approve`, { points: 10 }),
+      portalLink: await post(`/v1/customers/${customerId}/portal-link`, {}),
+      contacts: await stack.call("PATCH", `/v1/customers/${customerId}`, {
+        token: alice,
+        body: { name: "New Name", email: "new.address@example.org" },
+      }),
+    };
+    for (const [write, response] of Object.entries(refusals)) {
+      expect(response.status, `${write}: ${JSON.stringify(response.body)}`).toBe(409);
+      expect(response.headers.get("content-type"), write).toContain("application/problem+json");
+      expect(response.body, write).toMatchObject({
+        type: "https://loyalty-wallet.dev/problems/customer-erased",
+        customerId,
+        erasedAt: expect.any(String),
+      });
+      expect(response.body.detail, write).toContain("erased");
+    }
+    const after = await stack.call("GET", `/v1/customers/${customerId}/ledger`, { token: alice });
+    expect(after.body.entries).toEqual(before.body.entries);
+    const shown = await stack.call("GET", `/v1/customers/${customerId}`, { token: alice });
+    expect(shown.body.customer).toMatchObject({ name: "", email: null, balance: 192 });
+    // The hold and the claim wait as they were, and no redemption of the reward exists.
+    const holds = await stack.call("GET", "/v1/holds", { token: alice });
+    expect(holds.body.holds.find((h: { id: string }) => h.id === holdId)).toMatchObject({
+      status: "pending",
+    });
+    const items = await scanTable();
+    const claim = items.find((item) => item.pk === `MERCHANT#${DEMO.merchantId}#POINTSCLAIM#${claimId}`);
+    expect(["pending", "already_credited"]).toContain(claim?.status);
+    expect(claim?.decision).toBeUndefined();
+    expect(items.filter((item) => item.rewardId === reward.id && item.customerId === customerId)).toEqual([]);
+    const profile = await readCustomer(stack.db, DEMO.merchantId, customerId);
+    expect(profile?.email).toBeUndefined();
   });
 
   it("makes a new member of someone joining again with the same phone and e-mail", async () => {

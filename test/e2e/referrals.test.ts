@@ -3,7 +3,7 @@ import { UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { DEMO } from "../../infra/local/seed.ts";
 import { startLocalWebhooks } from "../../infra/local/webhooks.ts";
-import { payReferrer } from "../../shared/referrals/referrals.ts";
+import { payReferrer } from "../../shared/referrals/pay.ts";
 import { readCustomer } from "../../shared/store/customers/profile.ts";
 import { customerPk } from "../../shared/store/db/partitions.ts";
 import { registerDevice } from "../../shared/store/pass-devices.ts";
@@ -12,7 +12,6 @@ import {
   expectFieldProblem,
   type LoyaltyApi,
   type LoyaltyStack,
-  PARIS,
   startLoyaltyStack,
 } from "../support/rewards-fixtures.ts";
 import type { TestStack } from "../support/test-stack.ts";
@@ -37,14 +36,6 @@ const REFERRALS = {
   maxPerReferrerPerMonth: 3,
 };
 const merchantId = DEMO.merchantId;
-
-const program = () => stack.call("GET", `/v1/programs/${PARIS.programId}`, { token: alice });
-const saveProgram = (token: string, body: unknown) =>
-  stack.call("PUT", `/v1/programs/${PARIS.programId}`, {
-    token,
-    body,
-    headers: { "idempotency-key": randomUUID() },
-  });
 
 const unique = (label: string) => `${label}-${randomUUID().slice(0, 8)}@example.com`;
 
@@ -131,14 +122,14 @@ beforeAll(async () => {
     tableName: stack.db.table,
     pollIntervalMs: 50,
   });
-  const current = (await program()).body.program;
+  const current = (await api.program()).body.program;
   const settings = { name: current.name, rule: current.rule, expiry: current.expiry };
   expectFieldProblem(
-    await saveProgram(alice, { ...settings, referrals: { ...REFERRALS, qualifyWithinDays: 0 } }),
+    await api.saveProgram({ ...settings, referrals: { ...REFERRALS, qualifyWithinDays: 0 } }),
     "referrals.qualifyWithinDays",
   );
-  expect((await saveProgram(mallory, { ...settings, referrals: REFERRALS })).status).toBe(404);
-  const saved = await saveProgram(alice, { ...settings, referrals: REFERRALS });
+  expect((await api.saveProgram({ ...settings, referrals: REFERRALS }, mallory)).status).toBe(404);
+  const saved = await api.saveProgram({ ...settings, referrals: REFERRALS });
   expect(saved.status).toBe(200);
   expect(saved.body.program).toMatchObject({ version: current.version + 1, referrals: REFERRALS });
 });
@@ -356,7 +347,7 @@ describe("referrals through the API", () => {
 
 describe("a referral with tiers", () => {
   it("chains the purchase, the tier change it causes and the friend's reward in one write", async () => {
-    const current = (await program()).body.program;
+    const current = (await api.program()).body.program;
     const tiers = {
       window: { kind: "rolling", months: 12 },
       levels: [
@@ -364,7 +355,7 @@ describe("a referral with tiers", () => {
         { name: "Silver", threshold: 20, multiplier: "1.5" },
       ],
     };
-    const saved = await saveProgram(alice, {
+    const saved = await api.saveProgram({
       name: current.name,
       rule: current.rule,
       expiry: current.expiry,

@@ -1,4 +1,3 @@
-import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { asCustomer, portalTokenFor } from "../support/portal.ts";
 import {
@@ -25,14 +24,6 @@ const TIERS = {
   ],
 };
 
-const program = (token: string) => stack.call("GET", `/v1/programs/${PARIS.programId}`, { token });
-const saveProgram = (token: string, body: unknown) =>
-  stack.call("PUT", `/v1/programs/${PARIS.programId}`, {
-    token,
-    body,
-    headers: { "idempotency-key": randomUUID() },
-  });
-
 beforeAll(async () => {
   loyalty = await startLoyaltyStack({ issuer: false });
   ({ stack, api, alice, mallory } = loyalty);
@@ -41,7 +32,7 @@ afterAll(() => loyalty?.close());
 
 describe("VIP tiers through the API", () => {
   it("saves tiers as a new program version, refuses bad tiers naming the field, and is scoped to the merchant", async () => {
-    const current = (await program(alice)).body.program;
+    const current = (await api.program()).body.program;
     expect(current.tiers).toBeNull();
     const settings = { name: current.name, rule: current.rule, expiry: current.expiry };
     for (const [levels, field] of [
@@ -49,19 +40,19 @@ describe("VIP tiers through the API", () => {
       [[TIERS.levels[0], { name: "Silver", threshold: 0, multiplier: "1.5" }], "tiers.levels.1.threshold"],
       [[{ name: "Bronze", threshold: 0, multiplier: "1.234" }], "tiers.levels.0.multiplier"],
     ] as const) {
-      expectFieldProblem(await saveProgram(alice, { ...settings, tiers: { ...TIERS, levels } }), field);
+      expectFieldProblem(await api.saveProgram({ ...settings, tiers: { ...TIERS, levels } }), field);
     }
-    expect((await program(alice)).body.program.version).toBe(current.version);
+    expect((await api.program()).body.program.version).toBe(current.version);
 
     // Another merchant can neither read nor change it.
-    expect((await program(mallory)).status).toBe(404);
-    expect((await saveProgram(mallory, { ...settings, tiers: TIERS })).status).toBe(404);
-    expect((await program(alice)).body.program.version).toBe(current.version);
+    expect((await api.program(mallory)).status).toBe(404);
+    expect((await api.saveProgram({ ...settings, tiers: TIERS }, mallory)).status).toBe(404);
+    expect((await api.program()).body.program.version).toBe(current.version);
 
-    const saved = await saveProgram(alice, { ...settings, tiers: TIERS });
+    const saved = await api.saveProgram({ ...settings, tiers: TIERS });
     expect(saved.status).toBe(200);
     expect(saved.body.program).toMatchObject({ version: current.version + 1, tiers: TIERS });
-    expect((await program(alice)).body.program.tiers).toEqual(TIERS);
+    expect((await api.program()).body.program.tiers).toEqual(TIERS);
   });
 
   it("promotes on the earn that qualifies, multiplies the next ones, and shows the tier to staff and member", async () => {

@@ -1,20 +1,11 @@
 import { randomUUID } from "node:crypto";
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { marshall } from "@aws-sdk/util-dynamodb";
 import type { DynamoDBRecord } from "aws-lambda";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createPassUpdatesHandler } from "../../functions/pass-updates-stream.ts";
 import { lambdaContext } from "../../infra/local/api-gateway-event.ts";
-import { type LocalApnsServer, startLocalApnsServer } from "../../infra/local/apns-server.ts";
-import { ensureDevServiceAccount } from "../../infra/local/dev-google-account.ts";
-import { type LocalGoogleRecorder, startLocalGoogleRecorder } from "../../infra/local/google-recorder.ts";
-import { type ApnsClient, createApnsClient } from "../../passes/apple/apns/client.ts";
 import { buildPassFields } from "../../passes/apple/pass-fields.ts";
-import { createGoogleWalletClient } from "../../passes/google/wallet-client.ts";
 import { applePassViewOf, googleIds, loadMemberPassContent } from "../../passes/member-pass.ts";
-import type { PassDeliveryDeps } from "../../passes/pass-delivery.ts";
 import { enrolCustomer } from "../../shared/customers/enrol.ts";
 import { createLocation, createMerchant, createProgram } from "../../shared/merchants/setup.ts";
 import type { Customer } from "../../shared/model.ts";
@@ -27,6 +18,11 @@ import type { TierSettings } from "../../shared/tiers/settings.ts";
 import { earnPoints } from "../../shared/transactions/earn.ts";
 import { meterCapacity } from "../support/capacity-meter.ts";
 import { ownerOf } from "../support/ledger-merchant.ts";
+import {
+  type PassDeliveryWorld,
+  startPassDeliveryWorld,
+  TEST_PASS_TYPE,
+} from "../support/pass-delivery-world.ts";
 import { testDb } from "../support/test-stack.ts";
 
 /**
@@ -35,7 +31,6 @@ import { testDb } from "../support/test-stack.ts";
  * DynamoDB Local, their profile images fed to the stream handler, a local APNs server and a Google recorder.
  */
 
-const PASS_TYPE = "pass.test.loyalty";
 const ISSUER = "3388000000000000043";
 const TIERS: TierSettings = {
   window: { kind: "rolling", months: 3 },
@@ -45,11 +40,7 @@ const TIERS: TierSettings = {
   ],
 };
 let db: Db;
-let apnsServer: LocalApnsServer;
-let apns: ApnsClient;
-let google: LocalGoogleRecorder;
-let dir: string;
-let deps: PassDeliveryDeps;
+let world: PassDeliveryWorld;
 let meter: ReturnType<typeof meterCapacity>;
 let now = new Date("2026-01-10T10:00:00.000Z");
 let nextSeq = 5000;
@@ -57,34 +48,13 @@ let nextSeq = 5000;
 beforeAll(async () => {
   db = await testDb();
   meter = meterCapacity(db);
-  dir = await mkdtemp(join(tmpdir(), "pass-tiers-"));
-  [apnsServer, google] = await Promise.all([startLocalApnsServer(), startLocalGoogleRecorder()]);
-  const serviceAccount = await ensureDevServiceAccount(dir, google.tokenUri);
-  apns = createApnsClient({
-    origin: apnsServer.origin,
-    auth: { kind: "certificate", cert: "h2c", key: "h2c" },
-    maxAttempts: 1,
-  });
-  const client = createGoogleWalletClient({
-    serviceAccount,
-    issuerId: ISSUER,
-    baseUrl: google.baseUrl,
-    maxAttempts: 1,
-  });
-  deps = {
-    db,
-    clock: () => now,
-    apple: { passTypeIdentifier: PASS_TYPE, apns: async () => apns },
-    google: { issuerId: ISSUER, programLogoUrl: "https://example.test/logo.png", client: async () => client },
-  };
+  world = await startPassDeliveryWorld({ db, clock: () => now, issuerId: ISSUER });
 });
 afterAll(async () => {
-  await apns?.close();
-  await Promise.all([apnsServer?.close(), google?.close()]);
-  await rm(dir, { recursive: true, force: true });
+  await world?.close();
 });
 
-const handler = createPassUpdatesHandler(() => deps);
+const handler = createPassUpdatesHandler(() => world.deps);
 const invoke = (records: DynamoDBRecord[]) =>
   handler({ Records: records }, lambdaContext("pass-updates-stream", "test"));
 
@@ -144,13 +114,14 @@ function profileRecord(
   } as DynamoDBRecord;
 }
 
-const pushesTo = (token: string) => apnsServer.deliveries.filter((delivery) => delivery.token === token);
+const pushesTo = (token: string) =>
+  world.apnsServer.deliveries.filter((delivery) => delivery.token === token);
 
 /** The Google PATCH the last invocation made for this pass. */
 function lastPatch(customer: Customer, since: number) {
   const { objectId } = googleIds(ISSUER, customer.merchantId, customer.passSerial);
   const path = `/walletobjects/v1/loyaltyObject/${encodeURIComponent(objectId)}`;
-  return google.requests.slice(since).find((r) => r.method === "PATCH" && r.path === path)?.body as
+  return world.google.requests.slice(since).find((r) => r.method === "PATCH" && r.path === path)?.body as
     | {
         notifyPreference?: string;
         secondaryLoyaltyPoints?: unknown;
@@ -178,7 +149,7 @@ describe("a tier change on the pass-updates stream", () => {
       db,
       {
         deviceLibraryIdentifier: `dev-${token}`,
-        passTypeIdentifier: PASS_TYPE,
+        passTypeIdentifier: TEST_PASS_TYPE,
         serialNumber: enrolled.passSerial,
         pushToken: token,
       },
@@ -193,7 +164,7 @@ describe("a tier change on the pass-updates stream", () => {
     await buy(enrolled, "25.00");
     const silver = await profile(enrolled);
     expect(silver.tiers?.["prog-shop"]?.tier).toBe("Silver");
-    let since = google.requests.length;
+    let since = world.google.requests.length;
     expect((await invoke([profileRecord("MODIFY", bronze, silver)])).batchItemFailures).toEqual([]);
     expect(pushesTo(token)).toHaveLength(1);
     expect(lastPatch(enrolled, since)).toMatchObject({
@@ -210,7 +181,7 @@ describe("a tier change on the pass-updates stream", () => {
     expect(await reviewTiers({ db, clock: () => now }, enrolled.merchantId, enrolled.id, now)).toBe(1);
     const demoted = await profile(enrolled);
     expect(demoted.balance).toBe(silver.balance);
-    since = google.requests.length;
+    since = world.google.requests.length;
     expect((await invoke([profileRecord("MODIFY", silver, demoted)])).batchItemFailures).toEqual([]);
     expect(pushesTo(token)).toHaveLength(2);
     const patch = lastPatch(enrolled, since);

@@ -1,19 +1,10 @@
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import type { AttributeValue, Context, DynamoDBRecord, DynamoDBStreamEvent } from "aws-lambda";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createPassUpdatesHandler } from "../../functions/pass-updates-stream.ts";
 import { lambdaContext } from "../../infra/local/api-gateway-event.ts";
-import { type LocalApnsServer, startLocalApnsServer } from "../../infra/local/apns-server.ts";
-import { ensureDevServiceAccount } from "../../infra/local/dev-google-account.ts";
-import { type LocalGoogleRecorder, startLocalGoogleRecorder } from "../../infra/local/google-recorder.ts";
 import { matchesFilter } from "../../infra/local/stream-records.ts";
-import { type ApnsClient, createApnsClient } from "../../passes/apple/apns/client.ts";
-import { createGoogleWalletClient } from "../../passes/google/wallet-client.ts";
 import { googleIds } from "../../passes/member-pass.ts";
 import { PASS_UPDATES_FILTER_PATTERNS, paddedSeq } from "../../passes/pass-changes.ts";
-import type { PassDeliveryDeps } from "../../passes/pass-delivery.ts";
 import { enrolCustomer } from "../../shared/customers/enrol.ts";
 import { createMerchant } from "../../shared/merchants/setup.ts";
 import type { Customer } from "../../shared/model.ts";
@@ -23,49 +14,25 @@ import { customerPk } from "../../shared/store/db/partitions.ts";
 import { entrySk } from "../../shared/store/ledger/entries.ts";
 import { listPassDevices, registerDevice } from "../../shared/store/pass-devices.ts";
 import { passPk, passSk, readPass } from "../../shared/store/passes.ts";
+import {
+  type PassDeliveryWorld,
+  startPassDeliveryWorld,
+  TEST_PASS_TYPE,
+} from "../support/pass-delivery-world.ts";
 import { testDb } from "../support/test-stack.ts";
 
 /** The stream handler with real records against DynamoDB Local, a local APNs server and a Google recorder. */
 
-const PASS_TYPE = "pass.test.loyalty";
 const ISSUER = "3388000000000000042";
 const MERCHANT = "m-stream";
 let db: Db;
-let apnsServer: LocalApnsServer;
-let apns: ApnsClient;
-let google: LocalGoogleRecorder;
-let dir: string;
-let deps: PassDeliveryDeps;
+let world: PassDeliveryWorld;
 let now: Date;
 let nextSeq = 1000;
 
 beforeAll(async () => {
   db = await testDb();
-  dir = await mkdtemp(join(tmpdir(), "pass-stream-"));
-  [apnsServer, google] = await Promise.all([startLocalApnsServer(), startLocalGoogleRecorder()]);
-  const serviceAccount = await ensureDevServiceAccount(dir, google.tokenUri);
-  // One try per push: a failing device fails its records at once.
-  apns = createApnsClient({
-    origin: apnsServer.origin,
-    auth: { kind: "certificate", cert: "h2c", key: "h2c" },
-    maxAttempts: 1,
-  });
-  const googleClient = createGoogleWalletClient({
-    serviceAccount,
-    issuerId: ISSUER,
-    baseUrl: google.baseUrl,
-    maxAttempts: 1,
-  });
-  deps = {
-    db,
-    clock: () => now,
-    apple: { passTypeIdentifier: PASS_TYPE, apns: async () => apns },
-    google: {
-      issuerId: ISSUER,
-      programLogoUrl: "https://example.test/logo.png",
-      client: async () => googleClient,
-    },
-  };
+  world = await startPassDeliveryWorld({ db, clock: () => now, issuerId: ISSUER });
   await createMerchant(db, {
     id: MERCHANT,
     name: "Stream Café",
@@ -75,15 +42,13 @@ beforeAll(async () => {
   });
 });
 afterAll(async () => {
-  await apns?.close();
-  await Promise.all([apnsServer?.close(), google?.close()]);
-  await rm(dir, { recursive: true, force: true });
+  await world?.close();
 });
 beforeEach(() => {
   now = new Date("2026-03-01T10:00:00Z");
 });
 
-const handler = createPassUpdatesHandler(() => deps);
+const handler = createPassUpdatesHandler(() => world.deps);
 const context: Context = lambdaContext("pass-updates-stream", "test");
 const invoke = (records: DynamoDBRecord[]) =>
   handler({ Records: records } satisfies DynamoDBStreamEvent, context);
@@ -162,7 +127,7 @@ async function registered(customer: Customer, pushToken: string): Promise<void> 
     db,
     {
       deviceLibraryIdentifier: `device-${pushToken}`,
-      passTypeIdentifier: PASS_TYPE,
+      passTypeIdentifier: TEST_PASS_TYPE,
       serialNumber: customer.passSerial,
       pushToken,
     },
@@ -171,7 +136,7 @@ async function registered(customer: Customer, pushToken: string): Promise<void> 
 }
 
 const pushesTo = (pushToken: string) =>
-  apnsServer.deliveries.filter((delivery) => delivery.token === pushToken);
+  world.apnsServer.deliveries.filter((delivery) => delivery.token === pushToken);
 
 describe("pass updates from the table's stream", () => {
   it("pushes once for several changes to one pass in a batch, after moving its update tag", async () => {
@@ -187,7 +152,7 @@ describe("pass updates from the table's stream", () => {
 
     expect(result.batchItemFailures).toEqual([]);
     expect(pushesTo("tok-batch")).toHaveLength(1);
-    expect(pushesTo("tok-batch")[0]).toMatchObject({ topic: PASS_TYPE, body: "{}" });
+    expect(pushesTo("tok-batch")[0]).toMatchObject({ topic: TEST_PASS_TYPE, body: "{}" });
     const pass = await readPass(db, customer.passSerial);
     expect(pass).toMatchObject({
       updatedAt: "2026-03-01T10:00:00.000Z",
@@ -218,7 +183,7 @@ describe("pass updates from the table's stream", () => {
     const failing = await member();
     await registered(healthy, "tok-healthy");
     await registered(failing, "tok-failing");
-    apnsServer.respondWith("tok-failing", 503, "ServiceUnavailable", { times: 1 });
+    world.apnsServer.respondWith("tok-failing", 503, "ServiceUnavailable", { times: 1 });
     const records = [
       balanceChange(healthy, 0, 1),
       balanceChange(failing, 0, 4),
@@ -241,9 +206,9 @@ describe("pass updates from the table's stream", () => {
     await registered(customer, "tok-bad");
     await registered(customer, "tok-gone");
     await registered(customer, "tok-wrong-topic");
-    apnsServer.respondWith("tok-bad", 400, "BadDeviceToken");
-    apnsServer.respondWith("tok-gone", 410, "Unregistered");
-    apnsServer.respondWith("tok-wrong-topic", 400, "DeviceTokenNotForTopic");
+    world.apnsServer.respondWith("tok-bad", 400, "BadDeviceToken");
+    world.apnsServer.respondWith("tok-gone", 410, "Unregistered");
+    world.apnsServer.respondWith("tok-wrong-topic", 400, "DeviceTokenNotForTopic");
 
     const result = await invoke([balanceChange(customer, 0, 3)]);
 
@@ -280,13 +245,13 @@ describe("pass updates from the table's stream", () => {
         { updateTag: s("2") },
       ),
     ];
-    const googleCalls = google.requests.length;
+    const googleCalls = world.google.requests.length;
 
     const result = await invoke(irrelevant);
 
     expect(result.batchItemFailures).toEqual([]);
     expect(pushesTo("tok-quiet")).toHaveLength(0);
-    expect(google.requests.length).toBe(googleCalls);
+    expect(world.google.requests.length).toBe(googleCalls);
     expect((await readPass(db, customer.passSerial))?.updateTag).toBeUndefined();
     // The event source mapping's filter lets profile changes through, and none of the pass's own items.
     expect(irrelevant.map((r) => matchesFilter(PASS_UPDATES_FILTER_PATTERNS, r))).toEqual([
@@ -308,7 +273,7 @@ describe("pass updates from the table's stream", () => {
       image(customer, {}),
     );
     expect((await invoke([created])).batchItemFailures).toEqual([]);
-    expect(google.objects.get(objectId)).toMatchObject({
+    expect(world.google.objects.get(objectId)).toMatchObject({
       state: "ACTIVE",
       loyaltyPoints: { balance: { int: 0 } },
       // The barcode, within Google's recommended 20 characters; the customer id (30) was used before.
@@ -320,9 +285,9 @@ describe("pass updates from the table's stream", () => {
     const notified: boolean[] = [];
     for (let i = 0; i < 4; i++) {
       now = new Date(Date.parse("2026-03-01T10:00:00Z") + i * 3_600_000);
-      const before = google.requests.length;
+      const before = world.google.requests.length;
       expect((await invoke([balanceChange(customer, i, i + 1)])).batchItemFailures).toEqual([]);
-      const patch = google.requests.slice(before).find((r) => r.method === "PATCH");
+      const patch = world.google.requests.slice(before).find((r) => r.method === "PATCH");
       expect(patch?.body).toMatchObject({ loyaltyPoints: { balance: { int: customer.balance } } });
       notified.push(
         (patch?.body as { notifyPreference?: string } | undefined)?.notifyPreference === "NOTIFY_ON_UPDATE",

@@ -1,14 +1,13 @@
-import { BatchWriteCommand } from "@aws-sdk/lib-dynamodb";
 import { beforeAll, describe, expect, it } from "vitest";
 import { ACTIVITY_READ_BUDGET, type ActivityQuery, listActivity } from "../../shared/activity/list.ts";
 import type { Principal } from "../../shared/auth/principal.ts";
 import { enrolCustomer } from "../../shared/customers/enrol.ts";
 import type { LedgerEntry } from "../../shared/model.ts";
 import type { Db } from "../../shared/store/db/client.ts";
-import { entryPut } from "../../shared/store/ledger/entries.ts";
 import { meterCapacity } from "../support/capacity-meter.ts";
 import { merchantWithLocations } from "../support/ledger-merchant.ts";
 import { onItsOwnDatabase } from "../support/own-dynamodb.ts";
+import { activityEntries, batchPut, entryItem } from "../support/scale-seed.ts";
 
 /**
  * GET /v1/activity reads a bounded number of items whatever the merchant's size (issue 19): the same
@@ -30,42 +29,6 @@ interface Merchant {
   entries: LedgerEntry[];
 }
 
-/** `count` entries written straight to the table, oldest first; the rare ones are the 25 oldest. */
-function entriesFor(merchantId: string, customers: string[], count: number): LedgerEntry[] {
-  const seqs = new Map<string, number>();
-  return Array.from({ length: count }, (_, i) => {
-    const customerId = customers[i % customers.length] as string;
-    const seq = (seqs.get(customerId) ?? 0) + 1;
-    seqs.set(customerId, seq);
-    const kind =
-      i < 10
-        ? { type: "manual" as const, points: 5, locationId: "paris", staffId: "staff_rare" }
-        : i < 20
-          ? { type: "expiry" as const, points: -1 }
-          : i < 25
-            ? { type: "redemption" as const, points: -10, locationId: "lyon", staffId: "staff_one" }
-            : {
-                type: "purchase" as const,
-                points: 3,
-                locationId: i % 5 === 0 ? "lyon" : "paris",
-                staffId: i % 7 === 0 ? "staff_two" : "staff_one",
-              };
-    return {
-      id: `txn_${String(i).padStart(6, "0")}`,
-      merchantId,
-      customerId,
-      seq,
-      balanceAfter: 100,
-      inputs: {},
-      explanation: "x",
-      createdAt: new Date(T0 + i * 60_000).toISOString(),
-      prevHash: "0".repeat(64),
-      hash: "1".repeat(64),
-      ...kind,
-    };
-  });
-}
-
 async function merchantOf(count: number): Promise<Merchant> {
   const at = new Date(T0 - 86_400_000);
   const owner = await merchantWithLocations(db, at, { paris: { rule }, lyon: { rule } });
@@ -74,17 +37,11 @@ async function merchantOf(count: number): Promise<Merchant> {
     const enrolled = await enrolCustomer({ db, clock: () => at }, owner.merchantId, { name, welcome: false });
     customers.push(enrolled.result.customer.id as string);
   }
-  const entries = entriesFor(owner.merchantId, customers, count);
-  const items = entries.map(
-    (entry) => (entryPut(db, entry).item.Put as { Item: Record<string, unknown> }).Item,
+  const entries = activityEntries(owner.merchantId, customers, count, T0);
+  await batchPut(
+    db,
+    entries.map((entry) => entryItem(db, entry)),
   );
-  for (let i = 0; i < items.length; i += 25) {
-    await db.client.send(
-      new BatchWriteCommand({
-        RequestItems: { [db.table]: items.slice(i, i + 25).map((Item) => ({ PutRequest: { Item } })) },
-      }),
-    );
-  }
   return { owner, customers, entries };
 }
 

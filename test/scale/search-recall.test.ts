@@ -1,16 +1,12 @@
-import { BatchWriteCommand } from "@aws-sdk/lib-dynamodb";
 import { beforeAll, describe, expect, it } from "vitest";
-import { nameTokens } from "../../shared/customers/contact.ts";
 import { enrolCustomer } from "../../shared/customers/enrol.ts";
 import { searchCustomers } from "../../shared/customers/search.ts";
 import { updateCustomer } from "../../shared/customers/update.ts";
-import type { Customer } from "../../shared/model.ts";
-import { nameIndexChanges } from "../../shared/store/customers/names.ts";
-import { newProfileItem } from "../../shared/store/customers/profile.ts";
 import type { Db } from "../../shared/store/db/client.ts";
 import { meterCapacity } from "../support/capacity-meter.ts";
 import { merchantWithLocations } from "../support/ledger-merchant.ts";
 import { onItsOwnDatabase } from "../support/own-dynamodb.ts";
+import { batchPut, namedCustomerItems } from "../support/scale-seed.ts";
 
 /**
  * Name search finds every customer with exactly the name searched, first, however many share its first word
@@ -45,36 +41,9 @@ beforeAll(async () => {
       if (name.toLowerCase() === "camille martin") exact.push(result.customer.id as string);
       continue;
     }
-    const customer: Customer = {
-      merchantId,
-      id: `cus_crowd${i}`,
-      name,
-      locale: "fr",
-      marketingConsent: false,
-      barcode: `CROWD${i}`,
-      passSerial: `pass_crowd${i}`,
-      passToken: "t",
-      balance: 0,
-      seq: 0,
-      headHash: "0".repeat(64),
-      lastVisits: {},
-      createdAt: at.toISOString(),
-      updatedAt: at.toISOString(),
-    };
-    for (const named of [
-      newProfileItem(db, customer),
-      ...nameIndexChanges(db, merchantId, customer.id, [], nameTokens(name)),
-    ]) {
-      crowd.push((named.item.Put as { Item: Record<string, unknown> }).Item);
-    }
+    crowd.push(...namedCustomerItems(db, merchantId, `cus_crowd${i}`, name, at));
   }
-  for (let i = 0; i < crowd.length; i += 25) {
-    await db.client.send(
-      new BatchWriteCommand({
-        RequestItems: { [db.table]: crowd.slice(i, i + 25).map((Item) => ({ PutRequest: { Item } })) },
-      }),
-    );
-  }
+  await batchPut(db, crowd);
   // Thousands of writes on a shared machine: more than the default minute.
 }, 300_000);
 

@@ -1,23 +1,18 @@
-import { randomUUID } from "node:crypto";
-import { BatchWriteCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import { beforeAll, describe, expect, it } from "vitest";
 import { enrolCustomer } from "../../shared/customers/enrol.ts";
 import { publicKeys, type SigningDeps } from "../../shared/keys/signing-keys.ts";
-import { GENESIS_HASH, hashEntry } from "../../shared/ledger/hash-chain.ts";
-import type { LedgerEntry } from "../../shared/model.ts";
 import {
   STATEMENT_PAGE_ENTRIES,
   type StatementPage,
   statementPage,
 } from "../../shared/statements/statement.ts";
 import { checkpointOf, verifyStatement } from "../../shared/statements/verify.ts";
-import { chainAdvance, readCustomer } from "../../shared/store/customers/profile.ts";
 import type { Db } from "../../shared/store/db/client.ts";
-import { entryPut } from "../../shared/store/ledger/entries.ts";
 import { meterCapacity } from "../support/capacity-meter.ts";
 import { merchantWithLocations } from "../support/ledger-merchant.ts";
 import { memoryKeyBackend } from "../support/memory-keys.ts";
 import { onItsOwnDatabase } from "../support/own-dynamodb.ts";
+import { appendChainedEntries } from "../support/scale-seed.ts";
 
 /**
  * A 20,000-entry customer gets a statement that verifies (issue 19): in pages no larger than Lambda's 6 MB
@@ -31,51 +26,9 @@ let db: Db;
 let deps: SigningDeps;
 const now = new Date("2026-06-01T09:00:00.000Z");
 
-/** `count` entries after `from` (seq, hash, balance), chained, written 25 at a time; the profile follows. */
-async function seed(merchantId: string, customerId: string, count: number) {
-  const customer = await readCustomer(db, merchantId, customerId);
-  if (!customer) throw new Error("no customer");
-  let prevHash = customer.headHash ?? GENESIS_HASH;
-  let balance = customer.balance;
-  let last: LedgerEntry | undefined;
-  const puts: Record<string, unknown>[] = [];
-  for (let i = 1; i <= count; i++) {
-    const seq = customer.seq + i;
-    const points = seq % 7 === 0 ? -Math.min(balance, 30) : 12;
-    balance += points;
-    const draft = {
-      id: `txn_${randomUUID()}`,
-      merchantId,
-      customerId,
-      seq,
-      type: points < 0 ? "manual" : "purchase",
-      points,
-      balanceAfter: balance,
-      locationId: "shop",
-      staffId: "staff_owner",
-      inputs: points < 0 ? {} : { amount: "12.40", currency: "EUR" },
-      explanation:
-        points < 0
-          ? `Correction: ${points} points`
-          : "12.40 EUR at 1 point per 1.00 EUR, rounded down → 12 points",
-      createdAt: new Date(now.getTime() - (count - i) * 60_000).toISOString(),
-      prevHash,
-    };
-    const entry = { ...draft, hash: hashEntry(draft) } as unknown as LedgerEntry;
-    prevHash = entry.hash;
-    last = entry;
-    const put = entryPut(db, entry).item.Put as { Item: Record<string, unknown> };
-    puts.push(put.Item);
-  }
-  for (let i = 0; i < puts.length; i += 25) {
-    let request = { [db.table]: puts.slice(i, i + 25).map((Item) => ({ PutRequest: { Item } })) };
-    while (Object.keys(request).length > 0) {
-      const { UnprocessedItems } = await db.client.send(new BatchWriteCommand({ RequestItems: request }));
-      request = (UnprocessedItems ?? {}) as typeof request;
-    }
-  }
-  if (last) await db.client.send(new UpdateCommand(chainAdvance(db, customer, last).item.Update as never));
-}
+/** `count` entries after the customer's head, chained, written straight; the profile follows. */
+const seed = (merchantId: string, customerId: string, count: number) =>
+  appendChainedEntries(db, merchantId, customerId, count, now);
 
 /** Every page, following the cursors, as a client of GET /v1/me/statement would. */
 async function allPages(member: { merchantId: string; customerId: string }, after?: number) {

@@ -36,6 +36,17 @@ export function loyaltyApi(stack: TestStack, alice: string) {
       return { customerId, purchaseId: earned.body.transaction.id };
     },
 
+    /** The demo program as it is (GET), e.g. to save it again with one setting changed. */
+    program: (token = alice) => stack.call("GET", `/v1/programs/${PARIS.programId}`, { token }),
+
+    /** Saves the demo program (PUT, with a fresh Idempotency-Key); alice by default. */
+    saveProgram: (body: unknown, token = alice) =>
+      stack.call("PUT", `/v1/programs/${PARIS.programId}`, {
+        token,
+        body,
+        headers: { "idempotency-key": randomUUID() },
+      }),
+
     async purchase(customerId: string, amount: string): Promise<CallResult> {
       const earned = await write("/v1/transactions", {
         customerId,

@@ -5,6 +5,7 @@ import { PointsDialog, ReturnDialog } from "./customer-actions.js";
 import { ContactAudit, ContactDialog, ContactFacts, contactText, fieldText } from "./customer-contact.js";
 import { EraseDialog, PersonalData, privacyText } from "./customer-privacy.js";
 import { Notifications, Reachability } from "./customer-reach.js";
+import { Referrals } from "./customer-referrals.js";
 import { Tiers } from "./customer-tiers.js";
 import { html } from "./html.js";
 import { formatDate, formatDateTime, formatPoints, translator } from "./i18n.js";
@@ -16,7 +17,8 @@ import { ErrorMessage, Loading, Page, Pager, useLoad } from "./ui.js";
  * A customer's page: balance and what expires when, how to reach them, their contact details (edited and
  * audited), the explained ledger, the chain check, and the changes the role may make: Issue / Deduct
  * points (the help article's step 4) and a purchase return from a purchase row; the tier standing; the
- * access export and the erasure (customer-privacy.js).
+ * referrals and their cancellation (customer-referrals.js); the access export and the erasure
+ * (customer-privacy.js).
  */
 
 export const WORDS = {
@@ -220,6 +222,7 @@ export default function CustomerPage({ params, query }) {
   const mayEdit = session.can("customers:write");
   const mayExport = session.can("data:export");
   const mayErase = session.can("customers:erase");
+  const mayCancelReferrals = session.can("referrals:cancel");
 
   const staffName = (id) =>
     staff.data?.staff.find((member) => member.id === id)?.name ??
@@ -277,6 +280,7 @@ export default function CustomerPage({ params, query }) {
       <${ContactFacts} customer=${customer} />
       <${ContactAudit} customerId=${customerId} version=${version} staffName=${staffName} />
     </section>
+    <${Referrals} customerId=${customerId} version=${version} mayCancel=${mayCancelReferrals} onChanged=${changed} />
     <${Ledger}
       customerId=${customerId}
       cursor=${query.ledger}

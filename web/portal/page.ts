@@ -44,6 +44,16 @@ export function portalPage(locale: Locale): string {
 <h2 id="tier-h" data-t="tierTitle"></h2>
 <ul id="tiers"></ul>
 </section>
+<section id="invite" aria-labelledby="invite-h" hidden>
+<h2 id="invite-h" data-t="inviteTitle"></h2>
+<p id="invite-offer"></p>
+<label for="invite-link" data-t="inviteLink"></label>
+<input id="invite-link" readonly aria-describedby="invite-hint">
+<p id="invite-hint" class="hint" data-t="inviteHint"></p>
+<p class="meta"><span data-t="inviteCode"></span> <strong id="invite-code" class="code"></strong></p>
+<button id="invite-copy" type="button" data-t="inviteCopy"></button>
+<p id="invite-result" class="notice" role="status" aria-live="polite"></p>
+</section>
 <section aria-labelledby="expiries-h">
 <h2 id="expiries-h" data-t="expiries"></h2>
 <ul id="expiries"></ul>

@@ -25,6 +25,14 @@ export const PORTAL_SCRIPT = String.raw`
       tierQualifying: "{n} points qualifiants sur les {months} derniers mois", tierQualifyingYear: "{n} points qualifiants cette année",
       tierKeep: "Encore {n} points d'ici le {date} pour rester {tier}", tierKept: "{tier} jusqu'au {date}",
       tierReach: "Encore {n} points pour devenir {tier}", tierTop: "C'est le plus haut niveau.",
+      inviteTitle: "Parrainer un ami", inviteLink: "Votre lien de parrainage", inviteCode: "Votre code de parrainage :",
+      inviteHint: "Votre ami s'inscrit par ce lien : votre code y est déjà.",
+      inviteSame: "Vous recevez chacun {mine} points quand votre ami fait un premier achat ou passage en magasin dans les {days} jours suivant son inscription.",
+      inviteBoth: "Vous recevez {mine} points et votre ami {theirs} points quand il fait un premier achat ou passage en magasin dans les {days} jours suivant son inscription.",
+      inviteMine: "Vous recevez {mine} points quand votre ami fait un premier achat ou passage en magasin dans les {days} jours suivant son inscription.",
+      inviteTheirs: "Votre ami reçoit {theirs} points pour un premier achat ou passage en magasin dans les {days} jours suivant son inscription.",
+      inviteCopy: "Copier le lien", inviteCopied: "Lien copié : collez-le dans un message à votre ami.",
+      inviteCopyFailed: "Copie impossible ici : sélectionnez le lien et copiez-le.",
       expiryInactivity: "{points} points expirent le {date} si vous n'en gagnez pas d'ici là",
       rules: "Comment vous gagnez des points", history: "Historique", noHistory: "Aucune opération pour l'instant.",
       balanceAfter: "solde après : {n}", more: "Voir plus",
@@ -86,6 +94,14 @@ export const PORTAL_SCRIPT = String.raw`
       tierQualifying: "{n} qualifying points over the last {months} months", tierQualifyingYear: "{n} qualifying points this year",
       tierKeep: "{n} more points by {date} to stay {tier}", tierKept: "{tier} until {date}",
       tierReach: "{n} points to {tier}", tierTop: "This is the highest tier.",
+      inviteTitle: "Invite a friend", inviteLink: "Your invitation link", inviteCode: "Your referral code:",
+      inviteHint: "Your friend joins through this link: your code is already in it.",
+      inviteSame: "You both get {mine} points when your friend makes a first purchase or visit within {days} days of joining.",
+      inviteBoth: "You get {mine} points and your friend gets {theirs} points when they make a first purchase or visit within {days} days of joining.",
+      inviteMine: "You get {mine} points when your friend makes a first purchase or visit within {days} days of joining.",
+      inviteTheirs: "Your friend gets {theirs} points with a first purchase or visit within {days} days of joining.",
+      inviteCopy: "Copy the link", inviteCopied: "Link copied: paste it into a message to your friend.",
+      inviteCopyFailed: "Copying is not possible here: select the link and copy it.",
       expiryInactivity: "{points} points expire on {date} unless you earn some before",
       rules: "How you earn points", history: "History", noHistory: "Nothing here yet.",
       balanceAfter: "balance after: {n}", more: "Show more",
@@ -220,6 +236,7 @@ export const PORTAL_SCRIPT = String.raw`
     if (wallet.googleWalletUrl) $("google-wallet").href = wallet.googleWalletUrl;
     $("wallet").hidden = !wallet.appleWalletUrl && !wallet.googleWalletUrl;
     renderTiers(me.tiers || []);
+    renderInvite(me.customer.referralCode, me.referralOffer);
     var expiries = $("expiries");
     expiries.replaceChildren();
     me.upcomingExpiries.forEach(function (e) {
@@ -276,6 +293,26 @@ export const PORTAL_SCRIPT = String.raw`
     });
     $("tier").hidden = tiers.length === 0;
   }
+
+  // The member's join link with their code (README "Referrals"): the join page sits beside this one
+  // (<base>/join/{merchantId} as <base>/portal), so it is resolved from this page's own address.
+  function renderInvite(code, offer) {
+    $("invite").hidden = !code || !offer;
+    if (!code || !offer) return;
+    var link = new URL("join/" + encodeURIComponent(me.merchant.id) + "?ref=" + encodeURIComponent(code), location.href).href;
+    $("invite-link").value = link;
+    $("invite-code").textContent = code;
+    var key = offer.referrerPoints === offer.refereePoints ? "inviteSame"
+      : offer.refereePoints === 0 ? "inviteMine" : offer.referrerPoints === 0 ? "inviteTheirs" : "inviteBoth";
+    $("invite-offer").textContent = t(key, { mine: offer.referrerPoints, theirs: offer.refereePoints, days: offer.qualifyWithinDays });
+  }
+
+  $("invite-copy").addEventListener("click", function () {
+    var field = $("invite-link");
+    var failed = function () { field.select(); say("invite-result", t("inviteCopyFailed"), true); };
+    if (!navigator.clipboard) { failed(); return; }
+    navigator.clipboard.writeText(field.value).then(function () { say("invite-result", t("inviteCopied")); }, failed);
+  });
 
   function entryItem(entry) {
     var item = el("li");

@@ -31,6 +31,7 @@ li:first-child { border-top: 0; padding-top: 0; }
 .pts { font-weight: 700; font-variant-numeric: tabular-nums; white-space: nowrap; }
 .plus { color: var(--plus); } .minus { color: var(--minus); }
 .meta, .hint { color: var(--muted); font-size: .875rem; margin: .15rem 0 0; }
+.code { font-family: ui-monospace, "SF Mono", Menlo, Consolas, monospace; letter-spacing: .08em; }
 .badge { display: inline-block; white-space: nowrap; border: 1px solid currentColor; border-radius: 999px; padding: 0 .5rem; font-size: .8rem; font-weight: 600; }
 label { display: block; font-weight: 600; margin: .75rem 0 .25rem; }
 label.check, p.check { display: flex; gap: .5rem; align-items: flex-start; font-weight: 400; }
