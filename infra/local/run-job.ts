@@ -1,4 +1,3 @@
-import { randomUUID } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
@@ -6,6 +5,7 @@ import type { ScheduledEvent } from "aws-lambda";
 import { JOB_FUNCTION_TIMEOUT_SECONDS } from "../../shared/budgets.ts";
 import { newLocalSigningKey } from "../../shared/files/local-store.ts";
 import { lambdaContext } from "./api-gateway-event.ts";
+import { scheduledEvent } from "./scheduled-event.ts";
 
 /**
  * `npm run job:expire -- --at <ISO time>`: runs the scheduled expiry function once, as of that time,
@@ -57,17 +57,7 @@ const { handler } = (await import(`../../functions/${job}.ts`)) as {
     context: ReturnType<typeof lambdaContext>,
   ) => Promise<{ complete: boolean }>;
 };
-const event: ScheduledEvent = {
-  version: "0",
-  id: randomUUID(),
-  "detail-type": "Scheduled Event",
-  source: "aws.events",
-  account: "000000000000",
-  time: at.toISOString(),
-  region: "eu-west-3",
-  resources: [`arn:aws:events:eu-west-3:000000000000:rule/${job}`],
-  detail: {},
-};
+const event = scheduledEvent(job, at);
 // Each invocation resumes where the previous stopped, as successive scheduled runs would.
 for (;;) {
   const timeoutMs = job === "exports-job" ? JOB_FUNCTION_TIMEOUT_SECONDS * 1000 : undefined;

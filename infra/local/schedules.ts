@@ -1,4 +1,3 @@
-import { randomUUID } from "node:crypto";
 import type { CronOptions } from "aws-cdk-lib/aws-events";
 import type { Context, ScheduledEvent } from "aws-lambda";
 import { logger } from "../../shared/logger.ts";
@@ -8,6 +7,7 @@ import {
   type ScheduleTrigger,
 } from "../stack/background-functions.ts";
 import { lambdaContext } from "./api-gateway-event.ts";
+import { scheduledEvent } from "./scheduled-event.ts";
 
 export type ScheduledHandler = (event: ScheduledEvent, context: Context) => Promise<unknown>;
 
@@ -44,18 +44,8 @@ export function startLocalSchedules(
 
   async function run(job: (typeof scheduled)[number], at: Date) {
     const handler = await load(job.name);
-    const event: ScheduledEvent = {
-      version: "0",
-      id: randomUUID(),
-      "detail-type": "Scheduled Event",
-      source: "aws.events",
-      account: "000000000000",
-      // EventBridge names the minute the rule fired for.
-      time: new Date(at.getTime() - (at.getTime() % 60_000)).toISOString(),
-      region: process.env.AWS_REGION ?? "eu-west-3",
-      resources: [`arn:aws:events:eu-west-3:000000000000:rule/${job.name}`],
-      detail: {},
-    };
+    // EventBridge names the minute the rule fired for.
+    const event = scheduledEvent(job.name, new Date(at.getTime() - (at.getTime() % 60_000)));
     try {
       await handler(event, lambdaContext(job.name, event.id, job.memoryMb, job.timeoutMs));
     } catch (error) {

@@ -66,16 +66,25 @@ beforeAll(async () => {
     { token: pass.authenticationToken, body: { pushToken } },
   );
   expect(registered.status).toBe(201);
-  // Her visits: a purchase Bob scanned in Paris, one Alice scanned in Lyon (a visit program).
-  const paris = await post(
-    "/v1/transactions",
+  // Her visits: a purchase Bob scanned in Paris, one Alice scanned in Lyon (a visit program), each
+  // awaited on the phone before the next: two earns in one stream batch make a single push, and the
+  // walkthrough below must not take a late setup push for the one it waits for.
+  const pushesToHer = () => new Set(stack.wallet?.apns.deliveries.filter((d) => d.token === pushToken));
+  const earnAndPush = async (body: Record<string, unknown>, token?: string) => {
+    const before = pushesToHer();
+    const earned = await post("/v1/transactions", body, token);
+    expect(earned.status).toBe(201);
+    await eventually(
+      async () => [...pushesToHer()].some((d) => !before.has(d)) || undefined,
+      10_000,
+      `the push of the ${body.locationId} earn`,
+    );
+  };
+  await earnAndPush(
     { customerId: camille.id, locationId: "paris-01", type: "purchase", amount: "23.40", currency: "EUR" },
     bob,
   );
-  expect(paris.status).toBe(201);
-  expect(
-    (await post("/v1/transactions", { customerId: camille.id, locationId: "lyon-01", type: "visit" })).status,
-  ).toBe(201);
+  await earnAndPush({ customerId: camille.id, locationId: "lyon-01", type: "visit" });
   const enrolled = await post("/v1/customers", {
     name: "Dominique Petit",
     phone: "06 98 76 54 32",
@@ -83,13 +92,6 @@ beforeAll(async () => {
   });
   expect(enrolled.status).toBe(201);
   dominique = enrolled.body.customer.id;
-  // Both earns have reached the phone before the walkthrough waits for the next push.
-  await eventually(
-    async () =>
-      (stack.wallet?.apns.deliveries.filter((d) => d.token === pushToken).length ?? 0) >= 2 || undefined,
-    10_000,
-    "the earns' pushes",
-  );
 }, 60_000);
 afterAll(async () => {
   await browser?.close();

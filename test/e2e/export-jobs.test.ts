@@ -1,10 +1,10 @@
 import { randomUUID } from "node:crypto";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
-import type { ScheduledEvent } from "aws-lambda";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { handler as exportJob } from "../../functions/exports-job.ts";
 import { lambdaContext } from "../../infra/local/api-gateway-event.ts";
+import { scheduledEvent } from "../../infra/local/scheduled-event.ts";
 import { DEMO } from "../../infra/local/seed.ts";
 import { JOB_FUNCTION_TIMEOUT_SECONDS } from "../../shared/budgets.ts";
 import { systemClock } from "../../shared/clock.ts";
@@ -111,9 +111,8 @@ describe("an export past the request's budget", () => {
     expect((await get(id, mallory)).status).toBe(404);
 
     // The scheduled function itself, fed the event EventBridge sends, with Lambda's 15 minutes.
-    const event = { time: new Date().toISOString(), "detail-type": "Scheduled Event" } as ScheduledEvent;
     const run = await exportJob(
-      event,
+      scheduledEvent("exports-job", new Date()),
       lambdaContext("exports-job", randomUUID(), 1024, JOB_FUNCTION_TIMEOUT_SECONDS * 1000),
     );
     expect(run).toMatchObject({ produced: 1, failed: 0, complete: true });

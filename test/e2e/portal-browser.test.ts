@@ -1,14 +1,13 @@
 import { randomUUID } from "node:crypto";
-import { mkdir, mkdtemp, readFile, rm } from "node:fs/promises";
+import { mkdir, readFile } from "node:fs/promises";
 import { get } from "node:http";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { brotliDecompressSync, gunzipSync } from "node:zlib";
-import { type BrowserContext, chromium, type Page } from "playwright-core";
+import type { BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEMO } from "../../infra/local/seed.ts";
 import { verifyStatement } from "../../shared/statements/verify.ts";
-import { accessibilityViolations, CHROMIUM, CHROMIUM_ARGS, chromiumAvailable } from "../support/browser.ts";
+import { accessibilityViolations, chromiumAvailable, launchFreshProfile } from "../support/browser.ts";
 import { assertConforms, checkBrowserTraffic } from "../support/openapi-validator.ts";
 import { asCustomer, earn, enrolCustomer, portalLinkFor, tokenOf } from "../support/portal.ts";
 import { setProgramTiers, twelveMonthTiers } from "../support/program-tiers.ts";
@@ -24,23 +23,18 @@ const SCREENSHOTS = new URL("./__screenshots__/", import.meta.url).pathname;
 const OUTPUT = new URL("../output/", import.meta.url).pathname;
 const camille = DEMO.customers.camille;
 let stack: TestStack;
-let profile: string;
+let closeBrowser: (() => Promise<void>) | undefined;
 let browser: BrowserContext;
 
 beforeAll(async () => {
   if (!available) return;
   stack = await startTestStack();
-  profile = await mkdtemp(join(tmpdir(), "portal-chromium-"));
   await Promise.all([mkdir(SCREENSHOTS, { recursive: true }), mkdir(OUTPUT, { recursive: true })]);
-  [browser] = await Promise.all([
-    // A fresh profile every run: nothing cached or stored from an earlier one.
-    chromium.launchPersistentContext(profile, {
-      executablePath: CHROMIUM,
-      headless: true,
+  const [fresh] = await Promise.all([
+    launchFreshProfile("portal", {
       locale: "fr-FR",
       timezoneId: "Europe/Paris",
       viewport: { width: 480, height: 900 },
-      args: CHROMIUM_ARGS,
     }),
     earn(stack, {
       customerId: camille.id,
@@ -50,13 +44,13 @@ beforeAll(async () => {
       currency: "EUR",
     }),
   ]);
+  ({ context: browser, close: closeBrowser } = fresh);
   // The page's own calls are checked against docs/openapi.yaml like the test's.
   checkBrowserTraffic(browser, stack.baseUrl);
 });
 afterAll(async () => {
-  await browser?.close();
+  await closeBrowser?.();
   await stack?.close();
-  if (profile) await rm(profile, { recursive: true, force: true });
 });
 
 /** The page opened from a portal link, once the member's data is shown. */

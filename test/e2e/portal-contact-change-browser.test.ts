@@ -1,9 +1,6 @@
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { type BrowserContext, chromium, type Page } from "playwright-core";
+import type { BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { CHROMIUM, CHROMIUM_ARGS, chromiumAvailable } from "../support/browser.ts";
+import { chromiumAvailable, launchFreshProfile } from "../support/browser.ts";
 import { mailsTo, readEml } from "../support/mail.ts";
 import { checkBrowserTraffic } from "../support/openapi-validator.ts";
 import { enrolCustomer, portalLinkFor } from "../support/portal.ts";
@@ -17,7 +14,7 @@ import { startTestStack, type TestStack } from "../support/test-stack.ts";
 const available = chromiumAvailable("portal contact-change browser tests");
 
 let stack: TestStack;
-let profile: string;
+let closeBrowser: (() => Promise<void>) | undefined;
 let browser: BrowserContext;
 /** Content-Security-Policy violations and script errors, which must stay empty. */
 const pageErrors: string[] = [];
@@ -25,20 +22,15 @@ const pageErrors: string[] = [];
 beforeAll(async () => {
   if (!available) return;
   stack = await startTestStack({ notifications: true });
-  profile = await mkdtemp(join(tmpdir(), "portal-contact-chromium-"));
-  browser = await chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM,
-    headless: true,
+  ({ context: browser, close: closeBrowser } = await launchFreshProfile("portal-contact", {
     locale: "en-GB",
-    args: CHROMIUM_ARGS,
-  });
+  }));
   // The page's own calls are checked against docs/openapi.yaml like the test's.
   checkBrowserTraffic(browser, stack.baseUrl);
 });
 afterAll(async () => {
-  await browser?.close();
+  await closeBrowser?.();
   await stack?.close();
-  if (profile) await rm(profile, { recursive: true, force: true });
 });
 
 const poll = <T>(read: () => Promise<T>) => expect.poll(read, { timeout: 10_000 });

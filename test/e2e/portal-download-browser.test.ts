@@ -1,10 +1,8 @@
-import { mkdtemp, readFile, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { type BrowserContext, chromium } from "playwright-core";
+import { readFile } from "node:fs/promises";
+import type { BrowserContext } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { LOCAL_FILES_PATH } from "../../shared/files/local-store.ts";
-import { CHROMIUM, CHROMIUM_ARGS, chromiumAvailable } from "../support/browser.ts";
+import { chromiumAvailable, launchFreshProfile } from "../support/browser.ts";
 import { checkBrowserTraffic } from "../support/openapi-validator.ts";
 import { earn, enrolCustomer, portalLinkFor } from "../support/portal.ts";
 import { startTestStack, type TestStack } from "../support/test-stack.ts";
@@ -16,20 +14,16 @@ import { startTestStack, type TestStack } from "../support/test-stack.ts";
 const available = chromiumAvailable("portal download browser test");
 
 let stack: TestStack;
-let profile: string;
+let closeBrowser: (() => Promise<void>) | undefined;
 let browser: BrowserContext;
 
 beforeAll(async () => {
   if (!available) return;
   stack = await startTestStack();
-  profile = await mkdtemp(join(tmpdir(), "portal-download-chromium-"));
-  browser = await chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM,
-    headless: true,
+  ({ context: browser, close: closeBrowser } = await launchFreshProfile("portal-download", {
     locale: "en-GB",
     acceptDownloads: true,
-    args: CHROMIUM_ARGS,
-  });
+  }));
   // The page's own calls are checked against docs/openapi.yaml like the test's; the file's link is the
   // local stand-in for S3's presigned URL, no route of the API.
   checkBrowserTraffic(
@@ -43,9 +37,8 @@ beforeAll(async () => {
   );
 });
 afterAll(async () => {
-  await browser?.close();
+  await closeBrowser?.();
   await stack?.close();
-  if (profile) await rm(profile, { recursive: true, force: true });
 });
 
 describe.runIf(available)("the portal's download of the member's data", () => {

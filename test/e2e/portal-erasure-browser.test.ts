@@ -1,11 +1,8 @@
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { type BrowserContext, chromium } from "playwright-core";
+import type { BrowserContext } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEMO } from "../../infra/local/seed.ts";
 import { readCustomer } from "../../shared/store/customers/profile.ts";
-import { accessibilityViolations, CHROMIUM, CHROMIUM_ARGS, chromiumAvailable } from "../support/browser.ts";
+import { accessibilityViolations, chromiumAvailable, launchFreshProfile } from "../support/browser.ts";
 import { checkBrowserTraffic } from "../support/openapi-validator.ts";
 import { asCustomer, enrolCustomer, portalLinkFor, tokenOf } from "../support/portal.ts";
 import { startTestStack, type TestStack } from "../support/test-stack.ts";
@@ -14,26 +11,21 @@ import { startTestStack, type TestStack } from "../support/test-stack.ts";
 const available = chromiumAvailable("portal erasure browser tests");
 
 let stack: TestStack;
-let profile: string;
+let closeBrowser: (() => Promise<void>) | undefined;
 let browser: BrowserContext;
 
 beforeAll(async () => {
   if (!available) return;
   stack = await startTestStack();
-  profile = await mkdtemp(join(tmpdir(), "portal-erasure-chromium-"));
-  browser = await chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM,
-    headless: true,
+  ({ context: browser, close: closeBrowser } = await launchFreshProfile("portal-erasure", {
     locale: "en-GB",
     viewport: { width: 480, height: 900 },
-    args: CHROMIUM_ARGS,
-  });
+  }));
   checkBrowserTraffic(browser, stack.baseUrl);
 });
 afterAll(async () => {
-  await browser?.close();
+  await closeBrowser?.();
   await stack?.close();
-  if (profile) await rm(profile, { recursive: true, force: true });
 });
 
 describe.runIf(available)("erasing my data from the portal", () => {

@@ -1,6 +1,9 @@
 import { existsSync } from "node:fs";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import AxeBuilder from "@axe-core/playwright";
-import type { Page } from "playwright-core";
+import { type BrowserContext, chromium, type Page } from "playwright-core";
 
 /** Debian's chromium, which playwright-core drives (.ci/run installs it). */
 export const CHROMIUM = "/usr/bin/chromium";
@@ -35,4 +38,33 @@ export async function accessibilityViolations(page: Page): Promise<string[]> {
     .withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"])
     .analyze();
   return violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`);
+}
+
+type ProfileOptions = Omit<
+  NonNullable<Parameters<typeof chromium.launchPersistentContext>[1]>,
+  "executablePath" | "headless" | "args"
+>;
+
+/**
+ * Chromium with a profile of its own, fresh every run (nothing cached or stored from an earlier one), in a
+ * temporary folder that `close` removes.
+ */
+export async function launchFreshProfile(
+  name: string,
+  options: ProfileOptions = {},
+): Promise<{ context: BrowserContext; close: () => Promise<void> }> {
+  const profile = await mkdtemp(join(tmpdir(), `${name}-chromium-`));
+  const context = await chromium.launchPersistentContext(profile, {
+    ...options,
+    executablePath: CHROMIUM,
+    headless: true,
+    args: CHROMIUM_ARGS,
+  });
+  return {
+    context,
+    close: async () => {
+      await context.close();
+      await rm(profile, { recursive: true, force: true });
+    },
+  };
 }
