@@ -143,6 +143,8 @@ export type EntryType =
   | "expiry"
   /** A VIP tier reached or lost (zero points; shared/tiers/). */
   | "tier_change"
+  /** Points a tier gives once, the first time a member reaches it (shared/tiers/). */
+  | "tier_reward"
   /** A balance carried over from another platform by a CSV import (shared/imports/). */
   | "import"
   /** Points a referral gave the referrer or the friend referred (shared/referrals/). */

@@ -16,6 +16,7 @@ import {
   refundParts,
   reversalParts,
   tierChangeParts,
+  tierRewardParts,
   visitParts,
 } from "./explain/parts.ts";
 import type { Locale, Wording } from "./explain/wording.ts";
@@ -128,6 +129,15 @@ export const ENTRY_TYPES = {
     recordsVisit: "never",
     moment: (entry) => (entry.inputs.direction === "promotion" ? "tier_reached" : undefined),
     explain: (entry, words) => when(tierChangeParts(entry), words.tierChange),
+  },
+  // Points a level gives once, chained after the promotion that reached it: listed with what was issued.
+  tier_reward: {
+    activity: { issued: "always" },
+    direction: "credit",
+    recordsVisit: "never",
+    // The promotion's "You are now Gold" Moment tells it; a second message for the same step would be noise.
+    moment: () => undefined,
+    explain: (entry, words) => when(tierRewardParts(entry), words.tierReward),
   },
   // A balance brought from another platform: not points issued here, so in no activity filter (the
   // unfiltered log lists it), no Moment (members are told by the merchant, not once per imported line).

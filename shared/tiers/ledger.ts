@@ -1,4 +1,4 @@
-import { tierChangeInputs } from "../ledger/explain/parts.ts";
+import { tierChangeInputs, tierRewardInputs } from "../ledger/explain/parts.ts";
 import type { Customer, LedgerEntry, Program } from "../model.ts";
 import type { EntryDraft } from "../pipeline/ledger-write.ts";
 import type { TierBonus } from "../programs/rules.ts";
@@ -18,8 +18,11 @@ export function tierBonus(program: Program, customer: Customer, at: Date): TierB
 export interface TierWrites {
   profileUpdates: Record<string, unknown>;
   items: NamedItem[];
-  /** The `tier_change` entry when the level changed, referencing the entry that caused it, if any. */
-  change?: (causedBy?: LedgerEntry) => EntryDraft;
+  /**
+   * The `tier_change` entry when the level changed, referencing the entry that caused it, if any; after a
+   * promotion by an earn, then the `tier_reward` of each level reached for the first time that has one.
+   */
+  change?: (causedBy?: LedgerEntry) => EntryDraft[];
 }
 
 /**
@@ -38,17 +41,28 @@ export function tierWrites(
 ): TierWrites {
   const settings = program.tiers;
   if (!settings) return { profileUpdates: {}, items: [] };
-  const tiers = { ...customer.tiers, [program.id]: outcome.state };
+  const { move } = outcome;
+  const promotion = move !== undefined && move.to > move.from;
+  const rewarded = new Set(outcome.state.rewarded ?? []);
+  // Levels passed on the way count too (a jump from Bronze to Gold reaches Silver): each pays once, ever.
+  const rewards =
+    promotion && cause === "earn"
+      ? settings.levels
+          .slice(move.from + 1, move.to + 1)
+          .filter((l) => l.entryReward && !rewarded.has(l.name))
+      : [];
+  const state = rewards.length
+    ? { ...outcome.state, rewarded: [...rewarded, ...rewards.map((l) => l.name)] }
+    : outcome.state;
+  const tiers = { ...customer.tiers, [program.id]: state };
   const reviewAt = earliestReview(tiers);
   const items =
     reviewAt && reviewAt !== customer.tierReviewAt
       ? [tierReviewPut(db, customer.merchantId, customer.id, reviewAt)]
       : [];
   const profileUpdates = { tiers, ...(reviewAt ? { tierReviewAt: reviewAt } : {}) };
-  const { move } = outcome;
   if (!move) return { profileUpdates, items };
   const months = windowMonths(settings.window, at);
-  const promotion = move.to > move.from;
   const from = settings.levels[move.from]?.name ?? "";
   const to = settings.levels[move.to]?.name ?? "";
   const draft = (causedBy?: LedgerEntry): EntryDraft => ({
@@ -68,5 +82,17 @@ export function tierWrites(
     }),
     ...(causedBy ? { refs: { entryId: causedBy.id } } : {}),
   });
-  return { profileUpdates, items, change: draft };
+  const reward = (level: (typeof rewards)[number], causedBy?: LedgerEntry): EntryDraft => ({
+    type: "tier_reward",
+    points: level.entryReward ?? 0,
+    programId: program.id,
+    programVersion: program.version,
+    inputs: tierRewardInputs({ level: level.name }),
+    ...(causedBy ? { refs: { entryId: causedBy.id } } : {}),
+  });
+  return {
+    profileUpdates,
+    items,
+    change: (causedBy) => [draft(causedBy), ...rewards.map((level) => reward(level, causedBy))],
+  };
 }

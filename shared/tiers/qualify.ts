@@ -14,6 +14,8 @@ export interface TierState {
   buckets: Record<string, number>;
   /** When it must be reviewed: the first month start at which the buckets left fall below the threshold. */
   reviewAt?: string;
+  /** The levels whose entry reward was credited (names), so that reaching one again pays nothing more. */
+  rewarded?: string[];
 }
 
 const monthOf = (at: Date) => at.toISOString().slice(0, 7);
@@ -123,6 +125,7 @@ function settle(
     since: from === to && previous ? previous.since : at.toISOString(),
     buckets,
     ...(reviewAt ? { reviewAt: reviewAt.toISOString() } : {}),
+    ...(previous?.rewarded ? { rewarded: previous.rewarded } : {}),
   };
   return { state, ...(from === to ? {} : { move: { from, to, points } }) };
 }

@@ -42,9 +42,10 @@ export async function reviewTiers(
             const writes = tierWrites(deps.db, program, fresh, reviewed(settings, state, now), now, "review");
             // A level still held (the window's points kept it) moves only its review, which the next earn
             // or review settles: the pipeline writes entries, and a standing alone is none.
-            if (!writes.change) throw new NothingToReview();
+            const [entry] = writes.change?.() ?? [];
+            if (!entry) throw new NothingToReview();
             return {
-              entry: writes.change(),
+              entry,
               profileUpdates: writes.profileUpdates,
               items: writes.items,
               result: () => undefined,

@@ -14,6 +14,8 @@ export interface TierLevel {
   threshold: number;
   /** Exact decimal, at most 2 decimals, between 1 and 10: "1", "1.5". */
   multiplier: string;
+  /** Points credited the first time a member reaches the level in this program (never on the first level). */
+  entryReward?: number;
 }
 
 export type TierWindow = { kind: "rolling"; months: number } | { kind: "calendar_year" };
@@ -27,6 +29,7 @@ export const MAX_TIER_LEVELS = 10;
 export const MAX_TIER_THRESHOLD = 1_000_000_000;
 export const MAX_WINDOW_MONTHS = 24;
 export const MAX_MULTIPLIER_DECIMALS = 2;
+export const MAX_ENTRY_REWARD = 100_000;
 
 const multiplier = z
   .string()
@@ -42,6 +45,7 @@ const LevelSchema = z.strictObject({
   name: text(40).refine((name) => name.trim().length > 0, "must not be blank"),
   threshold: z.number().int().min(0).max(MAX_TIER_THRESHOLD),
   multiplier,
+  entryReward: z.number().int().min(0).max(MAX_ENTRY_REWARD).optional(),
 });
 
 export const TierSettingsSchema: z.ZodType<TierSettings> = z
@@ -54,6 +58,13 @@ export const TierSettingsSchema: z.ZodType<TierSettings> = z
   })
   .superRefine((settings, ctx) => {
     const [first] = settings.levels;
+    if (first?.entryReward) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["levels", 0, "entryReward"],
+        message: "the first level is every member's from the start: it has no entry reward",
+      });
+    }
     if (first && first.threshold !== 0) {
       ctx.addIssue({
         code: "custom",

@@ -141,7 +141,7 @@ export async function earnPoints(
         ...(change || referralReward
           ? {
               followUp: (entry: LedgerEntry) => [
-                ...(change ? [change(entry)] : []),
+                ...(change ? change(entry) : []),
                 ...(referralReward ? [referralReward(entry)] : []),
               ],
             }

@@ -39,6 +39,15 @@ describe("VIP tiers through the API", () => {
       [[{ name: "Bronze", threshold: 10, multiplier: "1" }], "tiers.levels.0.threshold"],
       [[TIERS.levels[0], { name: "Silver", threshold: 0, multiplier: "1.5" }], "tiers.levels.1.threshold"],
       [[{ name: "Bronze", threshold: 0, multiplier: "1.234" }], "tiers.levels.0.multiplier"],
+      [[{ name: "Bronze", threshold: 0, multiplier: "1", entryReward: 10 }], "tiers.levels.0.entryReward"],
+      [
+        [TIERS.levels[0], { name: "Silver", threshold: 50, multiplier: "1", entryReward: -1 }],
+        "tiers.levels.1.entryReward",
+      ],
+      [
+        [TIERS.levels[0], { name: "Silver", threshold: 50, multiplier: "1", entryReward: 2.5 }],
+        "tiers.levels.1.entryReward",
+      ],
     ] as const) {
       expectFieldProblem(await api.saveProgram({ ...settings, tiers: { ...TIERS, levels } }), field);
     }

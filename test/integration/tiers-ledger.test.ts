@@ -112,6 +112,46 @@ describe("tiers on the ledger", () => {
     await chainValid(m);
   });
 
+  it("a level's entry reward is credited once, after its promotion, for a level passed on the way too, and never again", async () => {
+    const m = await shop({
+      ...TIERS,
+      levels: [
+        { name: "Bronze", threshold: 0, multiplier: "1" },
+        { name: "Silver", threshold: 50, multiplier: "1.5", entryReward: 25 },
+        { name: "Gold", threshold: 150, multiplier: "2", entryReward: 100 },
+      ],
+    });
+    // Straight from Bronze to Gold: Silver is reached on the way, and both pay.
+    const promoting = (await buy(m, "160.00")).result.transaction;
+    let entries = await ledger(m);
+    expect(entries.map((e) => [e.type, e.points, e.balanceAfter])).toEqual([
+      ["purchase", 160, 160],
+      ["tier_change", 0, 160],
+      ["tier_reward", 25, 185],
+      ["tier_reward", 100, 285],
+    ]);
+    expect(entries.slice(2).map((e) => [e.refs, e.explanation])).toEqual([
+      [{ entryId: promoting.id }, "Welcome to Silver: 25 points for reaching it"],
+      [{ entryId: promoting.id }, "Welcome to Gold: 100 points for reaching it"],
+    ]);
+    expect(explainEntry(entries[3] as NonNullable<(typeof entries)[3]>, "fr")).toBe(
+      "Bienvenue au niveau Gold : 100 points offerts pour l'avoir atteint",
+    );
+    expect(await tierOf(m)).toMatchObject({ tier: "Gold", rewarded: ["Silver", "Gold"] });
+    // The rewards are points issued, not points earned at a till: they do not qualify.
+    expect((await tierOf(m))?.buckets).toEqual({ "2026-01": 160 });
+    // Demoted by the review, then promoted again: the promotion is recorded, no reward is paid twice.
+    setNow("2026-04-01T00:00:00.000Z");
+    expect((await runExpiry(deps(), { now })).tierChanges).toBe(1);
+    setNow("2026-04-02T10:00:00.000Z");
+    await buy(m, "200.00");
+    entries = await ledger(m);
+    expect(entries.slice(4).map((e) => e.type)).toEqual(["tier_change", "purchase", "tier_change"]);
+    expect(entries.filter((e) => e.type === "tier_reward")).toHaveLength(2);
+    expect((await readCustomer(db, m.merchantId, m.customerId))?.balance).toBe(285 + 200);
+    await chainValid(m);
+  });
+
   it("the scheduled job demotes exactly at the window's boundary, once", async () => {
     const m = await shop();
     await buy(m, "160.00"); // Gold from 10 January

@@ -68,6 +68,7 @@ export const EN = {
     p.direction === "promotion"
       ? `Promoted from ${p.from} to ${p.to}: ${points(p.qualifying)} qualifying from ${p.firstMonth} to ${p.lastMonth} (${p.to} from ${p.threshold})`
       : `Moved from ${p.from} to ${p.to}: ${points(p.qualifying)} qualifying from ${p.firstMonth} to ${p.lastMonth}, below the ${p.threshold} ${p.from} needs`,
+  tierReward: (p) => `Welcome to ${p.level}: ${points(p.points)} for reaching it`,
   import: (p) => `Balance carried over from ${p.platform} on ${p.on}`,
   // Never the other member's name: entries hold no personal data.
   referralReward: (p) =>
@@ -91,6 +92,7 @@ export const EN = {
     reversal: (n) => `Purchase returned, points taken back: ${signed(n)} points`,
     expiry: (n) => `Points expired: ${signed(n)} points`,
     tier_change: () => "Tier changed",
+    tier_reward: (n) => `Tier reward: ${signed(n)} points`,
     import: (n) => `Balance carried over: ${signed(n)} points`,
     referral_reward: (n) => `Referral: ${signed(n)} points`,
     referral_reversal: (n) => `Referral cancelled: ${signed(n)} points`,

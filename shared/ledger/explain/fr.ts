@@ -77,6 +77,8 @@ export const FR = {
     p.direction === "promotion"
       ? `Passage de ${p.from} à ${p.to} : ${points(p.qualifying)} ${agree(p.qualifying, "qualifiant", "qualifiants")} de ${p.firstMonth} à ${p.lastMonth} (${p.to} dès ${p.threshold})`
       : `Passage de ${p.from} à ${p.to} : ${points(p.qualifying)} ${agree(p.qualifying, "qualifiant", "qualifiants")} de ${p.firstMonth} à ${p.lastMonth}, sous les ${p.threshold} qu'il faut pour ${p.from}`,
+  tierReward: (p) =>
+    `Bienvenue au niveau ${p.level} : ${points(p.points)} ${agree(p.points, "offert", "offerts")} pour l'avoir atteint`,
   import: (p) => `Solde repris de ${p.platform} le ${p.on}`,
   referralReward: (p) =>
     p.role === "referrer"
@@ -99,6 +101,7 @@ export const FR = {
     reversal: (n) => `Achat retourné, points repris : ${signed(n)}`,
     expiry: (n) => `Points expirés : ${signed(n)}`,
     tier_change: () => "Changement de niveau",
+    tier_reward: (n) => `Récompense de niveau : ${signed(n)}`,
     import: (n) => `Solde repris : ${signed(n)}`,
     referral_reward: (n) => `Parrainage : ${signed(n)}`,
     referral_reversal: (n) => `Parrainage annulé : ${signed(n)}`,

@@ -12,6 +12,7 @@ import type {
   RefundParts,
   ReversalParts,
   TierChangeParts,
+  TierRewardParts,
   VisitParts,
 } from "./wording.ts";
 
@@ -32,6 +33,7 @@ import type {
  *   of [{points, expiresAt}], one per expiry day); inactivity: days, lastEarnedAt — expiryInputs().
  * - tier_change: direction ("promotion" | "demotion"), from, to (level names), qualifying, threshold
  *   (integers), firstMonth, lastMonth (YYYY-MM), cause ("earn" | "review") — tierChangeInputs().
+ * - tier_reward: level (the name of the level reached) — tierRewardInputs().
  * - import: platform, asOf (YYYY-MM-DD), importId, line (the CSV line number), reference (the source
  *   platform's id of the member, when the file has one) — importInputs().
  * - referral_reward: role ("referrer" | "referee"), joinedAt, qualifiedAt (ISO times) — referralRewardInputs().
@@ -140,6 +142,16 @@ export function tierChangeParts(entry: ExplainableEntry): TierChangeParts | unde
   }
   if (!firstMonth || !lastMonth) return undefined;
   return { direction, from, to, qualifying, threshold, firstMonth, lastMonth, cause };
+}
+
+export const tierRewardInputs = (input: { level: string }): Record<string, string> => ({
+  level: input.level,
+});
+
+export function tierRewardParts(entry: ExplainableEntry): TierRewardParts | undefined {
+  const { level } = entry.inputs;
+  if (!level) return undefined;
+  return { points: entry.points, level };
 }
 
 /** An import's entry records where the balance comes from (shared/imports/): platform, asOf, reference, line. */

@@ -109,6 +109,12 @@ export interface ReversalParts {
 }
 
 /** A referral's reward: who it is for, and the days the friend joined and made the first qualifying earn. */
+/** A tier's entry reward: the level reached for the first time and the points it gives. */
+export interface TierRewardParts {
+  points: number;
+  level: string;
+}
+
 export interface ReferralRewardParts {
   points: number;
   role: "referrer" | "referee";
@@ -144,6 +150,7 @@ export interface Wording {
   reversal(parts: ReversalParts): string;
   expiry(parts: ExpiryParts): string;
   tierChange(parts: TierChangeParts): string;
+  tierReward(parts: TierRewardParts): string;
   import(parts: ImportParts): string;
   referralReward(parts: ReferralRewardParts): string;
   referralReversal(parts: ReferralReversalParts): string;

@@ -30,6 +30,7 @@ describe("the entry-type registry", () => {
       reversal: true,
       expiry: true,
       tier_change: true,
+      tier_reward: true,
       import: true,
       referral_reward: true,
       referral_reversal: true,
@@ -89,6 +90,7 @@ describe("the entry-type registry", () => {
       "manual.credit",
       "purchase",
       "referral_reward",
+      "tier_reward",
       "visit",
     ]);
     expect(activityClassesListedUnder("manual").sort()).toEqual(["manual.credit", "manual.debit"]);
