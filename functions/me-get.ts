@@ -3,7 +3,7 @@ import { listPrograms } from "../shared/merchants/directory.ts";
 import { memberOverview } from "../shared/portal/member.ts";
 import { runtimeDeps } from "../shared/runtime.ts";
 import { readCustomer } from "../shared/store/customers/profile.ts";
-import { tierProgress } from "../shared/tiers/progress.ts";
+import { tierProgressIn } from "../shared/tiers/progress.ts";
 import { parse } from "./http/api.ts";
 import { customerHandler } from "./http/customer.ts";
 import { NoQuery } from "./http/params.ts";
@@ -23,8 +23,9 @@ export const handler = customerHandler(async (request, member) => {
     readCustomer(db, member.merchantId, member.customerId),
     listPrograms(db, member.merchantId),
   ]);
-  // The overview answers 404 for a member who is gone; the tiers are read from the same profile.
-  const tiers = customer ? await tierProgress(db, customer, now) : [];
+  // The overview answers 404 for a member who is gone; the tiers are read from the same profile, and from
+  // the programs listed for the offer: no read round of their own.
+  const tiers = customer ? tierProgressIn(programs, customer, now) : [];
   const offer = programs.find((program) => program.referrals)?.referrals;
   const referralOffer =
     offer && customer?.referralCode

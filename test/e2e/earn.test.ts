@@ -14,11 +14,7 @@ let mallory: string;
 
 beforeAll(async () => {
   stack = await startTestStack();
-  [alice, bob, mallory] = await Promise.all([
-    stack.token("alice"),
-    stack.token("bob"),
-    stack.token("mallory"),
-  ]);
+  ({ alice, bob, mallory } = await stack.tokens());
 });
 afterAll(() => stack?.close());
 

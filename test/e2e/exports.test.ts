@@ -21,11 +21,7 @@ let accented: string;
 
 beforeAll(async () => {
   stack = await startTestStack();
-  [alice, bob, mallory] = await Promise.all([
-    stack.token("alice"),
-    stack.token("bob"),
-    stack.token("mallory"),
-  ]);
+  ({ alice, bob, mallory } = await stack.tokens());
   const digits = () => String(Math.floor(Math.random() * 1e8)).padStart(8, "0");
   formula = await enrolCustomer(stack, { name: `=HYPERLINK("x") ${tag}`, phone: `+336${digits()}` });
   quoted = await enrolCustomer(stack, {

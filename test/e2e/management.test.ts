@@ -19,11 +19,7 @@ const OTHER = { programId: "prog_other", locationId: "other-01" };
 
 beforeAll(async () => {
   stack = await startTestStack();
-  [alice, bob, mallory] = await Promise.all([
-    stack.token("alice"),
-    stack.token("bob"),
-    stack.token("mallory"),
-  ]);
+  ({ alice, bob, mallory } = await stack.tokens());
   const now = new Date().toISOString();
   const merchantId = OTHER_MERCHANT.merchantId;
   await createProgram(stack.db, {

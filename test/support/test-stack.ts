@@ -52,6 +52,8 @@ export interface TestStack extends LocalStack {
    * other merchant's owner ("mallory").
    */
   token(who: "alice" | "bob" | "mallory"): Promise<string>;
+  /** The three of them at once: the owner and the staff member of the demo merchant, the other's owner. */
+  tokens(): Promise<{ alice: string; bob: string; mallory: string }>;
   /**
    * A real access token for any staff id of the demo merchant (the record decides what it may do): a user
    * `<staffId>@<merchantId>.test.invalid` with that staff's ids, created once.
@@ -217,6 +219,10 @@ export async function startTestStack(options: TestStackOptions = {}): Promise<Te
     signIn: (email, password) => signIn(userPool, email, password),
     mail: userPoolMailbox(join(inject("cognitoMailRoot"), userPool.userPoolId)),
     token,
+    tokens: async () => {
+      const [alice, bob, mallory] = await Promise.all([token("alice"), token("bob"), token("mallory")]);
+      return { alice, bob, mallory };
+    },
     tokenFor,
     call,
     close,
