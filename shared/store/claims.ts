@@ -33,12 +33,12 @@ const indexKeys = (claim: Claim) => {
     gsi1pk: queuePk(claim.merchantId, claim.status),
     gsi1sk: sk,
     gsi2pk: customerClaimsPk(claim.merchantId, claim.customerId),
-    gsi2sk: sk,
+    gsisk: sk,
   };
 };
 
 function claimOf(item: Record<string, unknown>): Claim {
-  const { pk: _pk, sk: _sk, gsi1pk: _g1, gsi1sk: _s1, gsi2pk: _g2, gsi2sk: _s2, ...claim } = item;
+  const { pk: _pk, sk: _sk, gsi1pk: _g1, gsi1sk: _s1, gsi2pk: _g2, gsisk: _s2, ...claim } = item;
   return claim as unknown as Claim;
 }
 

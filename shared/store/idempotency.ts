@@ -1,3 +1,4 @@
+import { brotliCompressSync, brotliDecompressSync, constants } from "node:zlib";
 import { DeleteCommand, GetCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import { DomainError } from "../errors.ts";
 import type { Idempotency } from "../idempotency.ts";
@@ -15,6 +16,17 @@ export const idempotencyRecordKey = (merchantId: string, idempotencyKey: string)
   pk: `MERCHANT#${merchantId}#IDEMPOTENCY#${idempotencyKey}`,
   sk: "#IDEMPOTENCY",
 });
+
+/**
+ * The stored answer: its JSON, brotli-compressed. An earn's answer is most of its record (two hashes, ids,
+ * the explanation: about 750 bytes), and compressed (about 400) the record stays well under 1 KB, one
+ * write unit, even with a long tier name in the explanation. Quality 6: ~25 µs here, against ~1 ms at 11.
+ */
+const packResult = (result: unknown): Uint8Array =>
+  brotliCompressSync(JSON.stringify(result ?? null), {
+    params: { [constants.BROTLI_PARAM_QUALITY]: 6 },
+  });
+const unpackResult = (stored: unknown): string => brotliDecompressSync(stored as Uint8Array).toString("utf8");
 
 /** A result stored with its key; the handler maps it to HTTP the same way the first time and on replay. */
 export interface StoredResult {
@@ -42,7 +54,7 @@ export async function findStoredResult(
       "The answer to this request named a customer who has since been erased; it is no longer kept.",
     );
   }
-  return { result: JSON.parse(Item.result as string) };
+  return { result: JSON.parse(unpackResult(Item.result)) };
 }
 
 /**
@@ -143,7 +155,7 @@ export async function forgetStoredResults(
   for (const pointer of pointers) {
     const Key = idempotencyRecordKey(merchantId, String(pointer.idempotencyKey));
     const { Item } = await db.client.send(new GetCommand({ TableName: db.table, Key, ConsistentRead: true }));
-    if (Item && Item.erasedAt === undefined && mentions(String(Item.result))) {
+    if (Item && Item.erasedAt === undefined && mentions(unpackResult(Item.result))) {
       await db.client.send(
         new UpdateCommand({
           TableName: db.table,
@@ -177,7 +189,7 @@ export function claimKeyItem(
         Item: {
           ...idempotencyRecordKey(merchantId, idempotency.key),
           fingerprint: idempotency.fingerprint,
-          result: JSON.stringify(result ?? null),
+          result: packResult(result),
           createdAt: now.toISOString(),
           ttl: Math.floor(now.getTime() / 1000) + IDEMPOTENCY_TTL_SECONDS,
         },

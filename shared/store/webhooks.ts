@@ -37,11 +37,11 @@ const dueShard = (id: string) =>
   createHash("sha256").update(id).digest().readUInt32BE(0) % WEBHOOK_DUE_SHARDS;
 const dueKeys = (d: Pick<WebhookDelivery, "merchantId" | "endpointId" | "id">, at: string) => ({
   gsi5pk: `WEBHOOK_DUE#${dueShard(d.id)}`,
-  gsi5sk: `${at}#${d.merchantId}#${d.endpointId}#${d.id}`,
+  gsisk: `${at}#${d.merchantId}#${d.endpointId}#${d.id}`,
 });
 
 function deliveryOf(item: Record<string, unknown>): WebhookDelivery {
-  const { pk: _pk, sk: _sk, gsi5pk: _g, gsi5sk: _s, ttl: _ttl, ...delivery } = item;
+  const { pk: _pk, sk: _sk, gsi5pk: _g, gsisk: _s, ttl: _ttl, ...delivery } = item;
   return delivery as unknown as WebhookDelivery;
 }
 
@@ -259,7 +259,7 @@ export async function claimAttempt(
       new UpdateCommand({
         TableName: db.table,
         Key: deliveryKey(seen.merchantId, seen.endpointId, seen.id),
-        UpdateExpression: `SET attempts = :next, #round = ${options.restart ? ":one" : "#round + :one"}, #status = :pending, nextAttemptAt = :lease, gsi5pk = :duePk, gsi5sk = :dueSk`,
+        UpdateExpression: `SET attempts = :next, #round = ${options.restart ? ":one" : "#round + :one"}, #status = :pending, nextAttemptAt = :lease, gsi5pk = :duePk, gsisk = :dueSk`,
         ConditionExpression: `attempts = :seen${options.requirePending ? " AND #status = :pending" : ""}`,
         ExpressionAttributeNames: { "#round": "round", "#status": "status" },
         ExpressionAttributeValues: {
@@ -269,7 +269,7 @@ export async function claimAttempt(
           ":pending": "pending",
           ":lease": leaseUntil,
           ":duePk": dueKeys(seen, leaseUntil).gsi5pk,
-          ":dueSk": dueKeys(seen, leaseUntil).gsi5sk,
+          ":dueSk": dueKeys(seen, leaseUntil).gsisk,
         },
         ReturnValues: "ALL_NEW",
       }),
@@ -311,7 +311,7 @@ export async function recordAttempt(
   const removed = [
     ...(record.statusCode === undefined ? ["lastStatusCode"] : []),
     ...(record.error === undefined ? ["lastError"] : []),
-    ...(pending ? [] : ["nextAttemptAt", "gsi5pk", "gsi5sk"]),
+    ...(pending ? [] : ["nextAttemptAt", "gsi5pk", "gsisk"]),
   ];
   const set = setExpression({ ...values, lastStatusCode: record.statusCode, lastError: record.error });
   try {
@@ -388,14 +388,14 @@ export async function readDueDeliveries(
     new QueryCommand({
       TableName: db.table,
       IndexName: "gsi5",
-      KeyConditionExpression: "gsi5pk = :pk AND gsi5sk <= :to",
+      KeyConditionExpression: "gsi5pk = :pk AND gsisk <= :to",
       ExpressionAttributeValues: { ":pk": `WEBHOOK_DUE#${shard}`, ":to": `${now}#\uffff` },
       ExclusiveStartKey: startKey,
       Limit: 100,
     }),
   );
   const due = (page.Items ?? []).map((item) => {
-    const [dueAt = "", merchantId = "", endpointId = "", id = ""] = String(item.gsi5sk).split("#");
+    const [dueAt = "", merchantId = "", endpointId = "", id = ""] = String(item.gsisk).split("#");
     return { dueAt, merchantId, endpointId, id };
   });
   return { due, ...(page.LastEvaluatedKey ? { next: page.LastEvaluatedKey } : {}) };

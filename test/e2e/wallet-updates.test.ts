@@ -47,6 +47,30 @@ const listChanged = (device: string, since?: string) =>
     `/v1/devices/${device}/registrations/${LOCAL_PASS_TYPE_ID}${since ? `?passesUpdatedSince=${since}` : ""}`,
   );
 
+/**
+ * The first push to this token since `earlier` (the deliveries seen before the change), and then the device's
+ * question answered with the pass: a delivery an earlier test left in the stream can still push to a device
+ * registered since, so only a push after the change is its own, and the answer comes once its delivery has
+ * moved the update tag on (it writes the tag before it pushes).
+ */
+async function pushedAndChanged(
+  earlier: ReadonlySet<unknown>,
+  pushToken: string,
+  device: string,
+  tag: string,
+) {
+  const push = await wallet().apns.waitFor((d) => d.token === pushToken && !earlier.has(d), 10_000);
+  const changed = await eventually(
+    async () => {
+      const response = await listChanged(device, tag);
+      return response.status === 200 ? response : undefined;
+    },
+    5_000,
+    "the pass among the device's changed passes",
+  );
+  return { push, changed };
+}
+
 const fetchPass = (headers: Record<string, string> = {}) =>
   appleCall(stack, "GET", `/v1/passes/${LOCAL_PASS_TYPE_ID}/${pass.serialNumber}`, {
     token: pass.authenticationToken,
@@ -102,13 +126,11 @@ describe("a balance change reaches the member's wallets", () => {
     expect(first.status).toBe(200);
     const tag = first.json.lastUpdated as string;
 
+    const earlier = new Set(wallet().apns.deliveries);
     const balance = await earn("12.30");
-    const push = await wallet().apns.waitFor((delivery) => delivery.token === pushToken, 5_000);
+    const { push, changed } = await pushedAndChanged(earlier, pushToken, device, tag);
     expect(push).toMatchObject({ topic: LOCAL_PASS_TYPE_ID, body: "{}", status: 200 });
     expect(push.headers["apns-push-type"]).toBe("background");
-
-    const changed = await listChanged(device, tag);
-    expect(changed.status).toBe(200);
     expect(changed.json.serialNumbers).toEqual([pass.serialNumber]);
     expect(typeof changed.json.lastUpdated).toBe("string");
     expect(Number(changed.json.lastUpdated)).toBeGreaterThan(Number(tag));
@@ -240,9 +262,9 @@ describe("a tier change reaches the member's wallets", () => {
     const tag = (await listChanged(device)).json.lastUpdated as string;
 
     // 25 points qualify: Silver from 20, reached by this earn.
+    const earlier = new Set(wallet().apns.deliveries);
     await earn("25.00");
-    await wallet().apns.waitFor((delivery) => delivery.token === pushToken, 5_000);
-    const changed = await listChanged(device, tag);
+    const { changed } = await pushedAndChanged(earlier, pushToken, device, tag);
     expect(changed.json.serialNumbers).toEqual([pass.serialNumber]);
     await clockPast(changed.json.lastUpdated);
     const fetched = await fetchPass();

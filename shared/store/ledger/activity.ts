@@ -53,15 +53,15 @@ export const positionAbove = (
 type ActivityIndex = "gsi2" | "gsi3" | "gsi5";
 
 function indexSource(db: Db, id: string, index: ActivityIndex, partition: string): ActivitySource {
-  const pkName = `${index}pk`;
-  const skName = `${index}sk`;
   const definition = TABLE.indexes.find((i) => i.name === index);
+  if (!definition) throw new Error(`no index ${index}`);
+  const { partitionKey: pkName, sortKey: skName } = definition;
   return {
     id,
     keyAttributes: ["pk", "sk", pkName, skName],
     sortKey: skName,
     rangeInKey: true,
-    whole: definition?.projection === "ALL",
+    whole: definition.projection === "ALL",
     sortValue: (item) => String(item[skName]),
     query: ({ from, to }) => {
       // Index sort keys are "<createdAt>#<entryId>": ISO times compare as strings. ("0" sorts before

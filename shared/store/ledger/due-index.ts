@@ -40,7 +40,7 @@ export async function readDuePage(
     new QueryCommand({
       TableName: db.table,
       IndexName: "gsi5",
-      KeyConditionExpression: "gsi5pk = :pk AND gsi5sk BETWEEN :from AND :to",
+      KeyConditionExpression: "gsi5pk = :pk AND gsisk BETWEEN :from AND :to",
       ExpressionAttributeValues: {
         ":pk": duePk(dayShard.day, dayShard.shard),
         // "0" sorts before any ISO time; "\uffff" after any merchant and customer id that follow it.
@@ -52,7 +52,7 @@ export async function readDuePage(
     }),
   );
   const items = (page.Items ?? []).map((item) => {
-    const [dueAt = "", merchantId = "", customerId = ""] = String(item.gsi5sk).split("#");
+    const [dueAt = "", merchantId = "", customerId = ""] = String(item.gsisk).split("#");
     return { pk: String(item.pk), sk: String(item.sk), dueAt, merchantId, customerId };
   });
   return { items, ...(page.LastEvaluatedKey ? { next: page.LastEvaluatedKey } : {}) };

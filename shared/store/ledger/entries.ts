@@ -39,12 +39,11 @@ export function entryPut(db: Db, entry: LedgerEntry): NamedItem {
           ...entry,
           pk: customerPk(entry.merchantId, entry.customerId),
           sk: entrySk(entry.seq),
-          ...(entry.locationId
-            ? { gsi2pk: locationActivityPk(entry.merchantId, entry.locationId), gsi2sk: sk }
-            : {}),
-          ...(entry.staffId ? { gsi3pk: staffActivityPk(entry.merchantId, entry.staffId), gsi3sk: sk } : {}),
+          ...(entry.locationId ? { gsi2pk: locationActivityPk(entry.merchantId, entry.locationId) } : {}),
+          ...(entry.staffId ? { gsi3pk: staffActivityPk(entry.merchantId, entry.staffId) } : {}),
           gsi5pk: activityClassPk(entry.merchantId, activityClassOf(entry)),
-          gsi5sk: sk,
+          // The one sort key of all three indexes (shared/store/db/table-definition.ts).
+          gsisk: sk,
         },
         ConditionExpression: "attribute_not_exists(pk)",
       },
@@ -128,7 +127,7 @@ export async function findEntryById(
       new QueryCommand({
         TableName: db.table,
         IndexName: "gsi5",
-        KeyConditionExpression: "gsi5pk = :pk AND gsi5sk = :sk",
+        KeyConditionExpression: "gsi5pk = :pk AND gsisk = :sk",
         ExpressionAttributeValues: { ":pk": activityClassPk(merchantId, activityClass), ":sk": sk },
       }),
     );

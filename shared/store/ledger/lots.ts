@@ -22,7 +22,7 @@ const LAST_DAY = "9999-12-31";
 export function dueKeys(merchantId: string, customerId: string, dueAt: string) {
   return {
     gsi5pk: duePk(dueAt.slice(0, 10), dueShard(customerId)),
-    gsi5sk: dueSk(dueAt, merchantId, customerId),
+    gsisk: dueSk(dueAt, merchantId, customerId),
   };
 }
 

@@ -33,7 +33,7 @@ function recordKey(n: Notification) {
 }
 
 function recordOf(item: Record<string, unknown>): NotificationRecord {
-  const { pk: _pk, sk: _sk, gsi2pk: _g2, gsi2sk: _s2, [TABLE.ttlAttribute]: _ttl, ...record } = item;
+  const { pk: _pk, sk: _sk, gsi2pk: _g2, gsisk: _s2, [TABLE.ttlAttribute]: _ttl, ...record } = item;
   return record as unknown as NotificationRecord;
 }
 

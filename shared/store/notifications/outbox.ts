@@ -31,7 +31,7 @@ export function notificationIndexKeys(
 ) {
   return {
     gsi2pk: customerNotificationsPk(merchantId, customerId),
-    gsi2sk: activitySk(createdAt, dedupeKey),
+    gsisk: activitySk(createdAt, dedupeKey),
   };
 }
 
@@ -86,7 +86,7 @@ export async function readNotificationSource(
   );
   if (!Item) return undefined;
   if (!outbox) return { kind: "entry", entry: Item as LedgerEntry };
-  const { pk: _pk, sk: _sk, gsi2pk: _g2, gsi2sk: _s2, ...item } = Item;
+  const { pk: _pk, sk: _sk, gsi2pk: _g2, gsisk: _s2, ...item } = Item;
   return { kind: "outbox", item: item as OutboxRecord };
 }
 

@@ -14,6 +14,7 @@ import { GENESIS_HASH, hashEntry } from "../../../shared/ledger/hash-chain.ts";
 import type { Customer } from "../../../shared/model.ts";
 import { type LedgerOperation, ledgerWrite } from "../../../shared/pipeline/ledger-write.ts";
 import { createDb } from "../../../shared/store/db/client.ts";
+import { storedAnswer } from "../../support/stored-answer.ts";
 import { cancelled, recordingBackoff } from "../../support/transaction-faults.ts";
 
 // DynamoDB Local never reports transaction conflicts, so the contention paths are proven here with injected faults.
@@ -133,9 +134,7 @@ describe("the write pipeline under contention", () => {
   it("replays the stored result when the same key won the race", async () => {
     let keyReads = 0;
     givenCustomerAndNoKey(() =>
-      ++keyReads === 1
-        ? undefined
-        : { fingerprint: idempotency.fingerprint, result: JSON.stringify({ balanceAfter: 15 }) },
+      ++keyReads === 1 ? undefined : storedAnswer(idempotency, { balanceAfter: 15 }),
     );
     mock.on(TransactWriteCommand).rejects(cancelled("ConditionalCheckFailed", "None", "None", "None"));
     const written = await ledgerWrite(deps, operation());
@@ -188,10 +187,7 @@ describe("the write pipeline under contention", () => {
 
 describe("the write pipeline's order", () => {
   it("answers a replay with the stored result before loading: what changed since cannot refuse it", async () => {
-    givenCustomerAndNoKey(() => ({
-      fingerprint: idempotency.fingerprint,
-      result: JSON.stringify({ ok: 1 }),
-    }));
+    givenCustomerAndNoKey(() => storedAnswer(idempotency, { ok: 1 }));
     const written = await ledgerWrite(
       deps,
       operation({

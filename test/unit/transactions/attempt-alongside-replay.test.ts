@@ -9,6 +9,7 @@ import { type LedgerOperation, ledgerWrite } from "../../../shared/pipeline/ledg
 import { StaleRead } from "../../../shared/pipeline/write.ts";
 import { createDb } from "../../../shared/store/db/client.ts";
 import { answerBatchGetsWithGets } from "../../support/batch-get-via-gets.ts";
+import { storedAnswer } from "../../support/stored-answer.ts";
 import { recordingBackoff } from "../../support/transaction-faults.ts";
 
 // The earn's first attempt (customer and lot reads, the plan) runs alongside the replay check: these prove
@@ -72,10 +73,7 @@ function given(stored: Record<string, unknown> | undefined) {
   });
 }
 
-const replayOf = (result: unknown) => ({
-  fingerprint: idempotency.fingerprint,
-  result: JSON.stringify(result),
-});
+const replayOf = (result: unknown) => storedAnswer(idempotency, result);
 
 beforeEach(() => answerBatchGetsWithGets(mock.reset()));
 

@@ -100,8 +100,8 @@ describe("webhookEventOf", () => {
   const entryItem = {
     pk: "MERCHANT#m1#CUSTOMER#c1",
     sk: "ENTRY#0000000001",
-    gsi2pk: "MERCHANT#m1#LOCATION#l1#ACTIVITY",
-    gsi2sk: "x",
+    gsi2pk: "LOCATION#x",
+    gsisk: "x",
     merchantId: "m1",
     customerId: "c1",
     id: "ent_1",
