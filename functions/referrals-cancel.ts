@@ -9,11 +9,14 @@ export const ReferralPath = z.object({ referralId: RecordId });
 
 /**
  * POST /v1/referrals/{referralId}/cancel: the referral is cancelled and each reward it paid is taken back
- * (never below zero). The Idempotency-Key is required like on every write; the cancellation itself is
- * keyed per referral, so a retry (with this key or another) takes nothing twice and answers the same.
+ * (never below zero). The Idempotency-Key is required and kept like on every write (a replay answers the
+ * first response); the cancellation itself is keyed per referral, so even another key takes nothing twice.
  */
 export const handler = staffHandler(async (request, principal) => {
   const { referralId } = parse(ReferralPath, request.event.pathParameters, "path");
-  idempotencyFrom(request.header("idempotency-key"), "referrals.cancel", { referralId });
-  return { status: 200, body: await cancelReferralByStaff(runtimeDeps(), principal, referralId) };
+  const idempotency = idempotencyFrom(request.header("idempotency-key"), "referrals.cancel", { referralId });
+  return {
+    status: 200,
+    body: await cancelReferralByStaff(runtimeDeps(), principal, referralId, idempotency),
+  };
 });

@@ -1,7 +1,9 @@
 import type { Principal } from "../auth/principal.ts";
 import { conflict, notFound } from "../errors.ts";
+import type { Idempotency } from "../idempotency.ts";
 import { referralReversalInputs } from "../ledger/explain/parts.ts";
 import { type LedgerDeps, ledgerWrite } from "../pipeline/ledger-write.ts";
+import { runWrite } from "../pipeline/write.ts";
 import { readCustomer } from "../store/customers/profile.ts";
 import { TransactionCancelled, transact } from "../store/db/transact.ts";
 import {
@@ -139,18 +141,25 @@ export async function cancelOnReturn(
   await cancelReferral(deps, merchantId, referralId, "purchase_returned", undefined);
 }
 
-/** POST /v1/referrals/{id}/cancel, for staff. */
+/**
+ * POST /v1/referrals/{id}/cancel, for staff, under the request's Idempotency-Key: a replay answers what the
+ * first request did, and the key reused for another referral is refused. The cancellation runs before the
+ * key is stored with its answer: it is keyed per referral (its reversals under keys of their own), so run
+ * again after a failure in between, it takes nothing twice.
+ */
 export async function cancelReferralByStaff(
   deps: LedgerDeps,
   principal: Principal,
   referralId: string,
+  idempotency: Idempotency,
 ): Promise<{ referral: ReferralView }> {
-  const referral = await cancelReferral(
-    deps,
-    principal.merchantId,
-    referralId,
-    "cancelled_by_staff",
-    principal.staffId,
-  );
-  return { referral: referralView(referral) };
+  const { result } = await runWrite(deps, {
+    name: "referrals.cancel",
+    merchantId: principal.merchantId,
+    idempotency,
+    load: () =>
+      cancelReferral(deps, principal.merchantId, referralId, "cancelled_by_staff", principal.staffId),
+    attempt: async (referral) => ({ items: [], result: { referral: referralView(referral) } }),
+  });
+  return result;
 }

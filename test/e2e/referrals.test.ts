@@ -77,11 +77,11 @@ async function referralsOf(customerId: string, token = alice) {
   return listed.body.referrals as ReferralBody[];
 }
 
-const cancel = (referralId: string, token = alice) =>
+const cancel = (referralId: string, token = alice, key = randomUUID()) =>
   stack.call("POST", `/v1/referrals/${referralId}/cancel`, {
     token,
     body: {},
-    headers: { "idempotency-key": randomUUID() },
+    headers: { "idempotency-key": key },
   });
 
 /** Polls until `check` holds: the referrer's side is written by the stream consumer, a moment later. */
@@ -220,10 +220,20 @@ describe("referrals through the API", () => {
     ).toBe(404);
     expect((await referralsOf(referrer.id))[0]?.status).toBe("rewarded");
 
-    const cancelled = await cancel(referral.id);
+    const key = randomUUID();
+    const cancelled = await cancel(referral.id, alice, key);
     expect(cancelled.status, JSON.stringify(cancelled.body)).toBe(200);
     expect(cancelled.body.referral).toMatchObject({ status: "cancelled", reason: "cancelled_by_staff" });
     expect(cancelled.body.referral.explanation.fr).toContain("Annulé");
+    // The key is kept: its replay is the first answer, and it cannot cancel another referral.
+    const replayed = await cancel(referral.id, alice, key);
+    expect(replayed.status).toBe(200);
+    expect(replayed.body).toEqual(cancelled.body);
+    const other = await rewardedPair();
+    const reused = await cancel(other.referral.id, alice, key);
+    expect(reused.status).toBe(422);
+    expect(reused.body.type).toMatch(/idempotency-key-reuse/);
+    expect((await referralsOf(other.referrer.id))[0]?.status).toBe("rewarded");
     const referrerBack = (await api.entries(referrer.id)).find((e) => e.type === "referral_reversal");
     expect(referrerBack).toMatchObject({ points: -10, shortfall: 90, balanceAfter: 0 });
     expect(referrerBack?.refs).toMatchObject({ entryId: referral.referrerEntryId, referralId: referral.id });
