@@ -1,5 +1,6 @@
 import { DomainError } from "../shared/errors.ts";
 import { upcomingExpiries } from "../shared/expiry/upcoming.ts";
+import { dateTimeFormat, numberFormat, pluralRules } from "../shared/intl-formats.ts";
 import { describeRule, explainForMember, type Locale } from "../shared/ledger/entry-types.ts";
 import { listEntries } from "../shared/ledger/read.ts";
 import { getMerchant, listLocations, listPrograms, listRewards } from "../shared/merchants/directory.ts";
@@ -50,7 +51,7 @@ const DESCRIPTION = {
 
 /** The calendar day (YYYY-MM-DD) an instant falls on in an IANA zone. */
 export function dayInZone(iso: string, timeZone: string): string {
-  const parts = new Intl.DateTimeFormat("en", {
+  const parts = dateTimeFormat("en", {
     timeZone,
     year: "numeric",
     month: "2-digit",
@@ -170,14 +171,14 @@ export function expiryText(nextExpiry: { points: number; date: string }, locale:
   const { points, date } = nextExpiry;
   const day = new Date(`${date}T00:00:00Z`);
   if (Number.isNaN(day.getTime())) throw new TypeError(`nextExpiry.date is not an ISO date: ${date}`);
-  const written = new Intl.DateTimeFormat(labels.intlLocale, {
+  const written = dateTimeFormat(labels.intlLocale, {
     day: "numeric",
     month: "short",
     year: "numeric",
     timeZone: "UTC",
   }).format(day);
-  const single = new Intl.PluralRules(labels.intlLocale).select(points) === "one";
-  const number = new Intl.NumberFormat(labels.intlLocale, { maximumFractionDigits: 0 }).format(points);
+  const single = pluralRules(labels.intlLocale).select(points) === "one";
+  const number = numberFormat(labels.intlLocale, { maximumFractionDigits: 0 }).format(points);
   return labels.pointsExpire(number, labels.pointUnit(single), written, single);
 }
 
@@ -189,10 +190,8 @@ function lastEntryLine(entries: readonly LedgerEntry[], locale: Locale): string 
   );
   if (!newest) return undefined;
   const labels = passLabels[locale];
-  const signed = new Intl.NumberFormat(labels.intlLocale, { signDisplay: "exceptZero" }).format(
-    newest.points,
-  );
-  const single = new Intl.PluralRules(labels.intlLocale).select(newest.points) === "one";
+  const signed = numberFormat(labels.intlLocale, { signDisplay: "exceptZero" }).format(newest.points);
+  const single = pluralRules(labels.intlLocale).select(newest.points) === "one";
   return labels.entry(signed, labels.pointUnit(single), explainForMember(newest, locale));
 }
 

@@ -1,3 +1,4 @@
+import { dateTimeFormat, numberFormat, pluralRules } from "../shared/intl-formats.ts";
 import type { Locale } from "../shared/ledger/entry-types.ts";
 import type { TierProgress } from "../shared/tiers/qualify.ts";
 import { passLabels } from "./apple/pass-labels.ts";
@@ -17,8 +18,8 @@ export type PassTier = Pick<TierProgress, "tier" | "next" | "keptUntil" | "point
  */
 export function tierProgressLines(tier: PassTier, locale: Locale, currentYear?: number): string[] {
   const labels = passLabels[locale];
-  const numbers = new Intl.NumberFormat(labels.intlLocale, { maximumFractionDigits: 0 });
-  const plurals = new Intl.PluralRules(labels.intlLocale);
+  const numbers = numberFormat(labels.intlLocale, { maximumFractionDigits: 0 });
+  const plurals = pluralRules(labels.intlLocale);
   const single = (points: number) => plurals.select(points) === "one";
   const lines: string[] = [];
   if (tier.keptUntil) {
@@ -43,7 +44,7 @@ function writtenDay(iso: string, intlLocale: string, currentYear?: number): stri
     ? new Date(Date.UTC(Number(match[1]), Number(match[2]) - 1, Number(match[3])))
     : undefined;
   if (!day || Number.isNaN(day.getTime())) throw new TypeError(`keptUntil is not an ISO date: ${iso}`);
-  return new Intl.DateTimeFormat(intlLocale, {
+  return dateTimeFormat(intlLocale, {
     day: "numeric",
     month: "short",
     ...(day.getUTCFullYear() === currentYear ? {} : { year: "numeric" }),

@@ -1,4 +1,5 @@
 import type { PKPass } from "passkit-generator";
+import { dateTimeFormat, numberFormat, pluralRules } from "../../shared/intl-formats.ts";
 import { escapeMarkup } from "../../shared/markup.ts";
 import { tierProgressLines } from "../tier-text.ts";
 import { type PassLabels, passLabels } from "./pass-labels.ts";
@@ -133,26 +134,22 @@ function recentEntries(entries: ApplePassView["recentEntries"]): ApplePassView["
 }
 
 function formatters(labels: PassLabels, timeZone: string) {
-  const numbers = new Intl.NumberFormat(labels.intlLocale, { maximumFractionDigits: 0 });
-  const signedNumbers = new Intl.NumberFormat(labels.intlLocale, {
+  const numbers = numberFormat(labels.intlLocale, { maximumFractionDigits: 0 });
+  const signedNumbers = numberFormat(labels.intlLocale, {
     maximumFractionDigits: 0,
     signDisplay: "exceptZero",
   });
-  const plurals = new Intl.PluralRules(labels.intlLocale);
-  const dayInZone = new Intl.DateTimeFormat(labels.intlLocale, {
+  const plurals = pluralRules(labels.intlLocale);
+  const dayInZone = dateTimeFormat(labels.intlLocale, {
     day: "numeric",
     month: "short",
     year: "numeric",
     timeZone,
   });
-  const yearInZone = new Intl.DateTimeFormat("en", { year: "numeric", timeZone });
+  const yearInZone = dateTimeFormat("en", { year: "numeric", timeZone });
   // Calendar dates carry no time zone: formatting them at UTC keeps the written day.
-  const dayAndMonth = new Intl.DateTimeFormat(labels.intlLocale, {
-    day: "numeric",
-    month: "short",
-    timeZone: "UTC",
-  });
-  const fullDate = new Intl.DateTimeFormat(labels.intlLocale, {
+  const dayAndMonth = dateTimeFormat(labels.intlLocale, { day: "numeric", month: "short", timeZone: "UTC" });
+  const fullDate = dateTimeFormat(labels.intlLocale, {
     day: "numeric",
     month: "short",
     year: "numeric",

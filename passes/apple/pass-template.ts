@@ -11,9 +11,12 @@ export function defaultModelDir(): string {
   return fileURLToPath(new URL("./model/", import.meta.url));
 }
 
+/** pass.json as passkit-generator validated and filled it, the identity included. */
+export type TemplateProps = PKPass["props"];
+
 export interface PassTemplate {
-  /** pass.json only: passkit-generator validates and fills it, each render clones it. */
-  pass: PKPass;
+  /** Read-only: each render writes its own pass.json from it (`passes/apple/pass-json.ts`). */
+  props: TemplateProps;
   /** The PNGs, kept outside the PKPass because it offers no way to read files back without signing them. */
   images: ReadonlyMap<string, Buffer>;
 }
@@ -48,6 +51,8 @@ export function loadPassTemplate(modelDir: string, identity: PassIdentity): Pass
     throw new Error(`pass model ${modelDir} lacks pass.json`);
   }
 
+  // The model goes through passkit-generator's schemas once, here; what a render adds is checked in
+  // pass-json.ts and proved equal to passkit-generator's own output in test/unit/passes/apple-pass-json.test.ts.
   const pass = new PKPass({ "pass.json": passJson }, undefined, {
     passTypeIdentifier: identity.passTypeIdentifier,
     teamIdentifier: identity.teamIdentifier,
@@ -56,5 +61,5 @@ export function loadPassTemplate(modelDir: string, identity: PassIdentity): Pass
   if (pass.types.length !== 1 || pass.types[0]?.type !== "storeCard") {
     throw new Error(`pass model ${modelDir} must hold a valid storeCard pass.json`);
   }
-  return { pass, images };
+  return { props: pass.props, images };
 }

@@ -1,4 +1,5 @@
 import * as z from "zod";
+import { dateTimeFormat } from "../intl-formats.ts";
 
 /**
  * A location's weekly opening hours, in its own time zone (nothing else in the model has one: a merchant has
@@ -42,21 +43,14 @@ export const OpeningHoursSchema = z.strictObject({
   weekly: z.partialRecord(z.enum(WEEKDAYS), z.array(interval).max(4, "at most 4 intervals a day")),
 });
 
-const FORMATS = new Map<string, Intl.DateTimeFormat>();
-const formatFor = (timeZone: string) => {
-  let format = FORMATS.get(timeZone);
-  if (!format) {
-    format = new Intl.DateTimeFormat("en-GB", {
-      timeZone,
-      weekday: "short",
-      hour: "2-digit",
-      minute: "2-digit",
-      hourCycle: "h23",
-    });
-    FORMATS.set(timeZone, format);
-  }
-  return format;
-};
+const formatFor = (timeZone: string) =>
+  dateTimeFormat("en-GB", {
+    timeZone,
+    weekday: "short",
+    hour: "2-digit",
+    minute: "2-digit",
+    hourCycle: "h23",
+  });
 
 /** Whether the location is open at `at`, read on its own wall clock. */
 export function isOpenAt(hours: OpeningHours, at: Date): boolean {

@@ -1,3 +1,4 @@
+import { dateTimeFormat, numberFormat, pluralRules } from "../intl-formats.ts";
 import { explainForMember, type Locale } from "../ledger/entry-types.ts";
 import { escapeMarkup } from "../markup.ts";
 import type { MomentFacts } from "./moments.ts";
@@ -51,10 +52,10 @@ interface Format {
 
 function formatFor(locale: Locale): Format {
   const intl = locale === "fr" ? "fr-FR" : "en-GB";
-  const numbers = new Intl.NumberFormat(intl, { maximumFractionDigits: 0 });
-  const plurals = new Intl.PluralRules(intl);
+  const numbers = numberFormat(intl, { maximumFractionDigits: 0 });
+  const plurals = pluralRules(intl);
   // Expiry instants are written in UTC (the expiry job's day): the date is the UTC one.
-  const dates = new Intl.DateTimeFormat(intl, {
+  const dates = dateTimeFormat(intl, {
     day: "numeric",
     month: "long",
     year: "numeric",

@@ -3,12 +3,14 @@ export function toMarkdown(results: Record<string, unknown>): string {
   const lines: string[] = [];
   const machine = results.machine as Record<string, unknown>;
   lines.push(
-    `Measured ${results.measuredAt} on ${machine.cpus} × ${machine.cpu}, ${machine.memoryGiB} GiB, Node ${machine.node}.`,
+    `Last run ${results.measuredAt} on ${machine.cpus} × ${machine.cpu}, ${machine.memoryGiB} GiB, Node ${machine.node}.`,
     "",
   );
+  const measured = (results.sectionsMeasured ?? {}) as Record<string, string>;
   for (const [name, value] of Object.entries(results)) {
-    if (name === "measuredAt" || name === "machine") continue;
+    if (name === "measuredAt" || name === "machine" || name === "sectionsMeasured") continue;
     lines.push(`### ${name}`, "");
+    if (measured[name]) lines.push(`Measured ${measured[name]}.`, "");
     const section = value as Record<string, unknown>;
     const rows = section.rows as Record<string, unknown>[] | undefined;
     const rest = Object.fromEntries(Object.entries(section).filter(([key]) => key !== "rows"));

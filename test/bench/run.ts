@@ -31,21 +31,28 @@ const latest = join(dir, "latest.json");
 // A partial run (BENCH_ONLY) updates its sections and keeps the others' last figures.
 const previous =
   only && existsSync(latest) ? (JSON.parse(readFileSync(latest, "utf8")) as Record<string, unknown>) : {};
+const machine = {
+  cpus: cpus().length,
+  cpu: cpus()[0]?.model,
+  memoryGiB: Math.round(totalmem() / 2 ** 30),
+  node: process.version,
+};
+// Each section says when and where it was measured: a partial run's figures sit beside older ones.
+const sectionsMeasured: Record<string, string> = {
+  ...((previous.sectionsMeasured as Record<string, string> | undefined) ?? {}),
+};
 const results: Record<string, unknown> = {
   ...previous,
   measuredAt: new Date().toISOString(),
-  machine: {
-    cpus: cpus().length,
-    cpu: cpus()[0]?.model,
-    memoryGiB: Math.round(totalmem() / 2 ** 30),
-    node: process.version,
-  },
+  machine,
+  sectionsMeasured,
 };
 for (const [name, run] of Object.entries(sections)) {
   if (only && !only.includes(name)) continue;
   const t0 = performance.now();
   process.stderr.write(`bench: ${name}…\n`);
   results[name] = await run();
+  sectionsMeasured[name] = `${new Date().toISOString()} on ${machine.cpus} × ${machine.cpu}`;
   process.stderr.write(`bench: ${name} done in ${Math.round((performance.now() - t0) / 1000)} s\n`);
 }
 mkdirSync(dir, { recursive: true });

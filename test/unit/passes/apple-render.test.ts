@@ -252,6 +252,17 @@ describe("Apple pass validation", () => {
     ).rejects.toThrow(/colors\.background/);
   });
 
+  it("refuses, when it is created, a web service URL Wallet could not call", () => {
+    for (const url of [
+      "ftp://api.loyalty.example/apple",
+      "api.loyalty.example/apple",
+      "https://a.example/apple?x=1",
+    ]) {
+      expect(() => renderer({ webServiceURL: url })).toThrow(/webServiceURL/);
+    }
+    expect(() => renderer({ webServiceURL: "http://127.0.0.1:3000/apple" })).not.toThrow();
+  });
+
   it("refuses a barcode the QR code cannot encode as ISO-8859-1", async () => {
     await expect(renderer().render(applePassView({ barcode: "LW-€" }))).rejects.toThrow(/ISO-8859-1/);
   });
