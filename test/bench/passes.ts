@@ -4,11 +4,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { PKPass } from "passkit-generator";
 import { ensureDevCertificates } from "../../infra/local/dev-certificates.ts";
-import { buildPassFields } from "../../passes/apple/pass-fields.ts";
 import { defaultModelDir } from "../../passes/apple/pass-template.ts";
 import { type ApplePassView, createApplePassRenderer } from "../../passes/apple/render-pass.ts";
 import { createManifestSigner } from "../../passes/apple/sign-manifest.ts";
 import { applePassView } from "../fixtures/passes/apple-pass-view.ts";
+import { layOutOnPkpass, passkitOverrides } from "../support/passkit-reference.ts";
 import { round } from "./stats.ts";
 
 const COUNT = Number(process.env.BENCH_PASSES ?? 300);
@@ -82,26 +82,12 @@ function stockRenderer(certificates: Awaited<ReturnType<typeof ensureDevCertific
     const pass = await PKPass.from(
       { model, certificates },
       {
-        serialNumber: view.serialNumber,
-        authenticationToken: view.authenticationToken,
-        webServiceURL: "https://api.example.com/apple",
+        ...passkitOverrides(view, "https://api.example.com/apple"),
         passTypeIdentifier: "pass.com.example.loyalty",
         teamIdentifier: "ABCDE12345",
-        organizationName: view.organizationName,
-        description: view.description,
-        backgroundColor: view.colors.background,
-        foregroundColor: view.colors.foreground,
-        labelColor: view.colors.label,
       },
     );
-    const [storeCard] = pass.types;
-    if (!storeCard) throw new Error("the stock pass has no storeCard style");
-    const fields = buildPassFields(view);
-    storeCard.primaryFields.push(...fields.primaryFields);
-    storeCard.secondaryFields.push(...fields.secondaryFields);
-    storeCard.auxiliaryFields.push(...fields.auxiliaryFields);
-    storeCard.backFields.push(...fields.backFields);
-    pass.setBarcodes({ format: "PKBarcodeFormatQR", message: view.barcode, messageEncoding: "iso-8859-1" });
+    layOutOnPkpass(pass, view);
     const pkpass = pass.getAsBuffer();
     if (pkpass.length === 0) throw new Error("stock passkit-generator produced an empty pass");
     return pkpass;

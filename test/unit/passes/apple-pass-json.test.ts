@@ -3,11 +3,11 @@ import { join } from "node:path";
 import fc from "fast-check";
 import { PKPass } from "passkit-generator";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { buildPassFields } from "../../../passes/apple/pass-fields.ts";
 import { buildPassJson } from "../../../passes/apple/pass-json.ts";
 import { defaultModelDir, loadPassTemplate } from "../../../passes/apple/pass-template.ts";
 import type { ApplePassView } from "../../../passes/apple/pass-view.ts";
 import { applePassView } from "../../fixtures/passes/apple-pass-view.ts";
+import { layOutOnPkpass, passkitOverrides } from "../../support/passkit-reference.ts";
 
 /**
  * The renderer writes pass.json itself (passes/apple/pass-json.ts) instead of having passkit-generator clone
@@ -35,30 +35,8 @@ const stockTemplate = new PKPass(
 /** The render as it was before pass-json.ts: passkit-generator's clone, field arrays and barcode setter. */
 async function passkitPassJson(view: ApplePassView, timeZone: string): Promise<unknown> {
   if (Buffer.from(view.barcode, "latin1").toString("latin1") !== view.barcode) throw new TypeError("latin1");
-  const pass = await PKPass.from(stockTemplate, {
-    serialNumber: view.serialNumber,
-    authenticationToken: view.authenticationToken,
-    webServiceURL,
-    organizationName: view.organizationName,
-    description: view.description,
-    backgroundColor: view.colors.background,
-    foregroundColor: view.colors.foreground,
-    labelColor: view.colors.label,
-    ...(view.voided ? { voided: true } : {}),
-  });
-  const [storeCard] = pass.types;
-  if (!storeCard) throw new Error("no storeCard");
-  const fields = buildPassFields(view, timeZone);
-  storeCard.primaryFields.push(...fields.primaryFields);
-  storeCard.secondaryFields.push(...fields.secondaryFields);
-  storeCard.auxiliaryFields.push(...fields.auxiliaryFields);
-  storeCard.backFields.push(...fields.backFields);
-  pass.setBarcodes({
-    format: "PKBarcodeFormatQR",
-    message: view.barcode,
-    messageEncoding: "iso-8859-1",
-    altText: view.barcode,
-  });
+  const pass = await PKPass.from(stockTemplate, passkitOverrides(view, webServiceURL));
+  layOutOnPkpass(pass, view, timeZone);
   const props = pass.props;
   // setBarcodes drops a barcode it refuses (with a warning): the renderer refused the pass then.
   if (props.barcodes?.length !== 1) throw new TypeError("barcode");
